@@ -1,0 +1,11 @@
+//! The domain of gridgov without I/O: codes that parse, the region hierarchy and its paths,
+//! roles and the permission matrix, and the rules of the audit chain.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod regions;
+pub mod scope;
+pub mod users;
+
+pub use error::{FieldError, Invalid};
