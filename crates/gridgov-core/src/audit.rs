@@ -19,6 +19,7 @@ pub struct AuditFields<'a> {
     pub actor_name: &'a str,
     pub action: &'a str,
     pub resource: &'a str,
+    pub scope_path: &'a str,
     pub summary: &'a str,
 }
 
@@ -37,6 +38,7 @@ pub fn chain_hash(prev_hash: &str, f: &AuditFields<'_>) -> String {
         f.actor_name,
         f.action,
         f.resource,
+        f.scope_path,
         f.summary,
     ] {
         h.update((part.len() as u64).to_le_bytes());
@@ -58,6 +60,7 @@ mod tests {
             actor_name: "system",
             action: "user.create",
             resource: "user:1",
+            scope_path: "42/",
             summary,
         }
     }

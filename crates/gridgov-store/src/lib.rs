@@ -1,1 +1,19 @@
-//! store
+//! The only crate of gridgov that speaks SQL.
+//!
+//! One [`Store`] serves SQLite and PostgreSQL through sqlx's `Any` driver, so every query is written
+//! once in the SQL both dialects share (numbered `$n` parameters, `ON CONFLICT`, `RETURNING`,
+//! BIGINT times). Where the dialects must differ (bulk loading) the difference lives in one module,
+//! [`regions::bulk`]. Every read or write of a scoped resource takes the caller's
+//! [`Actor`](gridgov_core::auth::Actor) and filters by its scope here, so no handler can forget it.
+
+pub mod audit;
+pub mod auth;
+mod clock;
+mod db;
+mod error;
+pub mod regions;
+pub mod users;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use db::{Backend, DatabaseUrl, Store};
+pub use error::{RowError, StoreError, StoreResult};

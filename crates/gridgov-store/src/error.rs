@@ -1,0 +1,96 @@
+//! The store's error type. Error policy for the whole project:
+//! - `gridgov-core` returns [`FieldError`]/[`Invalid`] for input it rejects;
+//! - the store returns [`StoreError`]: input errors pass through, database constraint violations
+//!   that users can cause become field errors, "outside your scope" is reported as `NotFound`
+//!   (a user must not learn that a record exists outside their scope), and anything else stays
+//!   `Db`, which the web layer logs and shows only as a request id;
+//! - the web layer maps each variant to one HTTP status and a stable machine code.
+
+use gridgov_core::{FieldError, Invalid};
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Not there, or not inside the caller's scope.
+    #[error("not found")]
+    NotFound,
+    /// The caller's role lacks the permission.
+    #[error("not permitted")]
+    Forbidden,
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// A unique value already taken, named by field.
+    #[error("conflict: {0}")]
+    Conflict(FieldError),
+    /// Someone else changed the record since it was read.
+    #[error("the record was changed by someone else")]
+    VersionConflict,
+    /// Too many failed logins; try again after this many seconds.
+    #[error("too many failed attempts; retry in {retry_after_secs} s")]
+    Throttled { retry_after_secs: i64 },
+    /// Wrong username or password, or a disabled account (one answer for all, on purpose).
+    #[error("bad credentials")]
+    BadCredentials,
+    /// A file rejected as a whole, with the rows that were wrong.
+    #[error("{} rows rejected", .0.len())]
+    Rows(Vec<RowError>),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<FieldError> for StoreError {
+    fn from(e: FieldError) -> Self {
+        StoreError::Invalid(Invalid(vec![e]))
+    }
+}
+
+/// One bad row of an imported file: where, which field, what value, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    pub file: String,
+    pub line: u64,
+    pub field: String,
+    pub value: String,
+    pub zh: String,
+    pub en: String,
+}
+
+impl RowError {
+    pub fn from_field(file: &str, line: u64, value: &str, e: FieldError) -> Self {
+        RowError {
+            file: file.to_owned(),
+            line,
+            field: e.field,
+            value: value.chars().take(80).collect(),
+            zh: e.zh,
+            en: e.en,
+        }
+    }
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} line {}, field {} = {:?}: {} / {}",
+            self.file, self.line, self.field, self.value, self.zh, self.en
+        )
+    }
+}
+
+/// True when a database error is a unique-constraint violation.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => d.is_unique_violation(),
+        _ => false,
+    }
+}

@@ -1,0 +1,159 @@
+//! Test databases on both backends. Each test gets a fresh database: a temporary SQLite file,
+//! or a new PostgreSQL database on the server named by `GRIDGOV_TEST_PG_URL` (default: the local
+//! server as user postgres), dropped when the test ends, pass or fail.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use gridgov_core::auth::{Actor, Role};
+use gridgov_store::regions::RegionSource;
+use gridgov_store::users::{NewUserInput, User};
+use gridgov_store::{Clock, DatabaseUrl, FixedClock, Store};
+use sqlx::{Connection, Executor};
+
+pub const PG_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+pub struct TestDb {
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(std::path::PathBuf),
+    Pg { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Dir(d) => {
+                let _ = std::fs::remove_dir_all(d);
+            }
+            Cleanup::Pg { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async {
+                        if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {
+                            let _ = c
+                                .execute(
+                                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                                )
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+fn unique() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = std::env::temp_dir().join(format!("gridgov-test-{}", unique()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = DatabaseUrl::sqlite_file(&dir.join("test.db"));
+        TestDb::open(url, Cleanup::Dir(dir)).await
+    }
+
+    pub async fn postgres() -> TestDb {
+        let admin_url = std::env::var("GRIDGOV_TEST_PG_URL").unwrap_or_else(|_| PG_DEFAULT.into());
+        let name = format!("gridgov_t_{}", unique());
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is needed for the store tests and could not be reached at {admin_url}: {e}. \
+                 Start it (scripts/ensure-postgres) or set GRIDGOV_TEST_PG_URL."
+            )
+        });
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
+        let url = DatabaseUrl::from_str(&format!("{base}/{name}")).unwrap();
+        TestDb::open(url, Cleanup::Pg { admin_url, name }).await
+    }
+
+    async fn open(url: DatabaseUrl, cleanup: Cleanup) -> TestDb {
+        // 2026-11-23 08:00 Asia/Shanghai.
+        let clock = Arc::new(FixedClock::new(1_795_392_000_000));
+        let store = Store::connect_with_clock(&url, clock.clone() as Arc<dyn Clock>)
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        TestDb {
+            store,
+            clock,
+            cleanup,
+        }
+    }
+}
+
+/// Runs one async test body on SQLite and on PostgreSQL, as `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, |$db:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $db = $crate::common::TestDb::sqlite().await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let $db = $crate::common::TestDb::postgres().await;
+                $body
+            }
+        }
+    };
+}
+
+pub const SMALL_REGIONS: RegionSource = RegionSource::Embedded {
+    name: "regions_small.csv",
+    bytes: include_bytes!("../fixtures/regions_small.csv"),
+};
+
+pub const PASSWORD: &str = "test-pass-2026";
+
+/// The small fixture: Hubei › Huangshi › two districts, one street each, three communities;
+/// and Hunan › Changsha next door.
+pub async fn seed_regions(store: &Store) {
+    store
+        .import_regions(&Actor::system(), SMALL_REGIONS, "fixture", &|_| {})
+        .await
+        .unwrap();
+}
+
+pub async fn add_user(store: &Store, by: &Actor, username: &str, role: Role, scope: &str) -> User {
+    store
+        .create_user(
+            by,
+            &NewUserInput {
+                username: username.into(),
+                display_name: format!("{username} 测试"),
+                role: role.as_str().into(),
+                scope: scope.into(),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap()
+}
