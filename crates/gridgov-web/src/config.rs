@@ -1,0 +1,62 @@
+//! Settings the web layer needs, with the secret kept out of logs.
+
+use std::time::Duration;
+
+/// The deployment's secret key (32 bytes): signs CSRF tokens. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct SecretKey([u8; 32]);
+
+impl SecretKey {
+    pub fn new(bytes: [u8; 32]) -> Self {
+        SecretKey(bytes)
+    }
+
+    /// Parses 64 hex digits.
+    pub fn from_hex(s: &str) -> Result<Self, String> {
+        let bytes = hex::decode(s.trim()).map_err(|e| format!("secret key is not hex: {e}"))?;
+        let arr: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| "secret key must be 32 bytes (64 hex digits)".to_string())?;
+        Ok(SecretKey(arr))
+    }
+
+    /// A new random key, as 64 hex digits.
+    pub fn generate_hex() -> String {
+        use rand::RngCore;
+        let mut b = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut b);
+        hex::encode(b)
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey([redacted])")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub secret_key: SecretKey,
+    /// Mark cookies `Secure`: on whenever the site is served over HTTPS.
+    pub cookie_secure: bool,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Longest time one request may take.
+    pub request_timeout: Duration,
+}
+
+impl WebConfig {
+    pub fn new(secret_key: SecretKey) -> Self {
+        WebConfig {
+            secret_key,
+            cookie_secure: false,
+            body_limit: 2 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
