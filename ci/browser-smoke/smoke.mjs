@@ -172,13 +172,13 @@ try {
   await check("the sidebar opens /regions at the whole country (全国)", async () => {
     await andLoad(page, () => page.locator('nav.sidebar a[href="/regions"]').first().click());
     if (path(page) !== "/regions") throw new Error(`at ${path(page)}`);
-    await page.locator("nav.breadcrumb").first().waitFor();
+    await page.locator("nav.breadcrumb").first().waitFor({ state: "attached" });
     return `h1 "${await expectH1(page, "全国")}"`;
   });
 
   await check("湖北省 opens with its name in the h1", async () => {
     await openRegion(page, "湖北省");
-    await page.locator("nav.breadcrumb").first().waitFor();
+    await page.locator("nav.breadcrumb").first().waitFor({ state: "attached" });
     return `h1 "${await expectH1(page, "湖北省")}" at ${path(page)}`;
   });
 
