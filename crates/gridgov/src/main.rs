@@ -1,1 +1,60 @@
-fn main() {}
+//! The `gridgov` binary: parses the command line, sets up logging and the runtime, runs one
+//! command and reports any error once, in Chinese and English where the error has both.
+
+mod bench;
+mod cli;
+mod commands;
+mod config;
+mod demo;
+mod progress;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report::print_error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = cli.config.as_deref();
+    match cli.command {
+        Command::Serve { db, listen } => commands::serve::run(file, &db, listen).await,
+        Command::Migrate { db } => commands::migrate::run(file, &db).await,
+        Command::Import { what } => commands::import::run(file, what).await,
+        Command::User { db, action } => commands::user::run(file, &db, action).await,
+        Command::Audit { db, action } => commands::audit::run(file, &db, action).await,
+        Command::Demo { data_dir, listen } => demo::run(file, data_dir, listen).await,
+        Command::Bench { which } => bench::run(which).await,
+    }
+}

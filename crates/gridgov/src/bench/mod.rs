@@ -1,0 +1,75 @@
+//! `gridgov bench …`: each benchmark prints gridgov's figure beside a comparison.
+//! Results and the exact commands are kept in docs/benchmarks.md.
+
+mod demo_startup;
+mod http;
+mod import_regions;
+mod region_browser;
+mod stats;
+mod temp_db;
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+
+use crate::cli::BenchCommand;
+
+/// Where the national division data lies when `--data` is not given.
+const DEFAULT_DATA: &str = "../shared/data/divisions/nbs2023";
+
+pub async fn run(which: BenchCommand) -> Result<()> {
+    match which {
+        BenchCommand::ImportRegions { data, backend } => {
+            import_regions::run(&data_dir(data)?, &backend).await
+        }
+        BenchCommand::DemoStartup { runs } => demo_startup::run(runs).await,
+        BenchCommand::RegionBrowser {
+            data,
+            backend,
+            requests,
+        } => region_browser::run(&data_dir(data)?, &backend, requests).await,
+    }
+}
+
+fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
+    let dir = given.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA));
+    if !dir.join("provinces.csv").is_file() {
+        bail!(
+            "no NBS division data in {} (expected provinces.csv …); pass --data DIR",
+            dir.display()
+        );
+    }
+    Ok(dir)
+}
+
+/// Runs the benchmark on each chosen backend.
+fn backends(args: &crate::cli::BackendArgs) -> Vec<Option<&str>> {
+    let mut v = Vec::new();
+    if args.backend.sqlite() {
+        v.push(None);
+    }
+    if args.backend.postgres() {
+        v.push(Some(args.pg_url.as_str()));
+    }
+    v
+}
+
+fn temp_db(pg: Option<&str>, tag: &str) -> Result<temp_db::TempDb> {
+    match pg {
+        None => temp_db::TempDb::sqlite(tag),
+        Some(server) => temp_db::TempDb::postgres(server, tag),
+    }
+}
+
+/// Machine facts printed with every result, so figures are never quoted without them.
+fn machine() -> String {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    format!("{cores} cores, {build} build")
+}

@@ -1,0 +1,209 @@
+//! The command line: every command and flag of the `gridgov` binary, parsed by clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gridgov",
+    version,
+    about = "网格化社会治理平台 / grid-based social governance platform"
+)]
+pub struct Cli {
+    /// A TOML settings file (keys: data_dir, database_url, listen, secret_key, cookie_secure,
+    /// body_limit_bytes, request_timeout_secs).
+    #[arg(long, global = true, env = "GRIDGOV_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Apply pending database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import base data.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Check the audit trail.
+    Audit {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+    /// A ready-to-try city (Huangshi) with a login for every role, served at once.
+    Demo {
+        /// Where the demo keeps its SQLite database and secret key.
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Measure gridgov against a comparison and print both.
+    Bench {
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
+}
+
+/// Where the database is, for commands that use one.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DbArgs {
+    /// Data directory (default ./gridgov-data).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://FILE or postgres://… (default: SQLite file in the data directory).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Administrative divisions: an NBS directory or a `level,code,parent_code,name` CSV.
+    Regions {
+        path: PathBuf,
+        /// Label stored with each region (default: the directory or file name).
+        #[arg(long, value_name = "LABEL")]
+        source: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read as one line from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// One of the role names, e.g. grid_worker, center_operator, system_admin.
+        #[arg(long)]
+        role: String,
+        /// Region code of the account's scope; empty or omitted for the whole country.
+        #[arg(long, default_value = "")]
+        scope: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Required: passwords are never taken as arguments (they would stay in shell history).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disable an account (ends its sessions, stops its tokens).
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// List accounts.
+    List {
+        /// Part of a username or display name.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Change an account's role.
+    SetRole { username: String, role: String },
+    /// Change an account's scope (region code; empty for the whole country).
+    SetScope { username: String, scope: String },
+    /// Set a new password, read as one line from standard input.
+    ResetPassword {
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Create an API token for the account and print its secret once.
+    Token {
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        days: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every hash chain and report the first broken record.
+    Verify,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendChoice {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+impl BackendChoice {
+    pub fn sqlite(self) -> bool {
+        matches!(self, BackendChoice::Sqlite | BackendChoice::Both)
+    }
+
+    pub fn postgres(self) -> bool {
+        matches!(self, BackendChoice::Postgres | BackendChoice::Both)
+    }
+}
+
+/// Which databases a benchmark runs on.
+#[derive(Debug, Clone, Args)]
+pub struct BackendArgs {
+    #[arg(long, value_enum, default_value = "sqlite")]
+    pub backend: BackendChoice,
+    /// A PostgreSQL server URL; each run creates its own database there and drops it after.
+    #[arg(
+        long,
+        env = "GRIDGOV_BENCH_PG_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    pub pg_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// The whole country's regions into a fresh database, beside sqlite3 .import / psql \copy.
+    ImportRegions {
+        /// NBS directory (default ../shared/data/divisions/nbs2023).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
+    /// Time from `gridgov demo` on an empty directory to its first healthy answer.
+    DemoStartup {
+        /// Number of runs.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// Latency of the region pages over keep-alive HTTP, with the whole country loaded.
+    RegionBrowser {
+        /// NBS directory (default ../shared/data/divisions/nbs2023).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        #[command(flatten)]
+        backend: BackendArgs,
+        #[arg(long, default_value_t = 1000)]
+        requests: usize,
+    },
+}

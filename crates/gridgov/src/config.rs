@@ -1,0 +1,334 @@
+//! Settings, layered: defaults < TOML file < `GRIDGOV_*` environment < command-line flags.
+//! Secrets stay out of `Debug`; the secret key file is created on first use.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use gridgov_store::DatabaseUrl;
+use gridgov_web::{SecretKey, WebConfig};
+use serde::Deserialize;
+
+pub const DEFAULT_DATA_DIR: &str = "./gridgov-data";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+const DB_FILE: &str = "gridgov.db";
+const KEY_FILE: &str = "secret.key";
+
+/// One layer of settings as written in the file or the environment, not yet checked.
+/// No `Debug`: it holds the secret in plain text.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Layer {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    listen: Option<String>,
+    secret_key: Option<String>,
+    cookie_secure: Option<bool>,
+    body_limit_bytes: Option<usize>,
+    request_timeout_secs: Option<u64>,
+}
+
+impl Layer {
+    /// Later layers win field by field.
+    fn over(self, base: Layer) -> Layer {
+        Layer {
+            data_dir: self.data_dir.or(base.data_dir),
+            database_url: self.database_url.or(base.database_url),
+            listen: self.listen.or(base.listen),
+            secret_key: self.secret_key.or(base.secret_key),
+            cookie_secure: self.cookie_secure.or(base.cookie_secure),
+            body_limit_bytes: self.body_limit_bytes.or(base.body_limit_bytes),
+            request_timeout_secs: self.request_timeout_secs.or(base.request_timeout_secs),
+        }
+    }
+
+    fn from_toml(text: &str) -> Result<Layer> {
+        Ok(toml::from_str(text)?)
+    }
+
+    fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Result<Layer> {
+        let get = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        Ok(Layer {
+            data_dir: get("GRIDGOV_DATA_DIR").map(PathBuf::from),
+            database_url: get("GRIDGOV_DATABASE_URL"),
+            listen: get("GRIDGOV_LISTEN"),
+            secret_key: get("GRIDGOV_SECRET_KEY"),
+            cookie_secure: get("GRIDGOV_COOKIE_SECURE")
+                .map(|v| parse_bool("GRIDGOV_COOKIE_SECURE", &v))
+                .transpose()?,
+            body_limit_bytes: get("GRIDGOV_BODY_LIMIT_BYTES")
+                .map(|v| parse_num("GRIDGOV_BODY_LIMIT_BYTES", &v))
+                .transpose()?,
+            request_timeout_secs: get("GRIDGOV_REQUEST_TIMEOUT_SECS")
+                .map(|v| parse_num("GRIDGOV_REQUEST_TIMEOUT_SECS", &v))
+                .transpose()?,
+        })
+    }
+}
+
+fn parse_bool(name: &str, v: &str) -> Result<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => bail!("{name}: expected true or false, got {other:?}"),
+    }
+}
+
+fn parse_num<T: FromStr>(name: &str, v: &str) -> Result<T> {
+    v.trim()
+        .parse()
+        .map_err(|_| anyhow!("{name}: expected a whole number, got {v:?}"))
+}
+
+/// What the command line adds on top (flags of the command being run).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: DatabaseUrl,
+    pub listen: String,
+    /// `None` until resolved: then read from, or created in, the data directory.
+    pub secret_key: Option<SecretKey>,
+    pub cookie_secure: bool,
+    pub body_limit: usize,
+    pub request_timeout: Duration,
+}
+
+impl Config {
+    /// Loads the settings from the process environment and an optional file.
+    pub fn load(file: Option<&Path>, flags: Overrides) -> Result<Config> {
+        Config::layered(file, &|name| std::env::var(name).ok(), flags)
+    }
+
+    /// The layering itself, with the environment passed in so tests need not change the process's.
+    pub fn layered(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+        flags: Overrides,
+    ) -> Result<Config> {
+        let from_file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading settings file {}", path.display()))?;
+                Layer::from_toml(&text)
+                    .with_context(|| format!("settings file {}", path.display()))?
+            }
+            None => Layer::default(),
+        };
+        let from_flags = Layer {
+            data_dir: flags.data_dir,
+            database_url: flags.database_url,
+            listen: flags.listen,
+            ..Layer::default()
+        };
+        let l = from_flags.over(Layer::from_env(env)?.over(from_file));
+
+        let data_dir = l
+            .data_dir
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database_url = match l.database_url {
+            Some(u) => DatabaseUrl::from_str(&u).context("database_url")?,
+            None => DatabaseUrl::sqlite_file(&data_dir.join(DB_FILE)),
+        };
+        let secret_key = l
+            .secret_key
+            .map(|k| SecretKey::from_hex(&k).map_err(|e| anyhow!("secret_key: {e}")))
+            .transpose()?;
+        let defaults = WebConfig::new(SecretKey::new([0; 32]));
+        Ok(Config {
+            data_dir,
+            database_url,
+            listen: l.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned()),
+            secret_key,
+            cookie_secure: l.cookie_secure.unwrap_or(defaults.cookie_secure),
+            body_limit: l.body_limit_bytes.unwrap_or(defaults.body_limit),
+            request_timeout: l
+                .request_timeout_secs
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.request_timeout),
+        })
+    }
+
+    /// The web layer's settings; reads or creates the secret key file when none is configured.
+    pub fn web_config(&self) -> Result<WebConfig> {
+        let key = match &self.secret_key {
+            Some(k) => k.clone(),
+            None => load_or_create_key(&self.data_dir.join(KEY_FILE))?,
+        };
+        let mut web = WebConfig::new(key);
+        web.cookie_secure = self.cookie_secure;
+        web.body_limit = self.body_limit;
+        web.request_timeout = self.request_timeout;
+        Ok(web)
+    }
+}
+
+/// Reads the key file, or writes a new random key readable by its owner only.
+fn load_or_create_key(path: &Path) -> Result<SecretKey> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => SecretKey::from_hex(&text).map_err(|e| anyhow!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            let hex = SecretKey::generate_hex();
+            write_private(path, &hex).with_context(|| format!("writing {}", path.display()))?;
+            tracing::info!(file = %path.display(), "created a new secret key");
+            SecretKey::from_hex(&hex).map_err(|e| anyhow!("{e}"))
+        }
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    // create_new: two processes starting at once must not overwrite each other's key.
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(contents.as_bytes())?;
+    f.write_all(b"\n")?;
+    f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use gridgov_store::Backend;
+
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| map.get(k).cloned()
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("gridgov-cfg-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn defaults_put_everything_in_the_data_dir() {
+        let c = Config::layered(None, &env_of(&[]), Overrides::default()).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(c.database_url.backend(), Backend::Sqlite);
+        assert!(c.database_url.as_str().contains("gridgov-data/gridgov.db"));
+        assert_eq!(c.listen, DEFAULT_LISTEN);
+        assert!(c.secret_key.is_none());
+    }
+
+    #[test]
+    fn env_beats_file_and_flags_beat_env() {
+        let dir = temp_dir("layers");
+        let file = dir.join("gridgov.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:1\"\ndata_dir = \"/from/file\"\nbody_limit_bytes = 10\n",
+        )
+        .unwrap();
+        let env = env_of(&[
+            ("GRIDGOV_LISTEN", "0.0.0.0:2"),
+            ("GRIDGOV_DATA_DIR", "/from/env"),
+            ("GRIDGOV_COOKIE_SECURE", "true"),
+        ]);
+        let c = Config::layered(Some(&file), &env, Overrides::default()).unwrap();
+        assert_eq!(c.listen, "0.0.0.0:2");
+        assert_eq!(c.data_dir, PathBuf::from("/from/env"));
+        assert_eq!(
+            c.body_limit, 10,
+            "the file still counts where env is silent"
+        );
+        assert!(c.cookie_secure);
+
+        let flags = Overrides {
+            listen: Some("0.0.0.0:3".into()),
+            data_dir: Some("/from/flag".into()),
+            database_url: None,
+        };
+        let c = Config::layered(Some(&file), &env, flags).unwrap();
+        assert_eq!(c.listen, "0.0.0.0:3");
+        assert!(
+            c.database_url.as_str().contains("/from/flag/gridgov.db"),
+            "the default database follows the final data dir"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_named() {
+        let dir = temp_dir("unknown");
+        let file = dir.join("gridgov.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:1\"\ndatabse_url = \"x\"\n").unwrap();
+        let err = Config::layered(Some(&file), &env_of(&[]), Overrides::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("databse_url"), "{err:#}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn unrecognised_database_urls_and_bad_values_are_errors() {
+        let env = env_of(&[("GRIDGOV_DATABASE_URL", "mysql://db/x")]);
+        assert!(Config::layered(None, &env, Overrides::default()).is_err());
+        let env = env_of(&[("GRIDGOV_COOKIE_SECURE", "perhaps")]);
+        let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("GRIDGOV_COOKIE_SECURE"));
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret_or_the_db_password() {
+        let env = env_of(&[
+            ("GRIDGOV_DATABASE_URL", "postgres://gg:pa55word@db/gridgov"),
+            ("GRIDGOV_SECRET_KEY", KEY),
+        ]);
+        let c = Config::layered(None, &env, Overrides::default()).unwrap();
+        let shown = format!("{c:?} {:?}", c.web_config().unwrap());
+        assert!(!shown.contains("pa55word"), "{shown}");
+        assert!(!shown.contains(KEY), "{shown}");
+        assert!(!shown.contains(&KEY[..16]), "{shown}");
+    }
+
+    #[test]
+    fn a_missing_key_file_is_created_private_and_then_reused() {
+        let dir = temp_dir("key");
+        let flags = Overrides {
+            data_dir: Some(dir.join("data")),
+            ..Overrides::default()
+        };
+        let c = Config::layered(None, &env_of(&[]), flags).unwrap();
+        c.web_config().unwrap();
+        let path = dir.join("data").join(KEY_FILE);
+        let first = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(first.trim().len(), 64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        c.web_config().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), first);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

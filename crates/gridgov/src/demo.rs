@@ -1,0 +1,212 @@
+//! `gridgov demo`: Huangshi's regions, a login for every role at several levels, served at once.
+//! Idempotent: a second run reuses the data directory as it is.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use gridgov_core::auth::{Actor, Role};
+use gridgov_store::regions::RegionSource;
+use gridgov_store::users::NewUserInput;
+use gridgov_store::{DatabaseUrl, Store, StoreError};
+use tokio::task::JoinSet;
+
+use crate::commands::{open_store, serve::serve_until_signal};
+use crate::config::{Config, Overrides};
+
+pub const DEMO_PASSWORD: &str = "Demo-2026";
+
+const REGIONS: RegionSource = RegionSource::Embedded {
+    name: "huangshi_regions.csv",
+    bytes: include_bytes!("../demo/huangshi_regions.csv"),
+};
+
+/// One demo login: username, role, scope code ("" for the whole country).
+struct DemoUser(&'static str, Role, &'static str);
+
+const DEMO_USERS: [DemoUser; 17] = [
+    DemoUser("admin", Role::SystemAdmin, ""),
+    DemoUser("city-op", Role::CenterOperator, "4202"),
+    DemoUser("county-op", Role::CenterOperator, "420202"),
+    DemoUser("town-op", Role::CenterOperator, "420202005"),
+    DemoUser("leader", Role::Leader, "4202"),
+    DemoUser("dept", Role::DepartmentHandler, "4202"),
+    DemoUser("police", Role::PoliceOfficer, "420202006"),
+    DemoUser("grid-leader", Role::GridLeader, "420202005001"),
+    DemoUser("grid-worker", Role::GridWorker, "420202005001"),
+    DemoUser("inspector", Role::Inspector, "420202005002"),
+    DemoUser("informant", Role::Informant, "420202006001"),
+    DemoUser("liaison", Role::Liaison, "420203007201"),
+    DemoUser("patroller", Role::Patroller, "420222100001"),
+    DemoUser("grid-admin", Role::GridAdmin, "420202005003"),
+    DemoUser("instructor", Role::Instructor, "420203007202"),
+    DemoUser("supervisor", Role::Supervisor, "420202006002"),
+    DemoUser("building-head", Role::BuildingHead, "420202005001"),
+];
+
+/// Argon2 hashes in flight at once: enough to use both cores, few enough to bound memory.
+const HASHING_AT_ONCE: usize = 4;
+
+pub async fn run(
+    file: Option<&Path>,
+    data_dir: Option<PathBuf>,
+    listen: Option<String>,
+) -> Result<()> {
+    let started = Instant::now();
+    let mut config = Config::load(
+        file,
+        Overrides {
+            data_dir,
+            listen,
+            database_url: None,
+        },
+    )?;
+    // Always the data directory's own SQLite file: demo logins with a published password must
+    // never land in a configured production database.
+    config.database_url = DatabaseUrl::sqlite_file(&config.data_dir.join("gridgov.db"));
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating {}", config.data_dir.display()))?;
+    let web = config.web_config()?;
+    let store = open_store(&config).await?;
+    store
+        .import_regions(&Actor::system(), REGIONS, "huangshi_demo", &|_| {})
+        .await
+        .context("importing the demo regions")?;
+    ensure_users(&store).await?;
+    let logins = login_table(&store).await?;
+    tracing::info!(secs = started.elapsed().as_secs_f64(), "demo ready");
+    serve_until_signal(store, web, &config.listen, |addr| {
+        print_welcome(addr, &config.data_dir, &logins)
+    })
+    .await
+}
+
+/// Creates the demo users that are missing, hashing their passwords concurrently.
+async fn ensure_users(store: &Store) -> Result<()> {
+    let system = Actor::system();
+    let existing: HashSet<String> = store
+        .list_users(&system, None, 500, 0)
+        .await?
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    let mut tasks = JoinSet::new();
+    for DemoUser(username, role, scope) in DEMO_USERS {
+        if existing.contains(username) {
+            continue;
+        }
+        while tasks.len() >= HASHING_AT_ONCE {
+            join_one(&mut tasks).await?;
+        }
+        let store = store.clone();
+        tasks.spawn(async move {
+            let input = NewUserInput {
+                username: username.to_owned(),
+                display_name: format!("演示{}", role.zh()),
+                role: role.as_str().to_owned(),
+                scope: scope.to_owned(),
+                password: DEMO_PASSWORD.to_owned(),
+            };
+            match store.create_user(&Actor::system(), &input).await {
+                // Another demo process sharing the directory created it first: fine.
+                Ok(_) | Err(StoreError::Conflict(_)) => Ok(()),
+                Err(e) => {
+                    Err(anyhow::Error::new(e).context(format!("creating demo user {username}")))
+                }
+            }
+        });
+    }
+    while !tasks.is_empty() {
+        join_one(&mut tasks).await?;
+    }
+    Ok(())
+}
+
+async fn join_one(tasks: &mut JoinSet<Result<()>>) -> Result<()> {
+    match tasks.join_next().await {
+        Some(r) => r.context("a demo user task failed")?,
+        None => Ok(()),
+    }
+}
+
+/// (username, role zh, role en, scope name) for each demo login.
+async fn login_table(store: &Store) -> Result<Vec<[String; 4]>> {
+    let system = Actor::system();
+    let mut rows = Vec::with_capacity(DEMO_USERS.len());
+    for DemoUser(username, role, scope) in DEMO_USERS {
+        let scope_name = if scope.is_empty() {
+            "全国 / whole country".to_owned()
+        } else {
+            let r = store.resolve_region(&system, "scope", scope).await?;
+            format!("{} {}", r.code, r.name)
+        };
+        rows.push([
+            username.to_owned(),
+            role.zh().to_owned(),
+            role.en().to_owned(),
+            scope_name,
+        ]);
+    }
+    Ok(rows)
+}
+
+fn print_welcome(addr: SocketAddr, data_dir: &Path, logins: &[[String; 4]]) {
+    let host = if addr.ip().is_unspecified() {
+        format!("127.0.0.1:{}", addr.port())
+    } else {
+        addr.to_string()
+    };
+    println!();
+    println!("gridgov demo: http://{host}/");
+    println!("data / 数据目录: {}", data_dir.display());
+    println!("password for every login / 所有账号的密码: {DEMO_PASSWORD}");
+    println!();
+    println!(
+        "{:<14} {:<16} {:<26} scope / 范围",
+        "username", "角色", "role"
+    );
+    for [user, zh, en, scope] in logins {
+        println!("{user:<14} {}{en:<26} {scope}", pad_wide(zh, 16));
+    }
+    println!();
+    println!("Ctrl-C stops the server / 按 Ctrl-C 停止");
+}
+
+/// Pads text with CJK characters, which take two columns in a terminal.
+fn pad_wide(s: &str, width: usize) -> String {
+    let cols: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    format!("{s}{} ", " ".repeat(width.saturating_sub(cols)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_has_a_demo_login() {
+        for role in Role::ALL {
+            assert!(DEMO_USERS.iter().any(|u| u.1 == role), "{role}");
+        }
+    }
+
+    #[test]
+    fn every_demo_scope_is_a_region_of_huangshi() {
+        let RegionSource::Embedded { bytes, .. } = REGIONS else {
+            panic!("the demo regions are embedded");
+        };
+        let text = std::str::from_utf8(bytes).unwrap();
+        let codes: HashSet<&str> = text.lines().filter_map(|l| l.split(',').nth(1)).collect();
+        for DemoUser(name, _, scope) in DEMO_USERS {
+            if scope.is_empty() {
+                continue;
+            }
+            let padded = format!("{scope:0<6}");
+            assert!(
+                codes.contains(scope) || codes.contains(padded.as_str()),
+                "{name}: {scope}"
+            );
+        }
+    }
+}
