@@ -2,17 +2,28 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
 use gridgov_store::Store;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 
 use crate::config::WebConfig;
+use crate::metrics::{self, Metrics};
+use crate::{api, auth, error, pages, request_id, static_files};
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -20,17 +31,96 @@ impl AppState {
         AppState {
             store,
             config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
         }
     }
 }
 
+/// The content security policy: everything from this origin, nothing inline, no framing.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
 pub fn app(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home::page))
+        .route("/login", get(auth::login::form).post(auth::login::submit))
+        .route("/logout", post(auth::login::logout))
+        .route("/lang/{lang}", get(pages::lang::switch))
+        .route("/regions", get(pages::regions::root))
+        .route("/regions/{code}", get(pages::regions::show))
+        .route(
+            "/admin/users",
+            get(pages::users::list).post(pages::users::create),
+        )
+        .route("/admin/users/new", get(pages::users::new_form))
+        .route(
+            "/admin/users/{id}",
+            get(pages::users::edit_form).post(pages::users::update),
+        )
+        .route("/admin/users/{id}/disable", post(pages::users::disable))
+        .route("/admin/users/{id}/enable", post(pages::users::enable))
+        .route(
+            "/admin/users/{id}/password",
+            post(pages::users::reset_password),
+        )
+        .route("/account", get(pages::account::page))
+        .route("/account/password", post(pages::account::change_password))
+        .route("/account/tokens", post(pages::account::create_token))
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(pages::account::revoke_token),
+        )
+        .route("/audit", get(pages::audit::page));
+    let ops = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::endpoint))
+        .route("/static/{file}", get(static_files::serve));
+    let cfg = state.config.clone();
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .merge(pages)
+        .merge(api::router())
+        .merge(ops)
+        .layer(from_fn_with_state(state.clone(), auth::csrf::guard))
+        .layer(RequestBodyLimitLayer::new(cfg.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            cfg.request_timeout,
+        ))
+        .layer(from_fn(error::render_errors))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(from_fn(request_id::assign))
         .with_state(state)
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight.
+/// Healthy when the database answers.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight. Expired sessions
+/// are swept every ten minutes meanwhile.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
@@ -39,6 +129,21 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Sweeps expired sessions now and every ten minutes, until the process ends.
+pub fn spawn_jobs(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match store.purge_expired_sessions().await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session sweep failed"),
+            }
+        }
+    });
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -3,8 +3,17 @@
 //!
 //! Handlers are thin: they parse the request, call the store with the caller's actor, and render.
 
+mod api;
 mod app;
+mod auth;
 mod config;
+mod error;
+mod i18n;
+mod metrics;
+mod pages;
+mod request_id;
+mod static_files;
 
-pub use app::{AppState, app, serve, shutdown_signal};
+pub use api::ApiDoc;
+pub use app::{AppState, app, serve, shutdown_signal, spawn_jobs};
 pub use config::{SecretKey, WebConfig};

@@ -120,6 +120,30 @@ impl Store {
         Ok(q.fetch_all(&self.pool).await?)
     }
 
+    /// Names of the given regions that lie inside the actor's scope, by code.
+    pub async fn region_names(
+        &self,
+        actor: &Actor,
+        codes: &[&str],
+    ) -> StoreResult<std::collections::HashMap<String, String>> {
+        if codes.is_empty() {
+            return Ok(Default::default());
+        }
+        let placeholders: Vec<String> = (0..codes.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "SELECT code, name FROM regions WHERE path >= $1 AND path < $2 AND code IN ({})",
+            placeholders.join(", ")
+        );
+        let (lo, hi) = actor.scope.range();
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql)
+            .bind(lo)
+            .bind(hi);
+        for c in codes {
+            q = q.bind(*c);
+        }
+        Ok(q.fetch_all(&self.pool).await?.into_iter().collect())
+    }
+
     /// Number of regions per level inside the actor's scope, for the overview.
     pub async fn region_counts(&self, actor: &Actor) -> StoreResult<Vec<(i64, i64)>> {
         if !actor.can(Permission::ViewRegions) {

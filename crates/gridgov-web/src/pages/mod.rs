@@ -1,0 +1,150 @@
+//! The desk UI: server-rendered pages (askama) around one frame, [`Chrome`], that carries the
+//! navigation for the user's role, the language switch and the logout form.
+
+pub mod account;
+pub mod audit;
+pub mod error;
+pub mod home;
+pub mod lang;
+pub mod regions;
+pub mod templates;
+pub mod time;
+pub mod users;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use gridgov_core::FieldError;
+use gridgov_core::auth::Permission;
+
+use crate::app::AppState;
+use crate::auth::PageUser;
+use crate::i18n::{Lang, Texts};
+
+/// Renders a template, or logs and answers 500 when rendering fails.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub icon: &'static str,
+    pub active: bool,
+}
+
+/// What every page of the desk UI shows around its content.
+pub struct Chrome {
+    pub t: &'static Texts,
+    pub lang: Lang,
+    pub user_name: String,
+    pub username: String,
+    pub role_label: &'static str,
+    pub scope_label: String,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub lang_href: String,
+    pub lang_label: &'static str,
+    pub year: i32,
+}
+
+impl Chrome {
+    /// Builds the frame for a page; `active` is the href of the current section, `here` the
+    /// current path (where the language switch returns to).
+    pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
+        let t = u.lang.texts();
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 5] = [
+            ("/", t.nav_home, "home", None),
+            (
+                "/regions",
+                t.nav_regions,
+                "map",
+                Some(Permission::ViewRegions),
+            ),
+            (
+                "/admin/users",
+                t.nav_users,
+                "users",
+                Some(Permission::ViewUsers),
+            ),
+            ("/audit", t.nav_audit, "log", Some(Permission::ViewAudit)),
+            ("/account", t.nav_account, "key", None),
+        ];
+        let nav = items
+            .into_iter()
+            .filter(|(_, _, _, p)| p.is_none_or(|p| u.actor.can(p)))
+            .map(|(href, label, icon, _)| NavItem {
+                href,
+                label,
+                icon,
+                active: href == active,
+            })
+            .collect();
+        let scope_label = scope_label(state, u).await;
+        let (other, other_label) = u.lang.other();
+        let back = serde_urlencoded::to_string([("back", here)]).unwrap_or_default();
+        Chrome {
+            t,
+            lang: u.lang,
+            user_name: u.user.display_name.clone(),
+            username: u.user.username.clone(),
+            role_label: u.lang.pick(u.user.role.zh(), u.user.role.en()),
+            scope_label,
+            nav,
+            csrf: u.csrf.clone(),
+            lang_href: format!("/lang/{other}?{back}"),
+            lang_label: other_label,
+            year: time::year(state.store.now_ms()),
+        }
+    }
+}
+
+/// The user's scope as people say it: "黄石市 (420200)", or the whole country.
+async fn scope_label(state: &AppState, u: &PageUser) -> String {
+    let t = u.lang.texts();
+    let Some(code) = &u.user.scope_code else {
+        return t.whole_country.to_owned();
+    };
+    match gridgov_core::regions::RegionCode::parse("scope", code) {
+        Ok(c) => match state.store.region(&u.actor, &c).await {
+            Ok(r) => format!("{} ({})", r.name, c.gb_code()),
+            Err(_) => code.clone(),
+        },
+        Err(_) => code.clone(),
+    }
+}
+
+/// Field errors of a form, looked up by field name in templates.
+#[derive(Default)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+impl FormErrors {
+    pub fn get(&self, lang: Lang, field: &str) -> Option<String> {
+        let msgs: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| lang.pick(&e.zh, &e.en))
+            .collect();
+        (!msgs.is_empty()).then(|| msgs.join("；"))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Messages of errors on fields the form does not show.
+    pub fn others(&self, lang: Lang, shown: &[&str]) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|e| !shown.contains(&e.field.as_str()))
+            .map(|e| lang.pick(&e.zh, &e.en).to_owned())
+            .collect()
+    }
+}
