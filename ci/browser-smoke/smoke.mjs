@@ -112,8 +112,17 @@ page.setDefaultTimeout(15000);
 // Problems seen along the way fail the last check even when every page looked right.
 const problems = [];
 page.on("pageerror", (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
+const SUBRESOURCES = new Set(["stylesheet", "script", "image", "font"]);
 page.on("response", (r) => {
-  if (r.status() >= 500) problems.push(`${r.status()} from ${r.request().method()} ${r.url()}`);
+  const kind = r.request().resourceType();
+  if (r.status() >= 500 || (r.status() >= 400 && SUBRESOURCES.has(kind))) {
+    problems.push(`${r.status()} from ${r.request().method()} ${r.url()} (${kind})`);
+  }
+});
+page.on("requestfailed", (r) => {
+  if (SUBRESOURCES.has(r.resourceType())) {
+    problems.push(`${r.resourceType()} ${r.url()} failed: ${r.failure()?.errorText}`);
+  }
 });
 
 async function check(name, body) {
@@ -167,6 +176,22 @@ try {
     }
     await page.locator('nav.sidebar a[href="/regions"]').first().waitFor();
     return `at ${path(page)}`;
+  });
+
+  await check("the page's stylesheets load and apply", async () => {
+    const sheets = await page.evaluate(() =>
+      [...document.styleSheets].map((s) => {
+        try {
+          return { href: s.href, rules: s.cssRules.length };
+        } catch {
+          return { href: s.href, rules: -1 };
+        }
+      }),
+    );
+    if (!sheets.length) throw new Error("no stylesheet on the page");
+    const empty = sheets.filter((s) => s.rules <= 0);
+    if (empty.length) throw new Error(`stylesheets without rules: ${empty.map((s) => s.href).join(", ")}`);
+    return sheets.map((s) => `${new URL(s.href || page.url()).pathname} (${s.rules} rules)`).join(", ");
   });
 
   await check("the sidebar opens /regions at the whole country (全国)", async () => {
