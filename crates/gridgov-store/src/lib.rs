@@ -12,6 +12,8 @@ mod clock;
 mod db;
 mod error;
 pub mod regions;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
+use gridgov_store::on_both;
+use gridgov_store::testing as common;
 
 use gridgov_core::auth::{Actor, Role};
 use gridgov_core::regions::RegionCode;

@@ -180,6 +180,21 @@ fn csv_error(file: &str, e: &csv::Error) -> RowError {
     }
 }
 
+/// A region file never has line breaks inside a field; one means a quote was left open and the
+/// rest of the file was swallowed into a field. Say so instead of blaming the field.
+fn quote_runs_on(file: &str, line: u64, rec: &csv::StringRecord) -> Option<RowError> {
+    rec.iter()
+        .any(|f| f.contains(['\n', '\r']))
+        .then(|| RowError {
+            file: file.to_owned(),
+            line,
+            field: "(csv)".into(),
+            value: String::new(),
+            zh: "引号未闭合：字段跨越了多行".into(),
+            en: "unclosed quote: a field runs across lines".into(),
+        })
+}
+
 fn read_nbs(
     file: &str,
     reader: Box<dyn Read>,
@@ -209,6 +224,10 @@ fn read_nbs(
             }
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if let Some(e) = quote_runs_on(&file, line, &rec) {
+            errors.push(e);
+            return;
+        }
         let get = |i: usize| rec.get(idx[i]).unwrap_or("");
         let parent = parent_col.map(|_| get(2).trim().to_owned());
         push_row(&file, line, level, get(0), get(1), parent, rows, errors);
@@ -245,6 +264,10 @@ fn read_plain(
             }
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if let Some(e) = quote_runs_on(&file, line, &rec) {
+            errors.push(e);
+            return;
+        }
         let get = |i: usize| rec.get(idx[i]).unwrap_or("");
         let level_raw = get(0).trim();
         let Some(level) = level_raw

@@ -1,15 +1,17 @@
+//! Test support, for this crate's tests and those of the crates above it (feature `testing`).
+//!
 //! Test databases on both backends. Each test gets a fresh database: a temporary SQLite file,
 //! or a new PostgreSQL database on the server named by `GRIDGOV_TEST_PG_URL` (default: the local
 //! server as user postgres), dropped when the test ends, pass or fail.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::str::FromStr;
 use std::sync::Arc;
 
+use crate::regions::RegionSource;
+use crate::users::{NewUserInput, User};
+use crate::{Clock, DatabaseUrl, FixedClock, Store};
 use gridgov_core::auth::{Actor, Role};
-use gridgov_store::regions::RegionSource;
-use gridgov_store::users::{NewUserInput, User};
-use gridgov_store::{Clock, DatabaseUrl, FixedClock, Store};
 use sqlx::{Connection, Executor};
 
 pub const PG_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -19,6 +21,9 @@ pub struct TestDb {
     pub clock: Arc<FixedClock>,
     cleanup: Cleanup,
 }
+
+/// The same region data in the plain CSV layout, for tests that import files.
+pub const SMALL_REGIONS_CSV: &[u8] = include_bytes!("../tests/fixtures/regions_small.csv");
 
 enum Cleanup {
     Dir(std::path::PathBuf),
@@ -113,13 +118,13 @@ macro_rules! on_both {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let $db = $crate::common::TestDb::sqlite().await;
+                let $db = $crate::testing::TestDb::sqlite().await;
                 $body
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let $db = $crate::common::TestDb::postgres().await;
+                let $db = $crate::testing::TestDb::postgres().await;
                 $body
             }
         }
@@ -128,7 +133,7 @@ macro_rules! on_both {
 
 pub const SMALL_REGIONS: RegionSource = RegionSource::Embedded {
     name: "regions_small.csv",
-    bytes: include_bytes!("../fixtures/regions_small.csv"),
+    bytes: include_bytes!("../tests/fixtures/regions_small.csv"),
 };
 
 pub const PASSWORD: &str = "test-pass-2026";
@@ -156,4 +161,12 @@ pub async fn add_user(store: &Store, by: &Actor, username: &str, role: Role, sco
         )
         .await
         .unwrap()
+}
+
+impl Store {
+    /// Runs SQL behind the store's back, as an attacker with database access would; for tests
+    /// that prove tampering is caught.
+    pub async fn execute_raw_for_tests(&self, sql: &str) -> crate::StoreResult<u64> {
+        Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
+    }
 }

@@ -1,0 +1,157 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Sessions, tokens and login throttling, with the clock under the test's control.
+
+use gridgov_core::auth::{Actor, Role};
+use gridgov_store::auth::{SESSION_IDLE_MS, SESSION_MAX_MS};
+use gridgov_store::testing::{PASSWORD, add_user, seed_regions};
+use gridgov_store::{StoreError, on_both};
+
+on_both!(sessions_expire_when_idle_and_at_most_after_a_day, |db| {
+    seed_regions(&db.store).await;
+    let w = add_user(
+        &db.store,
+        &Actor::system(),
+        "worker",
+        Role::GridWorker,
+        "420202",
+    )
+    .await;
+    let s = db.store.create_session(&w).await.unwrap();
+    assert_eq!(
+        db.store.session_user(&s.token).await.unwrap().unwrap().id,
+        w.id
+    );
+    assert!(
+        db.store
+            .session_user("not-a-session")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Activity keeps it alive past the first idle limit...
+    db.clock.advance_ms(SESSION_IDLE_MS - 60_000);
+    assert!(db.store.session_user(&s.token).await.unwrap().is_some());
+    db.clock.advance_ms(SESSION_IDLE_MS - 60_000);
+    assert!(db.store.session_user(&s.token).await.unwrap().is_some());
+    // ...but never past the absolute limit.
+    db.clock.advance_ms(SESSION_MAX_MS);
+    assert!(db.store.session_user(&s.token).await.unwrap().is_none());
+    let idle = db.store.create_session(&w).await.unwrap();
+    db.clock.advance_ms(SESSION_IDLE_MS + 1);
+    assert!(db.store.session_user(&idle.token).await.unwrap().is_none());
+    assert!(db.store.purge_expired_sessions().await.unwrap() >= 1);
+});
+
+on_both!(logout_ends_the_session, |db| {
+    seed_regions(&db.store).await;
+    let w = add_user(
+        &db.store,
+        &Actor::system(),
+        "worker",
+        Role::GridWorker,
+        "420202",
+    )
+    .await;
+    let s = db.store.create_session(&w).await.unwrap();
+    db.store.delete_session(&s.token).await.unwrap();
+    assert!(db.store.session_user(&s.token).await.unwrap().is_none());
+});
+
+on_both!(repeated_failures_lock_the_username_for_a_while, |db| {
+    seed_regions(&db.store).await;
+    add_user(
+        &db.store,
+        &Actor::system(),
+        "worker",
+        Role::GridWorker,
+        "420202",
+    )
+    .await;
+    for _ in 0..5 {
+        assert!(matches!(
+            db.store.check_login("worker", "wrong-guess-1").await,
+            Err(StoreError::BadCredentials)
+        ));
+    }
+    // Locked: even the right password waits.
+    match db.store.check_login("worker", PASSWORD).await {
+        Err(StoreError::Throttled { retry_after_secs }) => {
+            assert!(retry_after_secs > 0 && retry_after_secs <= 900)
+        }
+        other => panic!("expected throttling, got {other:?}"),
+    }
+    db.clock.advance_ms(15 * 60 * 1000 + 1);
+    assert!(db.store.check_login("worker", PASSWORD).await.is_ok());
+    // Unknown usernames get the same answer as wrong passwords.
+    assert!(matches!(
+        db.store.check_login("nobody-here", PASSWORD).await,
+        Err(StoreError::BadCredentials)
+    ));
+});
+
+on_both!(
+    api_tokens_act_for_their_user_until_revoked_or_expired,
+    |db| {
+        seed_regions(&db.store).await;
+        let w = add_user(
+            &db.store,
+            &Actor::system(),
+            "worker",
+            Role::GridWorker,
+            "420202",
+        )
+        .await;
+        let other = add_user(
+            &db.store,
+            &Actor::system(),
+            "other",
+            Role::GridWorker,
+            "420202",
+        )
+        .await;
+        let (tok, secret) = db
+            .store
+            .create_api_token(&w.actor(), "phone", Some(30))
+            .await
+            .unwrap();
+        assert!(secret.starts_with("ggv_"));
+        assert_eq!(
+            db.store.token_user(&secret).await.unwrap().unwrap().id,
+            w.id
+        );
+        assert!(db.store.token_user("ggv_forged").await.unwrap().is_none());
+        // Somebody else's token cannot be revoked by id.
+        assert!(matches!(
+            db.store.revoke_api_token(&other.actor(), &tok.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(
+            db.store
+                .list_api_tokens(&other.actor())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        db.store
+            .revoke_api_token(&w.actor(), &tok.id)
+            .await
+            .unwrap();
+        assert!(db.store.token_user(&secret).await.unwrap().is_none());
+        let (_, short) = db
+            .store
+            .create_api_token(&w.actor(), "short", Some(1))
+            .await
+            .unwrap();
+        db.clock.advance_ms(86_400_000 + 1);
+        assert!(db.store.token_user(&short).await.unwrap().is_none());
+        let e = db
+            .store
+            .create_api_token(&w.actor(), " ", None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, StoreError::Invalid(ref i) if i.0[0].field == "name"),
+            "{e:?}"
+        );
+    }
+);
