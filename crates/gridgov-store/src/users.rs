@@ -102,10 +102,21 @@ pub struct UserUpdate {
     pub version: i64,
 }
 
-fn grant_error(e: GrantError) -> StoreError {
-    match e {
-        GrantError::NotPermitted => StoreError::Forbidden,
-        GrantError::Field(f) => StoreError::Invalid(Invalid(vec![f])),
+/// Adds a refused grant to the form's errors, so it is reported with the others;
+/// a missing permission fails at once.
+fn check_grant_into(
+    actor: &Actor,
+    role: Role,
+    scope: &ScopePath,
+    c: &mut Checker,
+) -> StoreResult<()> {
+    match actor.check_grant(role, scope) {
+        Ok(()) => Ok(()),
+        Err(GrantError::NotPermitted) => Err(StoreError::Forbidden),
+        Err(GrantError::Field(f)) => {
+            c.push(f);
+            Ok(())
+        }
     }
 }
 
@@ -152,6 +163,9 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
+        if let (Some(role), Some((_, scope))) = (role, &scope) {
+            check_grant_into(actor, role, scope, &mut c)?;
+        }
         c.finish()?;
         let (
             Some(username),
@@ -163,7 +177,6 @@ impl Store {
         else {
             return Err(StoreError::Internal("checked input went missing".into()));
         };
-        actor.check_grant(role, &scope).map_err(grant_error)?;
         let hash = hash_password(&password).await?;
         let now = self.now_ms();
         let id = uuid::Uuid::now_v7().to_string();
@@ -298,13 +311,15 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
+        if let (Some(role), Some((_, scope))) = (role, &scope) {
+            check_grant_into(actor, role, scope, &mut c)?;
+        }
         c.finish()?;
         let (Some(display_name), Some(role), Some((scope_code, scope))) =
             (display_name, role, scope)
         else {
             return Err(StoreError::Internal("checked input went missing".into()));
         };
-        actor.check_grant(role, &scope).map_err(grant_error)?;
         if before.id == actor.user_id && (role != before.role || scope != before.scope_path) {
             return Err(FieldError::new(
                 "role",

@@ -183,10 +183,10 @@ impl IntoResponse for AppError {
             tracing::error!(error = ?self, "internal error");
         }
         let mut res = status.into_response();
-        if let AppError::Store(StoreError::Throttled { retry_after_secs }) = &self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let AppError::Store(StoreError::Throttled { retry_after_secs }) = &self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res.extensions_mut().insert(Pending(body));
         res

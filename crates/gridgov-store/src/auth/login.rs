@@ -31,12 +31,12 @@ impl Store {
                 .bind(&name)
                 .fetch_optional(&self.pool)
                 .await?;
-        if let Some(Some(until)) = locked {
-            if until > now {
-                return Err(StoreError::Throttled {
-                    retry_after_secs: (until - now + 999) / 1000,
-                });
-            }
+        if let Some(Some(until)) = locked
+            && until > now
+        {
+            return Err(StoreError::Throttled {
+                retry_after_secs: (until - now + 999) / 1000,
+            });
         }
         let row = sqlx::query_as::<_, UserRow>(&format!(
             "SELECT {} FROM users WHERE username = $1",

@@ -46,16 +46,16 @@ impl Store {
             )
             .into());
         }
-        if let Some(d) = valid_days {
-            if !(1..=3650).contains(&d) {
-                return Err(FieldError::new(
-                    "valid_days",
-                    "out_of_range",
-                    "有效天数应为1到3650",
-                    "valid days are 1 to 3650",
-                )
-                .into());
-            }
+        if let Some(d) = valid_days
+            && !(1..=3650).contains(&d)
+        {
+            return Err(FieldError::new(
+                "valid_days",
+                "out_of_range",
+                "有效天数应为1到3650",
+                "valid days are 1 to 3650",
+            )
+            .into());
         }
         let now = self.now_ms();
         let secret = format!("{TOKEN_PREFIX}{}", random_token(32));

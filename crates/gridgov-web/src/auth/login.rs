@@ -167,10 +167,10 @@ fn status_body(e: &AppError) -> ErrorBody {
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookies::get(&headers, cookies::SESSION) {
-        if let Err(e) = state.store.delete_session(token).await {
-            return AppError::from(e).into_response();
-        }
+    if let Some(token) = cookies::get(&headers, cookies::SESSION)
+        && let Err(e) = state.store.delete_session(token).await
+    {
+        return AppError::from(e).into_response();
     }
     let mut res = Redirect::to("/login?out=1").into_response();
     if let Ok(v) = HeaderValue::from_str(&cookies::clear(

@@ -1,0 +1,337 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Stories of the desk UI and the API, through the real router on both databases.
+
+mod support;
+
+use axum::http::StatusCode;
+use gridgov_core::auth::{Actor, Role};
+use gridgov_store::on_both;
+use gridgov_store::testing::{PASSWORD, TestDb, add_user, seed_regions};
+use serde_json::json;
+use support::Client;
+
+async fn seeded(db: &TestDb) {
+    seed_regions(&db.store).await;
+    let sys = Actor::system();
+    add_user(&db.store, &sys, "admin", Role::SystemAdmin, "").await;
+    add_user(&db.store, &sys, "op-a", Role::CenterOperator, "420202").await;
+    add_user(
+        &db.store,
+        &sys,
+        "worker-b",
+        Role::GridWorker,
+        "420203001001",
+    )
+    .await;
+}
+
+on_both!(logging_in_opens_the_desk_and_logging_out_closes_it, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    assert_eq!(c.get("/").await.location(), "/login?next=%2F");
+    let r = c.login("admin", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/");
+    let home = c.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains("nav class=\"sidebar\"") && home.body.contains("href=\"/admin/users\"")
+    );
+    let csrf = home.csrf();
+    let out = c.post_form("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(out.location(), "/login?out=1");
+    assert_eq!(c.get("/regions").await.status, StatusCode::SEE_OTHER);
+});
+
+on_both!(wrong_passwords_are_refused_then_throttled, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    let r = c.login("admin", "wrong-pass-1").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("alert-error") && r.body.contains("用户名或密码错误"));
+    for _ in 0..4 {
+        c.login("admin", "wrong-pass-1").await;
+    }
+    let r = c.login("admin", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("分钟后再试"), "{}", r.body);
+});
+
+on_both!(forms_without_the_right_token_are_refused, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    // The login form itself needs its token.
+    c.get("/login").await;
+    let r = c
+        .post_form(
+            "/login",
+            &[
+                ("csrf", "forged"),
+                ("username", "admin"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("表单已失效"));
+    c.login("admin", PASSWORD).await;
+    let fields = [
+        ("username", "sneaky"),
+        ("display_name", "x"),
+        ("role", "grid_worker"),
+        ("scope", ""),
+        ("password", "pass-word-1"),
+    ];
+    let r = c.post_form("/admin/users", &fields).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut forged = vec![("csrf", "0000")];
+    forged.extend(fields);
+    assert_eq!(
+        c.post_form("/admin/users", &forged).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        db.store
+            .user_by_username(&Actor::system(), "sneaky")
+            .await
+            .is_err()
+    );
+});
+
+on_both!(an_expired_session_says_so, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    c.login("op-a", PASSWORD).await;
+    db.clock
+        .advance_ms(gridgov_store::auth::SESSION_IDLE_MS + 1000);
+    let r = c.get("/regions").await;
+    assert!(
+        r.location().starts_with("/login?expired=1"),
+        "{}",
+        r.location()
+    );
+    let page = c.get(r.location()).await;
+    assert!(page.body.contains("会话已过期"));
+});
+
+on_both!(the_region_browser_stays_inside_the_scope, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    c.login("op-a", PASSWORD).await;
+    assert_eq!(c.get("/regions").await.location(), "/regions/420202");
+    let page = c.get("/regions/420202").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<h1>黄石港区</h1>")
+            && page
+                .body
+                .contains("class=\"region-link\" href=\"/regions/420202001\"")
+    );
+    let village = c.get("/regions/420202001001").await;
+    assert!(village.body.contains("新街社区") && village.body.contains("没有下级区划"));
+    for outside in ["/regions/420203", "/regions/4202", "/regions/43"] {
+        let r = c.get(outside).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{outside}");
+        assert!(r.body.contains("不在您的数据范围内"));
+    }
+    // The users list holds the county's people only, and the audit page its records only.
+    let users = c.get("/admin/users").await;
+    assert!(
+        users.body.contains("op-a")
+            && !users.body.contains("worker-b")
+            && !users.body.contains(">admin<")
+    );
+});
+
+on_both!(user_forms_show_errors_by_field_and_create_users, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    c.login("op-a", PASSWORD).await;
+    let form = c.get("/admin/users/new").await;
+    let csrf = form.csrf();
+    assert!(
+        !form.body.contains("value=\"system_admin\""),
+        "no role above the operator is offered"
+    );
+    let bad = c
+        .post_form(
+            "/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("username", "a"),
+                ("display_name", "王芳"),
+                ("role", "grid_worker"),
+                ("scope", "420203"),
+                ("password", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("用户名长度应为3到32个字符")
+            && bad.body.contains("不在您的范围内")
+            && bad.body.contains("密码长度")
+    );
+    assert!(bad.body.contains("value=\"王芳\""), "typed values are kept");
+    let ok = c
+        .post_form(
+            "/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("username", "wang.fang"),
+                ("display_name", "王芳"),
+                ("role", "grid_worker"),
+                ("scope", "420202001001"),
+                ("password", "grid-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let edit = c.get(ok.location()).await;
+    assert!(edit.body.contains("用户已创建") && edit.body.contains("wang.fang"));
+});
+
+on_both!(the_api_answers_with_tokens_inside_the_scope, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    let r = c
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": "op-a", "password": PASSWORD, "device": "测试手机"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let token = r.json()["token"].as_str().unwrap().to_owned();
+    let me = c.api("GET", "/api/v1/me", Some(&token), None).await.json();
+    assert_eq!(me["username"], "op-a");
+    let root = c
+        .api("GET", "/api/v1/regions", Some(&token), None)
+        .await
+        .json();
+    assert_eq!(root["region"]["code"], "420202");
+    assert_eq!(root["children"][0]["code"], "420202001");
+    let out = c
+        .api("GET", "/api/v1/regions/420203", Some(&token), None)
+        .await;
+    assert_eq!(out.status, StatusCode::NOT_FOUND);
+    assert_eq!(out.json()["code"], "not_found");
+    assert!(out.json()["request_id"].is_string());
+    let users = c
+        .api("GET", "/api/v1/users", Some(&token), None)
+        .await
+        .json();
+    assert!(
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["username"] != "worker-b")
+    );
+    let bad = c.api("POST", "/api/v1/users", Some(&token), Some(json!({"username": "x", "display_name": "", "role": "grid_worker", "password": "pw"}))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = bad.json();
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"username")
+            && fields.contains(&"display_name")
+            && fields.contains(&"password")
+            && fields.contains(&"scope"),
+        "{fields:?}"
+    );
+    assert_eq!(
+        c.api("GET", "/api/v1/me", Some("ggv_forged"), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+});
+
+on_both!(oversized_and_malformed_bodies_get_clear_errors, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    let big = "x".repeat(100 * 1024);
+    let r = c
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": big, "password": "p"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json()["code"], "body_too_large");
+    let r = c
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"user": "x"})),
+        )
+        .await;
+    assert!(r.status.is_client_error());
+    assert!(
+        r.json()["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("password")
+            || r.json()["message_en"]
+                .as_str()
+                .unwrap()
+                .contains("username"),
+        "{}",
+        r.body
+    );
+});
+
+on_both!(operations_endpoints_answer, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    let h = c.get("/healthz").await;
+    assert_eq!((h.status, h.body.as_str()), (StatusCode::OK, "ok"));
+    assert!(h.headers.get("server-timing").is_some() && h.headers.get("x-request-id").is_some());
+    let doc = c.get("/api/v1/openapi.json").await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for p in [
+        "/api/v1/regions/{code}",
+        "/api/v1/users",
+        "/api/v1/auth/token",
+        "/api/v1/audit",
+    ] {
+        assert!(
+            doc["paths"][p].is_object(),
+            "{p} missing from the OpenAPI document"
+        );
+    }
+    let m = c.get("/metrics").await;
+    assert!(
+        m.body.contains(
+            "gridgov_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+        ),
+        "{}",
+        m.body
+    );
+    let css = c.get("/static/app.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(c.get("/static/nope.js").await.status, StatusCode::NOT_FOUND);
+});
+
+on_both!(the_interface_speaks_english_on_request, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    c.login("admin", PASSWORD).await;
+    let zh = c.get("/regions").await;
+    assert!(zh.body.contains("行政区划") && zh.body.contains("<h1>全国</h1>"));
+    let r = c.get("/lang/en?back=/regions").await;
+    assert_eq!(r.location(), "/regions");
+    let en = c.get("/regions").await;
+    assert!(en.body.contains(">Regions<") && en.body.contains("Whole country"));
+    // Redirects go home, never to another site.
+    assert_eq!(c.get("/lang/zh?back=//evil.example").await.location(), "/");
+});
