@@ -74,10 +74,10 @@ pub enum Command {
 #[derive(Debug, Clone, Default, Args)]
 pub struct DbArgs {
     /// Data directory (default ./gridgov-data).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// sqlite://FILE or postgres://… (default: SQLite file in the data directory).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
 }
 

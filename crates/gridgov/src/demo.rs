@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 
 use crate::commands::{open_store, serve::serve_until_signal};
 use crate::config::{Config, Overrides};
+use crate::text::pad_wide;
 
 pub const DEMO_PASSWORD: &str = "Demo-2026";
 
@@ -172,12 +173,6 @@ fn print_welcome(addr: SocketAddr, data_dir: &Path, logins: &[[String; 4]]) {
     }
     println!();
     println!("Ctrl-C stops the server / 按 Ctrl-C 停止");
-}
-
-/// Pads text with CJK characters, which take two columns in a terminal.
-fn pad_wide(s: &str, width: usize) -> String {
-    let cols: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    format!("{s}{} ", " ".repeat(width.saturating_sub(cols)))
 }
 
 #[cfg(test)]

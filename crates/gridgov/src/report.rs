@@ -21,8 +21,15 @@ pub fn print_error(err: &anyhow::Error) {
     } else {
         format!("{}: ", doing.join(": "))
     };
-    for line in detail_lines(detail) {
-        eprintln!("error: {prefix}{line}");
+    let lines = detail_lines(detail);
+    match lines.as_slice() {
+        [one] => eprintln!("error: {prefix}{one}"),
+        _ => {
+            eprintln!("error: {}", prefix.trim_end_matches([':', ' ']));
+            for line in &lines {
+                eprintln!("  {line}");
+            }
+        }
     }
 }
 

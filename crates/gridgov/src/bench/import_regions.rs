@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use gridgov_store::Store;
-use gridgov_store::regions::RegionSource;
+use gridgov_store::regions::{ImportProgress, RegionSource};
 
 use super::temp_db::{TempDb, psql, sqlite3, temp_dir};
 use crate::cli::BackendArgs;
-use crate::commands::import::import_regions;
+use crate::commands::import::import_regions_observed;
 
 const COLUMNS: &str = "code,name,level,parent_code,path,source,created_at";
 
@@ -81,11 +81,19 @@ async fn measure(
         data.display()
     );
     let started = Instant::now();
-    let report = import_regions(&store, RegionSource::Path(data.to_path_buf()), "nbs2023").await?;
+    let stages = StageTimes::new(started);
+    let report = import_regions_observed(
+        &store,
+        RegionSource::Path(data.to_path_buf()),
+        "nbs2023",
+        &|p| stages.record(p),
+    )
+    .await?;
     let ours = Timing {
         rows: report.inserted,
         secs: started.elapsed().as_secs_f64(),
     };
+    stages.print(ours.secs);
     store.close().await;
     let select = format!("SELECT {COLUMNS} FROM regions ORDER BY code");
     match &db {
@@ -165,4 +173,42 @@ async fn migrated(db: &TempDb) -> Result<Store> {
     let store = Store::connect(&db.url()?).await?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// When each stage of gridgov's import ended, to show where the time goes.
+struct StageTimes {
+    started: Instant,
+    /// Seconds at the end of reading, of checking, and of the first batch written.
+    marks: std::sync::Mutex<[Option<f64>; 3]>,
+}
+
+impl StageTimes {
+    fn new(started: Instant) -> Self {
+        StageTimes {
+            started,
+            marks: std::sync::Mutex::new([None; 3]),
+        }
+    }
+
+    fn record(&self, p: ImportProgress) {
+        let i = match p {
+            ImportProgress::Read { .. } => 0,
+            ImportProgress::Checked { .. } => 1,
+            ImportProgress::Written { .. } => 2,
+        };
+        if let Ok(mut m) = self.marks.lock() {
+            m[i].get_or_insert(self.started.elapsed().as_secs_f64());
+        }
+    }
+
+    fn print(&self, total: f64) {
+        let Ok(m) = self.marks.lock() else { return };
+        if let [Some(read), Some(checked), _] = *m {
+            println!(
+                "gridgov stages: read + parse {read:.2} s, check {:.2} s, write {:.2} s",
+                checked - read,
+                total - checked
+            );
+        }
+    }
 }

@@ -25,7 +25,7 @@ fn unique(tag: &str) -> String {
     format!(
         "{}_{}_{:08x}",
         std::process::id(),
-        tag,
+        tag.replace('-', "_"),
         rand::random::<u32>()
     )
 }

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use gridgov_core::auth::Actor;
-use gridgov_store::regions::{ImportReport, RegionSource};
+use gridgov_store::regions::{ImportProgress, ImportReport, RegionSource};
 use gridgov_store::{Store, StoreResult};
 
 use crate::cli::ImportCommand;
@@ -31,9 +31,22 @@ pub async fn import_regions(
     source: RegionSource,
     label: &str,
 ) -> StoreResult<ImportReport> {
+    import_regions_observed(store, source, label, &|_| {}).await
+}
+
+/// The same, also telling `observe` of every stage (the benchmarks time them).
+pub async fn import_regions_observed(
+    store: &Store,
+    source: RegionSource,
+    label: &str,
+    observe: &(dyn Fn(ImportProgress) + Send + Sync),
+) -> StoreResult<ImportReport> {
     let bar = ImportBar::new();
     let result = store
-        .import_regions(&Actor::system(), source, label, &|p| bar.update(p))
+        .import_regions(&Actor::system(), source, label, &|p| {
+            bar.update(p);
+            observe(p);
+        })
         .await;
     bar.finish();
     result

@@ -9,6 +9,7 @@ use gridgov_store::Store;
 use gridgov_store::users::{NewUserInput, User, UserUpdate};
 
 use crate::cli::{DbArgs, UserCommand};
+use crate::text::pad_wide;
 
 pub async fn run(file: Option<&Path>, db: &DbArgs, action: UserCommand) -> Result<()> {
     let config = super::load_config(file, db, None)?;
@@ -148,9 +149,9 @@ fn print_users(users: &[User]) {
     );
     for u in users {
         println!(
-            "{:<24} {:<20} {:<20} {:<14} {}",
+            "{:<24} {}{:<20} {:<14} {}",
             u.username,
-            u.display_name,
+            pad_wide(&u.display_name, 20),
             u.role.as_str(),
             u.scope_code.as_deref().unwrap_or("(全国 / all)"),
             if u.disabled {
