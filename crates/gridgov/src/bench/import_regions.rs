@@ -30,7 +30,7 @@ impl Timing {
 pub async fn run(data: &Path, args: &BackendArgs) -> Result<()> {
     println!("machine: {}", super::machine());
     for pg in super::backends(args) {
-        let (ours, tool_name, theirs) = one_backend(data, pg).await?;
+        let (ours, tool_name, theirs, stages) = one_backend(data, pg).await?;
         let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite" };
         println!();
         println!("{backend}: whole country, fresh migrated database, same table and indexes");
@@ -54,11 +54,15 @@ pub async fn run(data: &Path, args: &BackendArgs) -> Result<()> {
             "ratio: gridgov takes {:.2}× the time of {tool_name}",
             ours.secs / theirs.secs
         );
+        println!("{stages}");
     }
     Ok(())
 }
 
-async fn one_backend(data: &Path, pg: Option<&str>) -> Result<(Timing, &'static str, Timing)> {
+async fn one_backend(
+    data: &Path,
+    pg: Option<&str>,
+) -> Result<(Timing, &'static str, Timing, String)> {
     let work = temp_dir("import-csv")?;
     let result = measure(data, pg, &work).await;
     let _ = std::fs::remove_dir_all(&work);
@@ -69,7 +73,7 @@ async fn measure(
     data: &Path,
     pg: Option<&str>,
     work: &Path,
-) -> Result<(Timing, &'static str, Timing)> {
+) -> Result<(Timing, &'static str, Timing, String)> {
     let csv = work.join("regions.csv");
 
     // gridgov, then the rows it wrote exported as the comparison's input.
@@ -93,7 +97,7 @@ async fn measure(
         rows: report.inserted,
         secs: started.elapsed().as_secs_f64(),
     };
-    stages.print(ours.secs);
+    let stages = stages.summary(ours.secs);
     store.close().await;
     let select = format!("SELECT {COLUMNS} FROM regions ORDER BY code");
     match &db {
@@ -166,7 +170,7 @@ async fn measure(
             ours.rows
         );
     }
-    Ok((ours, tool, theirs))
+    Ok((ours, tool, theirs, stages))
 }
 
 async fn migrated(db: &TempDb) -> Result<Store> {
@@ -201,14 +205,14 @@ impl StageTimes {
         }
     }
 
-    fn print(&self, total: f64) {
-        let Ok(m) = self.marks.lock() else { return };
-        if let [Some(read), Some(checked), _] = *m {
-            println!(
+    fn summary(&self, total: f64) -> String {
+        match self.marks.lock().map(|m| *m) {
+            Ok([Some(read), Some(checked), _]) => format!(
                 "gridgov stages: read + parse {read:.2} s, check {:.2} s, write {:.2} s",
                 checked - read,
                 total - checked
-            );
+            ),
+            _ => "gridgov stages: not reported".to_owned(),
         }
     }
 }

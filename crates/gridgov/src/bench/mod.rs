@@ -27,7 +27,8 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             data,
             backend,
             requests,
-        } => region_browser::run(&data_dir(data)?, &backend, requests).await,
+            analyze,
+        } => region_browser::run(&data_dir(data)?, &backend, requests, analyze).await,
     }
 }
 
