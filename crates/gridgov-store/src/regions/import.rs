@@ -43,12 +43,18 @@ impl Store {
         if !actor.can(Permission::ManageRegions) {
             return Err(StoreError::Forbidden);
         }
+        let started = std::time::Instant::now();
         let (_, rows) = tokio::task::spawn_blocking(move || read_region_source(&source))
             .await
             .map_err(|e| StoreError::Internal(e.to_string()))??;
         progress(ImportProgress::Read {
             rows: rows.len() as u64,
         });
+        tracing::info!(
+            rows = rows.len(),
+            secs = started.elapsed().as_secs_f64(),
+            "regions read"
+        );
 
         let existing = self.existing_regions().await?;
         let mut report = ImportReport {
@@ -60,9 +66,15 @@ impl Store {
         progress(ImportProgress::Checked {
             new: new.len() as u64,
         });
+        tracing::info!(
+            new = new.len(),
+            secs = started.elapsed().as_secs_f64(),
+            "regions checked"
+        );
         report.inserted = new.len() as u64;
         if !new.is_empty() {
             bulk::write_regions(self, actor, &new, &report, progress).await?;
+            tracing::info!(secs = started.elapsed().as_secs_f64(), "regions written");
         }
         Ok(report)
     }
