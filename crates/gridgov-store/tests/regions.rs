@@ -252,3 +252,79 @@ on_both!(only_administrators_import, |db| {
         .await;
     assert!(matches!(r, Err(StoreError::Forbidden)));
 });
+
+on_both!(
+    a_fault_after_the_first_batches_leaves_nothing_behind,
+    |db| {
+        seed_regions(&db.store).await;
+        let sys = Actor::system();
+        // 30,000 good villages are written in batches before the planner reaches the bad one;
+        // the transaction must still roll back whole.
+        let mut text = String::from("level,code,parent_code,name\n");
+        for t in 0..30 {
+            text.push_str(&format!("4,420202{:03},420202,街道{t}\n", t + 100));
+            for v in 0..1000 {
+                text.push_str(&format!(
+                    "5,420202{:03}{:03},420202{:03},社区{t}-{v}\n",
+                    t + 100,
+                    v,
+                    t + 100
+                ));
+            }
+        }
+        text.push_str("5,420202999001,420202999,无上级的社区\n");
+        let (dir, src) = write_csv(&text);
+        let err = db
+            .store
+            .import_regions(&sys, src, "big", &|_| {})
+            .await
+            .unwrap_err();
+        let StoreError::Rows(rows) = err else {
+            panic!("expected row errors, got {err:?}")
+        };
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].line, 30_032);
+        assert_eq!(count(&db.store).await.unwrap(), 11);
+        // The indexes are intact after the rollback.
+        assert!(
+            db.store
+                .region_children(&sys, Some(&code("420202")))
+                .await
+                .unwrap()
+                .len()
+                == 1
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+);
+
+on_both!(
+    a_parent_in_the_file_that_cannot_hold_the_row_is_named,
+    |db| {
+        seed_regions(&db.store).await;
+        let (dir, src) = write_csv(
+            "level,code,parent_code,name\n\
+         2,4203,42,十堰市\n\
+         4,420202009,4203,错挂的街道\n\
+         5,420203001009,420203001009,自己挂自己\n",
+        );
+        let StoreError::Rows(rows) = db
+            .store
+            .import_regions(&Actor::system(), src, "bad", &|_| {})
+            .await
+            .unwrap_err()
+        else {
+            panic!("expected row errors")
+        };
+        let got: Vec<(u64, &str, &str)> = rows
+            .iter()
+            .map(|r| (r.line, r.field.as_str(), r.en.as_str()))
+            .collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!((got[0].0, got[0].1), (3, "parent_code"));
+        assert!(got[0].2.contains("does not lead"), "{}", got[0].2);
+        assert_eq!(got[1].0, 4);
+        assert!(got[1].2.contains("cannot hold"), "{}", got[1].2);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+);

@@ -26,15 +26,15 @@ impl ImportBar {
                     "read {rows} rows, checking / 已读取 {rows} 行，校验中"
                 ));
             }
-            ImportProgress::Checked { new } => {
+            ImportProgress::Finished { inserted } => {
                 self.bar
-                    .set_message(format!("{new} new regions / 新增 {new} 个区划"));
+                    .set_message(format!("{inserted} new regions / 新增 {inserted} 个区划"));
             }
             ImportProgress::Written { done, total } => {
                 if self.bar.length() != Some(total) {
                     self.bar.set_length(total);
                     if let Ok(style) = ProgressStyle::with_template(
-                        "{spinner} writing / 写入 [{bar:40}] {pos}/{len} ({per_sec}, {eta})",
+                        "{spinner} checking and writing / 校验并写入 [{bar:40}] {pos}/{len} ({per_sec})",
                     ) {
                         self.bar.set_style(style.progress_chars("=> "));
                     }

@@ -13,6 +13,7 @@ CREATE TABLE regions (
     source      TEXT NOT NULL,
     created_at  BIGINT NOT NULL
 );
+-- (SQLite stores this table WITHOUT ROWID; PostgreSQL has no such option and needs none.)
 CREATE UNIQUE INDEX regions_path ON regions (path);
 CREATE INDEX regions_parent ON regions (parent_code, code);
 

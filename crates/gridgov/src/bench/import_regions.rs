@@ -182,7 +182,7 @@ async fn migrated(db: &TempDb) -> Result<Store> {
 /// When each stage of gridgov's import ended, to show where the time goes.
 struct StageTimes {
     started: Instant,
-    /// Seconds at the end of reading, of checking, and of the first batch written.
+    /// Seconds at the end of reading, at the end, and at the first batch written.
     marks: std::sync::Mutex<[Option<f64>; 3]>,
 }
 
@@ -197,7 +197,7 @@ impl StageTimes {
     fn record(&self, p: ImportProgress) {
         let i = match p {
             ImportProgress::Read { .. } => 0,
-            ImportProgress::Checked { .. } => 1,
+            ImportProgress::Finished { .. } => 1,
             ImportProgress::Written { .. } => 2,
         };
         if let Ok(mut m) = self.marks.lock() {
@@ -207,10 +207,11 @@ impl StageTimes {
 
     fn summary(&self, total: f64) -> String {
         match self.marks.lock().map(|m| *m) {
-            Ok([Some(read), Some(checked), _]) => format!(
-                "gridgov stages: read + parse {read:.2} s, check {:.2} s, write {:.2} s",
-                checked - read,
-                total - checked
+            Ok([Some(read), Some(_), first]) => format!(
+                "gridgov stages: read + parse {read:.2} s, then checking and writing side by side \
+                 {:.2} s (first batch written at {:.2} s)",
+                total - read,
+                first.unwrap_or(total)
             ),
             _ => "gridgov stages: not reported".to_owned(),
         }
