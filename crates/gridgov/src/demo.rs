@@ -84,6 +84,34 @@ pub async fn run(
     .await
 }
 
+/// Names for the demo people, so lists and audit trails read like a real office's.
+fn demo_name(username: &str) -> &'static str {
+    const NAMES: [(&str, &str); 17] = [
+        ("admin", "周建国"),
+        ("city-op", "李慧敏"),
+        ("county-op", "张志强"),
+        ("town-op", "陈晓燕"),
+        ("leader", "王德明"),
+        ("dept", "刘海涛"),
+        ("police", "赵卫东"),
+        ("grid-leader", "孙丽华"),
+        ("grid-worker", "黄小红"),
+        ("inspector", "吴国平"),
+        ("informant", "郑春梅"),
+        ("liaison", "冯建军"),
+        ("patroller", "何永强"),
+        ("grid-admin", "许文静"),
+        ("instructor", "马立新"),
+        ("supervisor", "朱秀英"),
+        ("building-head", "胡桂兰"),
+    ];
+    NAMES
+        .iter()
+        .find(|(u, _)| *u == username)
+        .map(|(_, n)| *n)
+        .unwrap_or("演示用户")
+}
+
 /// Creates the demo users that are missing, hashing their passwords concurrently.
 async fn ensure_users(store: &Store) -> Result<()> {
     let system = Actor::system();
@@ -105,7 +133,7 @@ async fn ensure_users(store: &Store) -> Result<()> {
         tasks.spawn(async move {
             let input = NewUserInput {
                 username: username.to_owned(),
-                display_name: format!("演示{}", role.zh()),
+                display_name: demo_name(username).to_owned(),
                 role: role.as_str().to_owned(),
                 scope: scope.to_owned(),
                 password: DEMO_PASSWORD.to_owned(),
@@ -165,8 +193,10 @@ fn print_welcome(addr: SocketAddr, data_dir: &Path, logins: &[[String; 4]]) {
     println!("password for every login / 所有账号的密码: {DEMO_PASSWORD}");
     println!();
     println!(
-        "{:<14} {:<16} {:<26} scope / 范围",
-        "username", "角色", "role"
+        "{:<14} {}{:<26} scope / 范围",
+        "username",
+        pad_wide("角色", 16),
+        "role"
     );
     for [user, zh, en, scope] in logins {
         println!("{user:<14} {}{en:<26} {scope}", pad_wide(zh, 16));
@@ -178,6 +208,13 @@ fn print_welcome(addr: SocketAddr, data_dir: &Path, logins: &[[String; 4]]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_demo_login_has_a_name() {
+        for DemoUser(username, _, _) in DEMO_USERS {
+            assert_ne!(demo_name(username), "演示用户", "{username}");
+        }
+    }
 
     #[test]
     fn every_role_has_a_demo_login() {

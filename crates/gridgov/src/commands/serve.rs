@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use gridgov_store::Store;
-use gridgov_web::{AppState, WebConfig, app, serve, shutdown_signal};
+use gridgov_web::{AppState, WebConfig, app, serve, shutdown_signal, spawn_jobs};
 
 use crate::cli::DbArgs;
 
@@ -29,6 +29,7 @@ pub async fn serve_until_signal(
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     on_bound(addr);
+    spawn_jobs(store.clone());
     let router = app(AppState::new(store.clone(), web));
     serve(listener, router, shutdown_signal())
         .await
