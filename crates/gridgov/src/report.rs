@@ -49,11 +49,19 @@ fn detail_lines(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
         Some(StoreError::Invalid(inv)) => inv.0.iter().map(ToString::to_string).collect(),
         Some(StoreError::Conflict(f)) => vec![f.to_string()],
         Some(StoreError::Rows(rows)) => {
-            let mut lines = vec![format!(
-                "{} rows rejected, nothing was written / {} 行有误，未写入任何数据",
-                rows.len(),
-                rows.len()
-            )];
+            let mut lines = vec![if rows.len() >= gridgov_store::regions::MAX_ERRORS {
+                format!(
+                    "checking stopped at the first {n} faulty rows; nothing was written / \
+                     检查在前 {n} 个错误处停止，未写入任何数据",
+                    n = rows.len()
+                )
+            } else {
+                format!(
+                    "{} rows rejected, nothing was written / {} 行有误，未写入任何数据",
+                    rows.len(),
+                    rows.len()
+                )
+            }];
             lines.extend(rows.iter().map(ToString::to_string));
             lines
         }

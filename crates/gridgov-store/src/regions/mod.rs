@@ -5,7 +5,9 @@ mod import;
 mod source;
 
 pub use import::{ImportProgress, ImportReport};
-pub use source::{RegionSource, SourceFormat, SourceRow, read_region_source, read_source};
+pub use source::{
+    MAX_ERRORS, RegionSource, SourceFormat, SourceRow, read_region_source, read_source,
+};
 
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::regions::RegionCode;
