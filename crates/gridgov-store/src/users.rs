@@ -272,10 +272,18 @@ impl Store {
         let pattern = search
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
+            // Matched literally: the wildcards people may type are escaped.
+            .map(|s| {
+                let esc = s
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{esc}%")
+            });
         let rows = sqlx::query_as::<_, UserRow>(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE scope_path >= $1 AND scope_path < $2 \
-             AND ($3 IS NULL OR username LIKE $3 OR display_name LIKE $3) \
+             AND ($3 IS NULL OR username LIKE $3 ESCAPE '\\' OR lower(display_name) LIKE $3 ESCAPE '\\') \
              ORDER BY username LIMIT $4 OFFSET $5"
         ))
         .bind(lo)

@@ -294,3 +294,27 @@ on_both!(passwords_reset_and_change, |db| {
         .unwrap();
     assert!(db.store.check_login("worker", "new-pass-43").await.is_ok());
 });
+
+on_both!(search_matches_names_and_usernames_literally, |db| {
+    seed_regions(&db.store).await;
+    let sys = Actor::system();
+    add_user(&db.store, &sys, "li_si", Role::GridWorker, "420202").await;
+    add_user(&db.store, &sys, "lixsi", Role::GridWorker, "420202").await;
+    let found = |q: &'static str| {
+        let store = db.store.clone();
+        let sys = sys.clone();
+        async move {
+            store
+                .list_users(&sys, Some(q), 10, 0)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|u| u.username)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("li_s").await, ["li_si"]);
+    assert_eq!(found("LIX").await, ["lixsi"]);
+    assert_eq!(found("%").await, Vec::<String>::new());
+    assert_eq!(found("测试").await.len(), 2);
+});
