@@ -205,9 +205,5 @@ pub enum BenchCommand {
         backend: BackendArgs,
         #[arg(long, default_value_t = 1000)]
         requests: usize,
-        /// On PostgreSQL, run ANALYZE after the load (as autovacuum would, some time later)
-        /// before browsing.
-        #[arg(long)]
-        analyze: bool,
     },
 }

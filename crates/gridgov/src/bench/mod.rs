@@ -27,8 +27,7 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             data,
             backend,
             requests,
-            analyze,
-        } => region_browser::run(&data_dir(data)?, &backend, requests, analyze).await,
+        } => region_browser::run(&data_dir(data)?, &backend, requests).await,
     }
 }
 

@@ -27,7 +27,7 @@ const WARM_UP: usize = 20;
 /// Random walks from the root to a village; each gives one code of every level.
 const WALKS: usize = 60;
 
-pub async fn run(data: &Path, args: &BackendArgs, requests: usize, analyze: bool) -> Result<()> {
+pub async fn run(data: &Path, args: &BackendArgs, requests: usize) -> Result<()> {
     println!("machine: {}", super::machine());
     for pg in super::backends(args) {
         let db = super::temp_db(pg, "browser")?;
@@ -46,10 +46,6 @@ pub async fn run(data: &Path, args: &BackendArgs, requests: usize, analyze: bool
             report.inserted,
             started.elapsed().as_secs_f64()
         );
-        if let (true, super::temp_db::TempDb::Postgres { url, .. }) = (analyze, &db) {
-            super::temp_db::psql(url, "ANALYZE regions")?;
-            println!("ran ANALYZE regions");
-        }
         let result = browse(&store, requests).await;
         store.close().await;
         result?;
