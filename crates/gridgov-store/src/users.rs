@@ -146,16 +146,17 @@ impl Store {
         }
     }
 
-    pub async fn create_user(&self, actor: &Actor, input: &NewUserInput) -> StoreResult<User> {
-        if !actor.can(Permission::ManageUsers) {
-            return Err(StoreError::Forbidden);
-        }
-        let mut c = Checker::new();
-        let username = c.check(Username::parse("username", &input.username));
-        let display_name = c.check(parse_display_name("display_name", &input.display_name));
-        let role = c.check(Role::parse("role", &input.role));
-        let password = c.check(NewPassword::parse("password", &input.password));
-        let scope = match self.scope_for(actor, &input.scope).await {
+    /// Parses a role and a scope as typed and checks that the actor may grant them; faults go
+    /// into the form's checker so they are reported with the others.
+    async fn role_and_scope(
+        &self,
+        actor: &Actor,
+        role: &str,
+        scope: &str,
+        c: &mut Checker,
+    ) -> StoreResult<(Option<Role>, Option<(Option<String>, ScopePath)>)> {
+        let role = c.check(Role::parse("role", role));
+        let scope = match self.scope_for(actor, scope).await {
             Ok(s) => Some(s),
             Err(StoreError::Invalid(Invalid(errs))) => {
                 errs.into_iter().for_each(|e| c.push(e));
@@ -164,8 +165,22 @@ impl Store {
             Err(e) => return Err(e),
         };
         if let (Some(role), Some((_, scope))) = (role, &scope) {
-            check_grant_into(actor, role, scope, &mut c)?;
+            check_grant_into(actor, role, scope, c)?;
         }
+        Ok((role, scope))
+    }
+
+    pub async fn create_user(&self, actor: &Actor, input: &NewUserInput) -> StoreResult<User> {
+        if !actor.can(Permission::ManageUsers) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut c = Checker::new();
+        let username = c.check(Username::parse("username", &input.username));
+        let display_name = c.check(parse_display_name("display_name", &input.display_name));
+        let password = c.check(NewPassword::parse("password", &input.password));
+        let (role, scope) = self
+            .role_and_scope(actor, &input.role, &input.scope, &mut c)
+            .await?;
         c.finish()?;
         let (
             Some(username),
@@ -310,18 +325,9 @@ impl Store {
         let before = self.managed_user(actor, id).await?;
         let mut c = Checker::new();
         let display_name = c.check(parse_display_name("display_name", &up.display_name));
-        let role = c.check(Role::parse("role", &up.role));
-        let scope = match self.scope_for(actor, &up.scope).await {
-            Ok(s) => Some(s),
-            Err(StoreError::Invalid(Invalid(errs))) => {
-                errs.into_iter().for_each(|e| c.push(e));
-                None
-            }
-            Err(e) => return Err(e),
-        };
-        if let (Some(role), Some((_, scope))) = (role, &scope) {
-            check_grant_into(actor, role, scope, &mut c)?;
-        }
+        let (role, scope) = self
+            .role_and_scope(actor, &up.role, &up.scope, &mut c)
+            .await?;
         c.finish()?;
         let (Some(display_name), Some(role), Some((scope_code, scope))) =
             (display_name, role, scope)

@@ -210,27 +210,37 @@ fn read_nbs(
         return;
     };
     let file: std::sync::Arc<str> = file.into();
+    each_record(&file, &mut rdr, errors, |line, rec, errors| {
+        let get = |i: usize| rec.get(idx[i]).unwrap_or("");
+        let parent = parent_col.map(|_| get(2).trim().to_owned());
+        push_row(&file, line, level, get(0), get(1), parent, rows, errors);
+    });
+}
+
+/// Calls `f` with the line and the record, for every record
+/// until the file ends, the CSV breaks, or too many errors have been collected.
+fn each_record(
+    file: &std::sync::Arc<str>,
+    rdr: &mut csv::Reader<BufReader<Box<dyn Read>>>,
+    errors: &mut Vec<RowError>,
+    mut f: impl FnMut(u64, &csv::StringRecord, &mut Vec<RowError>),
+) {
     let mut rec = csv::StringRecord::new();
-    loop {
-        if errors.len() >= MAX_ERRORS {
-            return;
-        }
+    while errors.len() < MAX_ERRORS {
         match rdr.read_record(&mut rec) {
             Ok(false) => return,
             Ok(true) => {}
             Err(e) => {
-                errors.push(csv_error(&file, &e));
+                errors.push(csv_error(file, &e));
                 return;
             }
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if let Some(e) = quote_runs_on(&file, line, &rec) {
+        if let Some(e) = quote_runs_on(file, line, &rec) {
             errors.push(e);
             return;
         }
-        let get = |i: usize| rec.get(idx[i]).unwrap_or("");
-        let parent = parent_col.map(|_| get(2).trim().to_owned());
-        push_row(&file, line, level, get(0), get(1), parent, rows, errors);
+        f(line, &rec, errors);
     }
 }
 
@@ -250,24 +260,7 @@ fn read_plain(
         return;
     };
     let file: std::sync::Arc<str> = file.into();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        if errors.len() >= MAX_ERRORS {
-            return;
-        }
-        match rdr.read_record(&mut rec) {
-            Ok(false) => return,
-            Ok(true) => {}
-            Err(e) => {
-                errors.push(csv_error(&file, &e));
-                return;
-            }
-        }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if let Some(e) = quote_runs_on(&file, line, &rec) {
-            errors.push(e);
-            return;
-        }
+    each_record(&file, &mut rdr, errors, |line, rec, errors| {
         let get = |i: usize| rec.get(idx[i]).unwrap_or("");
         let level_raw = get(0).trim();
         let Some(level) = level_raw
@@ -281,11 +274,11 @@ fn read_plain(
                 level_raw,
                 FieldError::new("level", "bad_level", "级别应为1到5", "the level is 1 to 5"),
             ));
-            continue;
+            return;
         };
         let parent = Some(get(2).trim().to_owned()).filter(|p| !p.is_empty());
         push_row(&file, line, level, get(1), get(3), parent, rows, errors);
-    }
+    });
 }
 
 #[allow(clippy::too_many_arguments)]
