@@ -127,6 +127,12 @@ on_both!(the_region_browser_stays_inside_the_scope, |db| {
                 .body
                 .contains("class=\"region-link\" href=\"/regions/420202001\"")
     );
+    // The region is named once in the breadcrumb, as the current page, not also as a link.
+    assert!(
+        !page.body.contains("href=\"/regions/420202\">黄石港区</a>"),
+        "{}",
+        page.body
+    );
     let village = c.get("/regions/420202001001").await;
     assert!(village.body.contains("新街社区") && village.body.contains("没有下级区划"));
     for outside in ["/regions/420203", "/regions/4202", "/regions/43"] {

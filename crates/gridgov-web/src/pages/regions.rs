@@ -103,10 +103,16 @@ pub async fn show(
             name: t.whole_country.into(),
         });
     }
-    crumbs.extend(trail.into_iter().map(|r| Crumb {
-        href: format!("/regions/{}", r.code),
-        name: r.name,
-    }));
+    // The trail ends with the region itself, which the page names after the crumbs.
+    crumbs.extend(
+        trail
+            .into_iter()
+            .filter(|r| r.code != region.code)
+            .map(|r| Crumb {
+                href: format!("/regions/{}", r.code),
+                name: r.name,
+            }),
+    );
     let here = format!("/regions/{}", region.code);
     let page = RegionsPage {
         c: Chrome::build(&state, &u, "/regions", &here).await,
