@@ -84,7 +84,7 @@ texts! {
     level: "级别", "Level";
     children: "下级数量", "Children";
     no_children: "没有下级区划。", "No regions below this one.";
-    welcome: "欢迎", "Welcome";
+    welcome: "欢迎，", "Welcome, ";
     overview: "概览", "Overview";
     recent_activity: "最近操作", "Recent activity";
     search: "搜索", "Search";
