@@ -17,7 +17,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::bulk::{self, NewRegion};
-use super::source::{MAX_ERRORS, RegionSource, SourceRow, read_region_source};
+use super::source::{MAX_ERRORS, RegionSource, SourceRow, read_region_source_all};
 use crate::{RowError, Store, StoreError, StoreResult};
 
 /// What an import did.
@@ -43,7 +43,7 @@ pub enum ImportProgress {
 const BATCH: usize = 20_000;
 
 impl Store {
-    /// Imports a region source (see [`read_region_source`]). Idempotent: regions already present
+    /// Imports a region source (see [`read_region_source_all`]). Idempotent: regions already present
     /// with the same name are left alone. Rejected whole, with every bad row, when any row is
     /// wrong.
     pub async fn import_regions(
@@ -57,9 +57,12 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let started = std::time::Instant::now();
-        let (_, mut rows) = tokio::task::spawn_blocking(move || read_region_source(&source))
+        let read = tokio::task::spawn_blocking(move || read_region_source_all(&source))
             .await
             .map_err(|e| StoreError::Internal(e.to_string()))??;
+        // Rows that did not even parse are kept as faults; the rest are still checked, so one
+        // run reports every fault of the file (nothing is written once there is one).
+        let (mut rows, read_errors) = (read.rows, read.errors);
         progress(ImportProgress::Read {
             rows: rows.len() as u64,
         });
@@ -70,14 +73,14 @@ impl Store {
         );
 
         let existing = self.existing_regions().await?;
-        let total = rows.len() as u64;
+        let total = (rows.len() + read_errors.len()) as u64;
         let label = source_label.to_owned();
         let (tx, rx) = mpsc::channel::<Vec<NewRegion>>(4);
         let planner = tokio::task::spawn_blocking(move || {
             // By code: a parent's code leads its children's, so parents come first, and the
             // rows reach the table in the order of its primary key.
             rows.sort_unstable_by(|a, b| a.code.cmp(&b.code));
-            let mut p = Planner::new(existing, label, total);
+            let mut p = Planner::new(existing, label, total, read_errors);
             let mut batch = Vec::with_capacity(BATCH);
             for i in 0..rows.len() {
                 if let Some(n) = p.check(&rows, i) {
@@ -174,7 +177,12 @@ struct Planner {
 }
 
 impl Planner {
-    fn new(existing: HashMap<String, Known>, source: String, rows: u64) -> Planner {
+    fn new(
+        existing: HashMap<String, Known>,
+        source: String,
+        rows: u64,
+        errors: Vec<RowError>,
+    ) -> Planner {
         Planner {
             existing,
             seen: HashMap::with_capacity(rows as usize),
@@ -183,7 +191,7 @@ impl Planner {
                 rows_read: rows,
                 ..Default::default()
             },
-            errors: Vec::new(),
+            errors,
         }
     }
 

@@ -6,7 +6,8 @@ mod source;
 
 pub use import::{ImportProgress, ImportReport};
 pub use source::{
-    MAX_ERRORS, RegionSource, SourceFormat, SourceRow, read_region_source, read_source,
+    MAX_ERRORS, RegionSource, SourceFormat, SourceRead, SourceRow, read_region_source,
+    read_region_source_all, read_source,
 };
 
 use gridgov_core::auth::{Actor, Permission};

@@ -57,24 +57,51 @@ pub enum RegionSource {
     },
 }
 
+/// What reading a source gave: the rows that parsed, and the rows that did not.
+pub struct SourceRead {
+    pub format: SourceFormat,
+    pub rows: Vec<SourceRow>,
+    pub errors: Vec<RowError>,
+}
+
+impl SourceRead {
+    fn strict(self) -> StoreResult<(SourceFormat, Vec<SourceRow>)> {
+        if self.errors.is_empty() {
+            Ok((self.format, self.rows))
+        } else {
+            Err(StoreError::Rows(self.errors))
+        }
+    }
+}
+
 /// Reads every row of a source; rejects it with every bad row found.
 pub fn read_region_source(src: &RegionSource) -> StoreResult<(SourceFormat, Vec<SourceRow>)> {
+    read_region_source_all(src)?.strict()
+}
+
+/// Reads a source, keeping the bad rows beside the good ones, so that an import can check the
+/// good ones too and report every fault at once. Fails only when the source cannot be read.
+pub fn read_region_source_all(src: &RegionSource) -> StoreResult<SourceRead> {
     match src {
-        RegionSource::Path(p) => read_source(p),
+        RegionSource::Path(p) => read_path_all(p),
         RegionSource::Embedded { name, bytes } => {
             let (mut rows, mut errors) = (Vec::new(), Vec::new());
             read_plain(name, Box::new(*bytes), &mut rows, &mut errors);
-            if errors.is_empty() {
-                Ok((SourceFormat::LevelCodeParentName, rows))
-            } else {
-                Err(StoreError::Rows(errors))
-            }
+            Ok(SourceRead {
+                format: SourceFormat::LevelCodeParentName,
+                rows,
+                errors,
+            })
         }
     }
 }
 
 /// Reads every row of a region source on disk; rejects the source with every bad row it found.
 pub fn read_source(path: &Path) -> StoreResult<(SourceFormat, Vec<SourceRow>)> {
+    read_path_all(path)?.strict()
+}
+
+fn read_path_all(path: &Path) -> StoreResult<SourceRead> {
     let mut errors = Vec::new();
     let mut rows = Vec::new();
     let format = if path.is_dir() {
@@ -120,11 +147,11 @@ pub fn read_source(path: &Path) -> StoreResult<(SourceFormat, Vec<SourceRow>)> {
         read_plain(&name, reader, &mut rows, &mut errors);
         SourceFormat::LevelCodeParentName
     };
-    if errors.is_empty() {
-        Ok((format, rows))
-    } else {
-        Err(StoreError::Rows(errors))
-    }
+    Ok(SourceRead {
+        format,
+        rows,
+        errors,
+    })
 }
 
 fn csv_reader(r: Box<dyn Read>) -> csv::Reader<BufReader<Box<dyn Read>>> {

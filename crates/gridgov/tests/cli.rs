@@ -1,0 +1,159 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The command line as an operator uses it: the real binary on a throwaway data directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct Dir(PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn data_dir() -> Dir {
+    let d = std::env::temp_dir().join(format!(
+        "gridgov-cli-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    Dir(d)
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn gridgov(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gridgov"));
+    cmd.args(args)
+        .env("GRIDGOV_DATA_DIR", dir)
+        .env_remove("GRIDGOV_DATABASE_URL")
+        .env_remove("GRIDGOV_CONFIG")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const DEMO_REGIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/huangshi_regions.csv");
+
+#[test]
+fn an_operator_imports_regions_adds_users_and_verifies_the_trail() {
+    let dir = data_dir();
+    let d = &dir.0;
+    let o = gridgov(
+        d,
+        &["import", "regions", DEMO_REGIONS, "--source", "huangshi"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1105"), "{}", text(&o));
+    // Again: nothing changes.
+    let o = gridgov(
+        d,
+        &["import", "regions", DEMO_REGIONS, "--source", "huangshi"],
+        None,
+    );
+    assert!(text(&o).contains("inserted 0"), "{}", text(&o));
+
+    let add = [
+        "user",
+        "add",
+        "--username",
+        "hs-op",
+        "--role",
+        "center_operator",
+        "--scope",
+        "420200",
+        "--password-stdin",
+    ];
+    let o = gridgov(d, &add, Some("a-long-pass-2026\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gridgov(d, &["user", "list"], None);
+    assert!(
+        text(&o).contains("hs-op") && text(&o).contains("4202"),
+        "{}",
+        text(&o)
+    );
+
+    let bad = [
+        "user",
+        "add",
+        "--username",
+        "x",
+        "--role",
+        "king",
+        "--password-stdin",
+    ];
+    let o = gridgov(d, &bad, Some("short\n"));
+    assert!(!o.status.success());
+    let out = text(&o);
+    assert!(
+        out.contains("username") && out.contains("role") && out.contains("password"),
+        "{out}"
+    );
+
+    let o = gridgov(d, &["user", "disable", "hs-op"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gridgov(d, &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("intact"), "{}", text(&o));
+}
+
+#[test]
+fn a_malformed_file_is_refused_with_its_lines() {
+    let dir = data_dir();
+    let d = &dir.0;
+    let bad = d.join("bad.csv");
+    std::fs::write(&bad, "level,code,parent_code,name\n1,420000,,湖北省\n2,420200,990000,黄石市\n3,4202x1,420200,坏代码\n").unwrap();
+    let o = gridgov(d, &["import", "regions", bad.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    let out = text(&o);
+    assert!(out.contains("line 3") && out.contains("line 4"), "{out}");
+    assert!(out.contains("nothing was written"), "{out}");
+    let o = gridgov(d, &["user", "list"], None);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn an_unknown_database_url_is_refused() {
+    let dir = data_dir();
+    let o = gridgov(
+        &dir.0,
+        &["migrate", "--database-url", "mysql://localhost/gridgov"],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("unrecognised database URL"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        !dir.0.join("gridgov.db").exists(),
+        "no SQLite file may appear as a fallback"
+    );
+}
