@@ -23,11 +23,10 @@ fn data_dir() -> Dir {
     Dir(d)
 }
 
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
+/// Tests of one run share the process id; a counter tells their directories apart.
+fn rand_suffix() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
 }
 
 fn gridgov(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
