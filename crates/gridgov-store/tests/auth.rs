@@ -53,8 +53,21 @@ on_both!(logout_ends_the_session, |db| {
     )
     .await;
     let s = db.store.create_session(&w).await.unwrap();
-    db.store.delete_session(&s.token).await.unwrap();
+    db.store.logout(&s.token).await.unwrap();
     assert!(db.store.session_user(&s.token).await.unwrap().is_none());
+    let trail = db
+        .store
+        .list_audit(&Actor::system(), 10, None)
+        .await
+        .unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|r| r.action == "session.logout" && r.resource == format!("user:{}", w.id))
+    );
+    // Logging out twice, or with a forged cookie, is harmless.
+    db.store.logout(&s.token).await.unwrap();
+    db.store.logout("forged").await.unwrap();
 });
 
 on_both!(repeated_failures_lock_the_username_for_a_while, |db| {

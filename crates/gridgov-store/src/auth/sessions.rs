@@ -89,7 +89,36 @@ impl Store {
         Ok(Some(r.user.into_user()?))
     }
 
-    /// Ends one session (logout).
+    /// Logs out: ends the session behind this cookie and records it in the user's audit stream.
+    pub async fn logout(&self, token: &str) -> StoreResult<()> {
+        let now = self.now_ms();
+        let hash = token_hash(token);
+        let mut tx = self.pool.begin().await?;
+        let who = sqlx::query_as::<_, UserRow>(&format!(
+            "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+            crate::users::USER_COLUMNS_U
+        ))
+        .bind(&hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = who else { return Ok(()) };
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+        let user = row.into_user()?;
+        let change = Change {
+            action: "session.logout",
+            resource: format!("user:{}", user.id),
+            scope_path: user.scope_path.as_str(),
+            summary: json!({}),
+        };
+        audit::append(&mut tx, now, &user.actor(), change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends one session without a trace (it expired).
     pub async fn delete_session(&self, token: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))

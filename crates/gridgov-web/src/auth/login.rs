@@ -168,7 +168,7 @@ fn status_body(e: &AppError) -> ErrorBody {
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookies::get(&headers, cookies::SESSION)
-        && let Err(e) = state.store.delete_session(token).await
+        && let Err(e) = state.store.logout(token).await
     {
         return AppError::from(e).into_response();
     }
