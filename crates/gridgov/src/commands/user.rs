@@ -42,13 +42,13 @@ async fn act(store: &Store, action: UserCommand) -> Result<()> {
                 .await
                 .with_context(|| format!("adding user {}", input.username))?;
             println!("created / 已创建:");
-            print_users(&[user]);
+            print_users(&store, &[user]).await?;
         }
         UserCommand::Disable { username } => set_disabled(store, &username, true).await?,
         UserCommand::Enable { username } => set_disabled(store, &username, false).await?,
         UserCommand::List { search } => {
             let users = list_all(store, search.as_deref()).await?;
-            print_users(&users);
+            print_users(&store, &users).await?;
             println!("{} users / 共 {} 个用户", users.len(), users.len());
         }
         UserCommand::SetRole { username, role } => {
@@ -104,7 +104,7 @@ async fn set_disabled(store: &Store, username: &str, disabled: bool) -> Result<(
         .set_user_disabled(&Actor::system(), &user.id, disabled)
         .await
         .with_context(|| format!("changing user {username}"))?;
-    print_users(&[user]);
+    print_users(&store, &[user]).await?;
     Ok(())
 }
 
@@ -122,7 +122,7 @@ async fn update(store: &Store, username: &str, change: impl FnOnce(&mut UserUpda
         .update_user(&Actor::system(), &user.id, &up)
         .await
         .with_context(|| format!("changing user {username}"))?;
-    print_users(&[user]);
+    print_users(&store, &[user]).await?;
     Ok(())
 }
 
@@ -142,18 +142,31 @@ async fn list_all(store: &Store, search: Option<&str>) -> Result<Vec<User>> {
     }
 }
 
-fn print_users(users: &[User]) {
+/// One line per user; scopes are shown with their region's name.
+async fn print_users(store: &Store, users: &[User]) -> Result<()> {
+    let codes: Vec<&str> = users
+        .iter()
+        .filter_map(|u| u.scope_code.as_deref())
+        .collect();
+    let names = store.region_names(&Actor::system(), &codes).await?;
     println!(
-        "{:<24} {:<20} {:<20} {:<14} status",
-        "username", "display name", "role", "scope"
+        "{:<24} {:<20} {:<20} {} status",
+        "username",
+        "display name",
+        "role",
+        pad_wide("scope", 28)
     );
     for u in users {
+        let scope = match u.scope_code.as_deref() {
+            None => "(全国 / all)".to_owned(),
+            Some(c) => format!("{c} {}", names.get(c).map(String::as_str).unwrap_or("")),
+        };
         println!(
-            "{:<24} {}{:<20} {:<14} {}",
+            "{:<24} {}{:<20} {}{}",
             u.username,
             pad_wide(&u.display_name, 20),
             u.role.as_str(),
-            u.scope_code.as_deref().unwrap_or("(全国 / all)"),
+            pad_wide(&scope, 28),
             if u.disabled {
                 "disabled / 已停用"
             } else {
@@ -161,6 +174,7 @@ fn print_users(users: &[User]) {
             }
         );
     }
+    Ok(())
 }
 
 /// One line from standard input, without its line ending.
