@@ -42,13 +42,13 @@ async fn act(store: &Store, action: UserCommand) -> Result<()> {
                 .await
                 .with_context(|| format!("adding user {}", input.username))?;
             println!("created / 已创建:");
-            print_users(&store, &[user]).await?;
+            print_users(store, &[user]).await?;
         }
         UserCommand::Disable { username } => set_disabled(store, &username, true).await?,
         UserCommand::Enable { username } => set_disabled(store, &username, false).await?,
         UserCommand::List { search } => {
             let users = list_all(store, search.as_deref()).await?;
-            print_users(&store, &users).await?;
+            print_users(store, &users).await?;
             println!("{} users / 共 {} 个用户", users.len(), users.len());
         }
         UserCommand::SetRole { username, role } => {
@@ -104,7 +104,7 @@ async fn set_disabled(store: &Store, username: &str, disabled: bool) -> Result<(
         .set_user_disabled(&Actor::system(), &user.id, disabled)
         .await
         .with_context(|| format!("changing user {username}"))?;
-    print_users(&store, &[user]).await?;
+    print_users(store, &[user]).await?;
     Ok(())
 }
 
@@ -122,7 +122,7 @@ async fn update(store: &Store, username: &str, change: impl FnOnce(&mut UserUpda
         .update_user(&Actor::system(), &user.id, &up)
         .await
         .with_context(|| format!("changing user {username}"))?;
-    print_users(&store, &[user]).await?;
+    print_users(store, &[user]).await?;
     Ok(())
 }
 
