@@ -272,6 +272,32 @@ impl Store {
         row.ok_or(StoreError::NotFound)?.into_user()
     }
 
+    /// Usernames of the given user ids that lie inside the actor's scope, by id; for showing
+    /// people rather than ids (the audit trail).
+    pub async fn usernames(
+        &self,
+        actor: &Actor,
+        ids: &[&str],
+    ) -> StoreResult<std::collections::HashMap<String, String>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "SELECT id, username FROM users WHERE scope_path >= $1 AND scope_path < $2 \
+             AND id IN ({})",
+            placeholders.join(", ")
+        );
+        let (lo, hi) = actor.scope.range();
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql)
+            .bind(lo)
+            .bind(hi);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        Ok(q.fetch_all(&self.pool).await?.into_iter().collect())
+    }
+
     /// Users inside the actor's scope, by username, optionally matching a search text.
     pub async fn list_users(
         &self,

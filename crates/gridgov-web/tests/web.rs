@@ -147,6 +147,13 @@ on_both!(the_region_browser_stays_inside_the_scope, |db| {
             && !users.body.contains("worker-b")
             && !users.body.contains(">admin<")
     );
+    let audit = c.get("/audit").await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert!(
+        audit.body.contains("user:op-a") && !audit.body.contains("worker-b"),
+        "{}",
+        audit.body
+    );
 });
 
 on_both!(user_forms_show_errors_by_field_and_create_users, |db| {

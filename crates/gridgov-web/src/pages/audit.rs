@@ -20,18 +20,35 @@ pub struct AuditRow {
     pub seq: i64,
 }
 
-pub fn rows(records: &[AuditRecord]) -> Vec<AuditRow> {
-    records
+/// The records as shown: a user resource by its username where the viewer may see that user.
+pub async fn rows(
+    state: &AppState,
+    u: &PageUser,
+    records: &[AuditRecord],
+) -> Result<Vec<AuditRow>, AppError> {
+    let ids: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r.resource.strip_prefix("user:"))
+        .collect();
+    let names = state.store.usernames(&u.actor, &ids).await?;
+    Ok(records
         .iter()
         .map(|r| AuditRow {
             time: time::second(r.at),
             actor: r.actor_name.clone(),
             action: r.action.clone(),
-            resource: r.resource.clone(),
+            resource: match r
+                .resource
+                .strip_prefix("user:")
+                .and_then(|id| names.get(id))
+            {
+                Some(name) => format!("user:{name}"),
+                None => r.resource.clone(),
+            },
             summary: r.summary.chars().take(160).collect(),
             seq: r.seq,
         })
-        .collect()
+        .collect())
 }
 
 #[derive(Deserialize)]
@@ -60,7 +77,7 @@ pub async fn page(
         .flatten();
     let page = AuditPage {
         c: Chrome::build(&state, &u, "/audit", "/audit").await,
-        rows: rows(&records),
+        rows: rows(&state, &u, &records).await?,
         next_before,
     };
     Ok(render(&page))

@@ -49,7 +49,12 @@ pub async fn page(State(state): State<AppState>, u: PageUser) -> Result<Response
     };
     let show_recent = u.actor.can(Permission::ViewAudit);
     let recent = if show_recent {
-        audit_rows(&state.store.list_audit(&u.actor, 8, None).await?)
+        audit_rows(
+            &state,
+            &u,
+            &state.store.list_audit(&u.actor, 8, None).await?,
+        )
+        .await?
     } else {
         Vec::new()
     };
