@@ -1,7 +1,9 @@
-//! Geometry for gridgov. Today: the coordinate systems that Chinese map data comes in.
-//! Grid polygons, their validation, the point-to-grid R-tree and SVG maps build on this.
+//! Geometry for gridgov: the coordinate systems that Chinese map data comes in, reading and
+//! checking grid boundaries from GeoJSON, and the point → grid index. No I/O, no database.
 
+pub mod features;
 pub mod gcj02;
+pub mod index;
 
 /// A point in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
