@@ -1,10 +1,12 @@
 //! Point → grid: an R-tree over the bounding boxes of every current grid's shape, with an exact
 //! point-in-polygon test on the few candidates a box search returns.
 //!
-//! A point on a shared edge belongs to the grid listed first, so every point resolves to exactly
-//! one grid even where grids touch.
+//! The test is the crossing-number rule on flat coordinate arrays, kept apart from `geo`'s general
+//! predicates because it runs millions of times a second. Its edges are half-open, so a point on
+//! an edge shared by two grids belongs to exactly one of them, and grids that tile a community
+//! resolve every point to one grid; where grids overlap, the one listed first wins.
 
-use geo::{BoundingRect, Intersects, MultiPolygon, Point};
+use geo::{BoundingRect, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -15,8 +17,36 @@ type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 /// The index over a set of shapes, each known by a number the caller chooses.
 pub struct GridIndex {
     tree: RTree<Entry>,
-    shapes: Vec<MultiPolygon<f64>>,
+    /// Per shape: its polygons, each a list of closed rings (shell first, then holes).
+    shapes: Vec<Vec<Vec<Vec<[f64; 2]>>>>,
     ids: Vec<u32>,
+}
+
+/// Whether the point lies inside the rings of one polygon: an odd number of crossings over the
+/// shell and its holes together.
+fn inside(rings: &[Vec<[f64; 2]>], x: f64, y: f64) -> bool {
+    let mut odd = false;
+    for ring in rings {
+        for w in ring.windows(2) {
+            let ([xi, yi], [xj, yj]) = (w[0], w[1]);
+            if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+                odd = !odd;
+            }
+        }
+    }
+    odd
+}
+
+fn flat(shape: &MultiPolygon<f64>) -> Vec<Vec<Vec<[f64; 2]>>> {
+    shape
+        .iter()
+        .map(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(|ring| ring.coords().map(|c| [c.x, c.y]).collect())
+                .collect()
+        })
+        .collect()
 }
 
 impl GridIndex {
@@ -30,7 +60,7 @@ impl GridIndex {
                 let slot = shapes.len() as u32;
                 let rect = Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
                 entries.push(GeomWithData::new(rect, slot));
-                shapes.push(shape);
+                shapes.push(flat(&shape));
                 ids.push(id);
             }
         }
@@ -51,12 +81,15 @@ impl GridIndex {
 
     /// The grid containing the point (WGS84), if any.
     pub fn locate(&self, p: LngLat) -> Option<u32> {
-        let point = Point::new(p.lng, p.lat);
         let probe = AABB::from_point([p.lng, p.lat]);
         self.tree
             .locate_in_envelope_intersecting(&probe)
             .map(|e| e.data)
-            .filter(|slot| self.shapes[*slot as usize].intersects(&point))
+            .filter(|slot| {
+                self.shapes[*slot as usize]
+                    .iter()
+                    .any(|poly| inside(poly, p.lng, p.lat))
+            })
             .min()
             .map(|slot| self.ids[slot as usize])
     }
@@ -99,8 +132,38 @@ mod tests {
         assert_eq!(idx.len(), 100);
         assert_eq!(idx.locate(LngLat::new(115.005, 30.005)), Some(0));
         assert_eq!(idx.locate(LngLat::new(115.095, 30.035)), Some(39));
-        // On the edge between grid 0 and grid 1: the first listed wins, every time.
-        assert_eq!(idx.locate(LngLat::new(115.01, 30.005)), Some(0));
+    }
+
+    /// Every grid whose shape holds the point, not just the first.
+    fn holders(idx: &GridIndex, p: LngLat) -> Vec<u32> {
+        (0..idx.shapes.len())
+            .filter(|i| idx.shapes[*i].iter().any(|poly| inside(poly, p.lng, p.lat)))
+            .map(|i| idx.ids[i])
+            .collect()
+    }
+
+    #[test]
+    fn edges_and_corners_shared_by_grids_belong_to_exactly_one() {
+        // Quarter-degree squares: every coordinate below is exact in binary floating point.
+        let mut grids = Vec::new();
+        for row in 0..4 {
+            for col in 0..4 {
+                grids.push((
+                    row * 4 + col,
+                    square(col as f64 * 0.25, row as f64 * 0.25, 0.25),
+                ));
+            }
+        }
+        let idx = GridIndex::build(grids);
+        for p in [
+            LngLat::new(0.25, 0.125),
+            LngLat::new(0.125, 0.5),
+            LngLat::new(0.5, 0.5),
+            LngLat::new(0.75, 0.25),
+        ] {
+            assert_eq!(holders(&idx, p).len(), 1, "{p:?}");
+            assert!(idx.locate(p).is_some());
+        }
     }
 
     #[test]
