@@ -196,6 +196,14 @@ impl From<RegionCode> for String {
     }
 }
 
+/// The GB/T 2260 form of a stored code (see [`RegionCode::gb_code`]); a code that does not parse
+/// is shown as it is.
+pub fn gb_form(code: &str) -> String {
+    RegionCode::parse("code", code)
+        .map(|c| c.gb_code())
+        .unwrap_or_else(|_| code.to_owned())
+}
+
 /// A region's name: trimmed, non-empty, at most 100 characters.
 pub fn parse_region_name(field: &str, input: &str) -> Result<String, FieldError> {
     let s = input.trim();
@@ -283,6 +291,13 @@ mod tests {
         assert_eq!(code("42").implied_parent(), None);
         assert!(code("420202001").is_under(&code("4202")));
         assert!(!code("4202").is_under(&code("4202")));
+    }
+
+    #[test]
+    fn gb_form_pads_provinces_and_cities_only() {
+        assert_eq!(gb_form("4202"), "420200");
+        assert_eq!(gb_form("420202001"), "420202001");
+        assert_eq!(gb_form("x"), "x");
     }
 
     #[test]

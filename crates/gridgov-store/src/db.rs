@@ -99,6 +99,15 @@ pub struct Store {
 
 static DRIVERS: Once = Once::new();
 
+/// `$from, $from+1, …` for `n` values, for an `IN (…)` list bound one value per parameter
+/// (the `Any` driver has no arrays).
+pub(crate) fn numbered_params(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Store {
     pub async fn connect(url: &DatabaseUrl) -> StoreResult<Store> {
         Store::connect_with_clock(url, Arc::new(SystemClock)).await

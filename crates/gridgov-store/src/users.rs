@@ -282,11 +282,10 @@ impl Store {
         if ids.is_empty() {
             return Ok(Default::default());
         }
-        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
         let sql = format!(
             "SELECT id, username FROM users WHERE scope_path >= $1 AND scope_path < $2 \
              AND id IN ({})",
-            placeholders.join(", ")
+            crate::db::numbered_params(3, ids.len())
         );
         let (lo, hi) = actor.scope.range();
         let mut q = sqlx::query_as::<_, (String, String)>(&sql)

@@ -8,7 +8,7 @@
 //! all over them. On PostgreSQL, loading an empty table (the first load of a country), the
 //! secondary indexes and the foreign key are dropped first and built again after the rows are in,
 //! inside the same transaction: one sort per index and one pass to check every parent, instead of
-//! a trigger per row (the foreign key alone doubled the time of `\copy`). The definitions are
+//! a trigger per row (the foreign key is the costly part of `\copy`). The definitions are
 //! read back from the catalogue, so what is rebuilt is exactly what the migrations made. The
 //! table then gets fresh statistics, without which PostgreSQL plans the region browser's queries
 //! as if it were empty.

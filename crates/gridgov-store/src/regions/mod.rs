@@ -5,10 +5,7 @@ mod import;
 mod source;
 
 pub use import::{ImportProgress, ImportReport};
-pub use source::{
-    MAX_ERRORS, RegionSource, SourceFormat, SourceRead, SourceRow, read_region_source,
-    read_region_source_all, read_source,
-};
+pub use source::{MAX_ERRORS, RegionSource, SourceRead, SourceRow, read_region_source_all};
 
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::regions::RegionCode;
@@ -109,11 +106,10 @@ impl Store {
         if codes.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (0..codes.len()).map(|i| format!("${}", i + 3)).collect();
         let sql = format!(
             "SELECT {COLUMNS} FROM regions WHERE path >= $1 AND path < $2 AND code IN ({}) \
              ORDER BY level",
-            placeholders.join(", ")
+            crate::db::numbered_params(3, codes.len())
         );
         let (lo, hi) = actor.scope.range();
         let mut q = sqlx::query_as::<_, Region>(&sql).bind(lo).bind(hi);
@@ -132,10 +128,9 @@ impl Store {
         if codes.is_empty() {
             return Ok(Default::default());
         }
-        let placeholders: Vec<String> = (0..codes.len()).map(|i| format!("${}", i + 3)).collect();
         let sql = format!(
             "SELECT code, name FROM regions WHERE path >= $1 AND path < $2 AND code IN ({})",
-            placeholders.join(", ")
+            crate::db::numbered_params(3, codes.len())
         );
         let (lo, hi) = actor.scope.range();
         let mut q = sqlx::query_as::<_, (String, String)>(&sql)

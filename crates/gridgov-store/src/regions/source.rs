@@ -15,14 +15,6 @@ use crate::{RowError, StoreError, StoreResult};
 /// At most this many row errors are collected before reading stops.
 pub const MAX_ERRORS: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceFormat {
-    /// A directory in the statistical bureau's layout.
-    NbsDirectory,
-    /// One CSV file with `level,code,parent_code,name`.
-    LevelCodeParentName,
-}
-
 /// One region as read, before it is checked against the others and the database.
 #[derive(Debug, Clone)]
 pub struct SourceRow {
@@ -59,24 +51,8 @@ pub enum RegionSource {
 
 /// What reading a source gave: the rows that parsed, and the rows that did not.
 pub struct SourceRead {
-    pub format: SourceFormat,
     pub rows: Vec<SourceRow>,
     pub errors: Vec<RowError>,
-}
-
-impl SourceRead {
-    fn strict(self) -> StoreResult<(SourceFormat, Vec<SourceRow>)> {
-        if self.errors.is_empty() {
-            Ok((self.format, self.rows))
-        } else {
-            Err(StoreError::Rows(self.errors))
-        }
-    }
-}
-
-/// Reads every row of a source; rejects it with every bad row found.
-pub fn read_region_source(src: &RegionSource) -> StoreResult<(SourceFormat, Vec<SourceRow>)> {
-    read_region_source_all(src)?.strict()
 }
 
 /// Reads a source, keeping the bad rows beside the good ones, so that an import can check the
@@ -87,24 +63,16 @@ pub fn read_region_source_all(src: &RegionSource) -> StoreResult<SourceRead> {
         RegionSource::Embedded { name, bytes } => {
             let (mut rows, mut errors) = (Vec::new(), Vec::new());
             read_plain(name, Box::new(*bytes), &mut rows, &mut errors);
-            Ok(SourceRead {
-                format: SourceFormat::LevelCodeParentName,
-                rows,
-                errors,
-            })
+            Ok(SourceRead { rows, errors })
         }
     }
 }
 
-/// Reads every row of a region source on disk; rejects the source with every bad row it found.
-pub fn read_source(path: &Path) -> StoreResult<(SourceFormat, Vec<SourceRow>)> {
-    read_path_all(path)?.strict()
-}
-
+/// Reads a directory in the statistical layout, or one plain CSV file (optionally gzipped).
 fn read_path_all(path: &Path) -> StoreResult<SourceRead> {
     let mut errors = Vec::new();
     let mut rows = Vec::new();
-    let format = if path.is_dir() {
+    if path.is_dir() {
         let mut found = 0;
         for (stem, level, parent_col) in NBS_FILES {
             let plain = path.join(format!("{stem}.csv"));
@@ -132,7 +100,6 @@ fn read_path_all(path: &Path) -> StoreResult<SourceRead> {
                 path.display()
             )));
         }
-        SourceFormat::NbsDirectory
     } else {
         let name = path
             .file_name()
@@ -145,13 +112,8 @@ fn read_path_all(path: &Path) -> StoreResult<SourceRead> {
             Box::new(file)
         };
         read_plain(&name, reader, &mut rows, &mut errors);
-        SourceFormat::LevelCodeParentName
-    };
-    Ok(SourceRead {
-        format,
-        rows,
-        errors,
-    })
+    }
+    Ok(SourceRead { rows, errors })
 }
 
 fn csv_reader(r: Box<dyn Read>) -> csv::Reader<BufReader<Box<dyn Read>>> {
@@ -379,7 +341,13 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join(name);
         std::fs::write(&p, text).unwrap();
-        let r = read_source(&p).map(|(_, rows)| rows);
+        let r = read_region_source_all(&RegionSource::Path(p)).and_then(|r| {
+            if r.errors.is_empty() {
+                Ok(r.rows)
+            } else {
+                Err(StoreError::Rows(r.errors))
+            }
+        });
         std::fs::remove_dir_all(&dir).unwrap();
         r
     }

@@ -1,7 +1,7 @@
 //! What the API returns: view types kept apart from the store's rows, so the wire format is a
 //! choice and never an accident of the schema.
 
-use gridgov_core::regions::RegionCode;
+use gridgov_core::regions::gb_form;
 use gridgov_store::audit::AuditRecord;
 use gridgov_store::regions::{Region, RegionWithCount};
 use gridgov_store::users::User;
@@ -40,12 +40,6 @@ impl From<User> for UserView {
     }
 }
 
-fn gb(code: &str) -> String {
-    RegionCode::parse("code", code)
-        .map(|c| c.gb_code())
-        .unwrap_or_else(|_| code.to_owned())
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct RegionView {
     /// Canonical code: 2, 4, 6, 9 or 12 digits by level.
@@ -62,7 +56,7 @@ pub struct RegionView {
 impl From<Region> for RegionView {
     fn from(r: Region) -> Self {
         RegionView {
-            gb_code: gb(&r.code),
+            gb_code: gb_form(&r.code),
             code: r.code,
             name: r.name,
             level: r.level,
@@ -84,7 +78,7 @@ pub struct RegionChildView {
 impl From<RegionWithCount> for RegionChildView {
     fn from(r: RegionWithCount) -> Self {
         RegionChildView {
-            gb_code: gb(&r.code),
+            gb_code: gb_form(&r.code),
             code: r.code,
             name: r.name,
             level: r.level,

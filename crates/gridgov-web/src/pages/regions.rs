@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use gridgov_core::regions::RegionCode;
+use gridgov_core::regions::{RegionCode, gb_form};
 use gridgov_store::regions::{Region, RegionWithCount};
 
 use super::{Chrome, render};
@@ -43,18 +43,12 @@ pub struct RegionsPage {
     pub child_level: &'static str,
 }
 
-fn gb(code: &str) -> String {
-    RegionCode::parse("code", code)
-        .map(|c| c.gb_code())
-        .unwrap_or_else(|_| code.to_owned())
-}
-
 fn rows(t: &Texts, children: Vec<RegionWithCount>) -> Vec<ChildRow> {
     children
         .into_iter()
         .map(|r| ChildRow {
             href: format!("/regions/{}", r.code),
-            gb_code: gb(&r.code),
+            gb_code: gb_form(&r.code),
             level: t.level(r.level),
             name: r.name,
             child_count: r.child_count,

@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use gridgov_core::auth::{Permission, Role};
-use gridgov_core::regions::RegionCode;
+use gridgov_core::regions::gb_form;
 use gridgov_store::StoreError;
 use gridgov_store::users::{NewUserInput, User, UserUpdate};
 use serde::Deserialize;
@@ -78,12 +78,6 @@ fn role_options(u: &PageUser, selected: &str) -> Vec<RoleOption> {
         .collect()
 }
 
-fn gb(code: &str) -> String {
-    RegionCode::parse("code", code)
-        .map(|c| c.gb_code())
-        .unwrap_or_else(|_| code.to_owned())
-}
-
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     q: Option<String>,
@@ -121,8 +115,8 @@ pub async fn list(
             scope: match &x.scope_code {
                 None => t.whole_country.to_owned(),
                 Some(c) => match names.get(c) {
-                    Some(n) => format!("{n} ({})", gb(c)),
-                    None => gb(c),
+                    Some(n) => format!("{n} ({})", gb_form(c)),
+                    None => gb_form(c),
                 },
             },
             disabled: x.disabled,
@@ -148,7 +142,12 @@ pub async fn new_form(State(state): State<AppState>, u: PageUser) -> Result<Resp
         id: None,
         username: String::new(),
         display_name: String::new(),
-        scope: u.user.scope_code.as_deref().map(gb).unwrap_or_default(),
+        scope: u
+            .user
+            .scope_code
+            .as_deref()
+            .map(gb_form)
+            .unwrap_or_default(),
         version: 0,
         disabled: false,
         roles: role_options(&u, Role::GridWorker.as_str()),
@@ -228,6 +227,11 @@ pub struct Flash {
     saved: Option<String>,
 }
 
+/// The frame of one user's page.
+async fn edit_chrome(state: &AppState, u: &PageUser, id: &str) -> Chrome {
+    Chrome::build(state, u, "/admin/users", &format!("/admin/users/{id}")).await
+}
+
 fn edit_page(
     c: Chrome,
     u: &PageUser,
@@ -241,7 +245,7 @@ fn edit_page(
         id: Some(user.id.clone()),
         username: user.username.clone(),
         display_name: user.display_name.clone(),
-        scope: user.scope_code.as_deref().map(gb).unwrap_or_default(),
+        scope: user.scope_code.as_deref().map(gb_form).unwrap_or_default(),
         version: user.version,
         disabled: user.disabled,
         roles: role_options(u, user.role.as_str()),
@@ -266,8 +270,7 @@ pub async fn edit_form(
     } else {
         None
     };
-    let here = format!("/admin/users/{id}");
-    let c = Chrome::build(&state, &u, "/admin/users", &here).await;
+    let c = edit_chrome(&state, &u, &id).await;
     Ok(render(&edit_page(
         c,
         &u,
@@ -301,8 +304,7 @@ pub async fn update(
         Ok(_) => Ok(Redirect::to(&format!("/admin/users/{id}?saved=1")).into_response()),
         Err(StoreError::VersionConflict) => {
             let user = state.store.user(&u.actor, &id).await?;
-            let here = format!("/admin/users/{id}");
-            let c = Chrome::build(&state, &u, "/admin/users", &here).await;
+            let c = edit_chrome(&state, &u, &id).await;
             let msg = gridgov_core::FieldError::new(
                 "version",
                 "version_conflict",
@@ -322,8 +324,7 @@ pub async fn update(
             let mut user = state.store.user(&u.actor, &id).await?;
             // Keep what was typed.
             user.display_name = f.display_name;
-            let here = format!("/admin/users/{id}");
-            let c = Chrome::build(&state, &u, "/admin/users", &here).await;
+            let c = edit_chrome(&state, &u, &id).await;
             let mut page = edit_page(c, &u, &user, errors, None);
             page.scope = f.scope;
             page.roles = role_options(&u, &f.role);
@@ -358,8 +359,7 @@ async fn set_disabled(
         Ok(_) => Ok(Redirect::to(&format!("/admin/users/{id}?saved=1")).into_response()),
         Err(StoreError::Invalid(inv)) => {
             let user = state.store.user(&u.actor, &id).await?;
-            let here = format!("/admin/users/{id}");
-            let c = Chrome::build(&state, &u, "/admin/users", &here).await;
+            let c = edit_chrome(&state, &u, &id).await;
             Ok(unprocessable(render(&edit_page(
                 c,
                 &u,
@@ -388,8 +388,7 @@ pub async fn reset_password(
         Err(e) => {
             let errors = form_errors(e)?;
             let user = state.store.user(&u.actor, &id).await?;
-            let here = format!("/admin/users/{id}");
-            let c = Chrome::build(&state, &u, "/admin/users", &here).await;
+            let c = edit_chrome(&state, &u, &id).await;
             Ok(unprocessable(render(&edit_page(
                 c, &u, &user, errors, None,
             ))))
