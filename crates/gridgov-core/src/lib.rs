@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod grids;
 pub mod regions;
 pub mod scope;
 pub mod users;

@@ -95,6 +95,8 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) url: DatabaseUrl,
     pub(crate) clock: Arc<dyn Clock>,
+    /// This node's point-to-grid index, shared by every clone of the store.
+    pub(crate) locator: Arc<crate::grids::locator::Locator>,
 }
 
 static DRIVERS: Once = Once::new();
@@ -106,6 +108,13 @@ pub(crate) fn numbered_params(from: usize, n: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Text matched literally by `LIKE … ESCAPE '\\'`: the wildcards people may type are escaped.
+pub(crate) fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 impl Store {
@@ -141,6 +150,7 @@ impl Store {
             pool,
             url: url.clone(),
             clock,
+            locator: Arc::default(),
         })
     }
 

@@ -11,6 +11,7 @@ pub mod auth;
 mod clock;
 mod db;
 mod error;
+pub mod grids;
 pub mod regions;
 #[cfg(feature = "testing")]
 pub mod testing;

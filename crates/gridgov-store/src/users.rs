@@ -313,14 +313,7 @@ impl Store {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             // Matched literally: the wildcards people may type are escaped.
-            .map(|s| {
-                let esc = s
-                    .to_lowercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                format!("%{esc}%")
-            });
+            .map(|s| format!("%{}%", crate::db::escape_like(&s.to_lowercase())));
         let rows = sqlx::query_as::<_, UserRow>(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE scope_path >= $1 AND scope_path < $2 \
              AND ($3 IS NULL OR username LIKE $3 ESCAPE '\\' OR lower(display_name) LIKE $3 ESCAPE '\\') \

@@ -20,6 +20,14 @@ pub enum Permission {
     ViewAudit,
     /// Create and revoke one's own API tokens.
     UseApiTokens,
+    /// See the grids, their staff and the map inside one's scope.
+    ViewGrids,
+    /// Create, edit, split, merge and retire grids; import boundaries; pair police with grids.
+    ManageGrids,
+    /// Assign people to grids and remove them.
+    ManageGridStaff,
+    /// Claim a grid for oneself as its community police officer (警格↔网格).
+    ClaimGrids,
 }
 
 use Permission::*;
@@ -35,28 +43,68 @@ const MATRIX: &[(Role, &[Permission])] = &[
             ManageUsers,
             ViewAudit,
             UseApiTokens,
+            ViewGrids,
+            ManageGrids,
+            ManageGridStaff,
         ],
     ),
     (
         Role::CenterOperator,
-        &[ViewRegions, ViewUsers, ManageUsers, ViewAudit, UseApiTokens],
+        &[
+            ViewRegions,
+            ViewUsers,
+            ManageUsers,
+            ViewAudit,
+            UseApiTokens,
+            ViewGrids,
+            ManageGrids,
+            ManageGridStaff,
+        ],
     ),
     (
         Role::Leader,
-        &[ViewRegions, ViewUsers, ViewAudit, UseApiTokens],
+        &[ViewRegions, ViewUsers, ViewAudit, UseApiTokens, ViewGrids],
     ),
-    (Role::DepartmentHandler, &[ViewRegions, UseApiTokens]),
-    (Role::PoliceOfficer, &[ViewRegions, UseApiTokens]),
-    (Role::GridLeader, &[ViewRegions, ViewUsers, UseApiTokens]),
-    (Role::GridAdmin, &[ViewRegions, ViewUsers, UseApiTokens]),
-    (Role::Instructor, &[ViewRegions, UseApiTokens]),
-    (Role::Supervisor, &[ViewRegions, ViewAudit, UseApiTokens]),
-    (Role::Inspector, &[ViewRegions, UseApiTokens]),
-    (Role::GridWorker, &[ViewRegions, UseApiTokens]),
-    (Role::Patroller, &[ViewRegions, UseApiTokens]),
-    (Role::Informant, &[ViewRegions, UseApiTokens]),
-    (Role::Liaison, &[ViewRegions, UseApiTokens]),
-    (Role::BuildingHead, &[ViewRegions, UseApiTokens]),
+    (
+        Role::DepartmentHandler,
+        &[ViewRegions, UseApiTokens, ViewGrids],
+    ),
+    (
+        Role::PoliceOfficer,
+        &[ViewRegions, UseApiTokens, ViewGrids, ClaimGrids],
+    ),
+    (
+        Role::GridLeader,
+        &[
+            ViewRegions,
+            ViewUsers,
+            UseApiTokens,
+            ViewGrids,
+            ManageGridStaff,
+        ],
+    ),
+    (
+        Role::GridAdmin,
+        &[
+            ViewRegions,
+            ViewUsers,
+            UseApiTokens,
+            ViewGrids,
+            ManageGrids,
+            ManageGridStaff,
+        ],
+    ),
+    (Role::Instructor, &[ViewRegions, UseApiTokens, ViewGrids]),
+    (
+        Role::Supervisor,
+        &[ViewRegions, ViewAudit, UseApiTokens, ViewGrids],
+    ),
+    (Role::Inspector, &[ViewRegions, UseApiTokens, ViewGrids]),
+    (Role::GridWorker, &[ViewRegions, UseApiTokens, ViewGrids]),
+    (Role::Patroller, &[ViewRegions, UseApiTokens, ViewGrids]),
+    (Role::Informant, &[ViewRegions, UseApiTokens, ViewGrids]),
+    (Role::Liaison, &[ViewRegions, UseApiTokens, ViewGrids]),
+    (Role::BuildingHead, &[ViewRegions, UseApiTokens, ViewGrids]),
 ];
 
 pub fn permissions_of(role: Role) -> &'static [Permission] {
@@ -82,6 +130,7 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(MATRIX.iter().filter(|(x, _)| *x == r).count(), 1, "{r}");
             assert!(r.can(ViewRegions), "{r} must browse regions");
+            assert!(r.can(ViewGrids), "{r} must see the grids of its scope");
         }
     }
 
@@ -111,5 +160,24 @@ mod tests {
     fn grid_workers_cannot_read_the_audit_trail() {
         assert!(!Role::GridWorker.can(ViewAudit));
         assert!(Role::CenterOperator.can(ViewAudit));
+    }
+
+    #[test]
+    fn grids_are_changed_by_centers_and_grid_administrators_only() {
+        let managers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(ManageGrids))
+            .collect();
+        assert_eq!(
+            managers,
+            [Role::SystemAdmin, Role::CenterOperator, Role::GridAdmin]
+        );
+        assert!(Role::GridLeader.can(ManageGridStaff));
+        assert!(!Role::GridWorker.can(ManageGridStaff));
+        let claimers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(ClaimGrids))
+            .collect();
+        assert_eq!(claimers, [Role::PoliceOfficer]);
     }
 }
