@@ -101,6 +101,27 @@ impl std::fmt::Debug for NewPassword {
     }
 }
 
+/// A contact phone as staff give it for the public grid card: empty, or 5–20 characters of
+/// digits with an optional leading `+` and `-` or spaces between groups (landlines with area
+/// codes, mobiles, extensions). Stored with spaces removed.
+pub fn parse_contact_phone(field: &str, input: &str) -> Result<String, FieldError> {
+    let s: String = input.trim().chars().filter(|c| *c != ' ').collect();
+    if s.is_empty() {
+        return Ok(s);
+    }
+    let body = s.strip_prefix('+').unwrap_or(&s);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    if !body.chars().all(|c| c.is_ascii_digit() || c == '-') || !(5..=20).contains(&digits) {
+        return Err(FieldError::new(
+            field,
+            "bad_phone",
+            format!("电话号码格式不正确: {input}"),
+            format!("not a phone number: {input}"),
+        ));
+    }
+    Ok(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +162,26 @@ mod tests {
             "王小明"
         );
         assert!(parse_display_name("display_name", "").is_err());
+    }
+
+    #[test]
+    fn contact_phones_keep_digits_and_groups() {
+        assert_eq!(
+            parse_contact_phone("phone", " 138 1234 5678 ").unwrap(),
+            "13812345678"
+        );
+        assert_eq!(
+            parse_contact_phone("phone", "0714-6251234").unwrap(),
+            "0714-6251234"
+        );
+        assert_eq!(parse_contact_phone("phone", "").unwrap(), "");
+        assert_eq!(
+            parse_contact_phone("phone", "12ab5").unwrap_err().code,
+            "bad_phone"
+        );
+        assert_eq!(
+            parse_contact_phone("phone", "123").unwrap_err().code,
+            "bad_phone"
+        );
     }
 }

@@ -48,6 +48,8 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// Longest time one request may take.
     pub request_timeout: Duration,
+    /// How staff phone numbers appear on the public grid card.
+    pub card_phones: gridgov_store::grids::PhoneDisplay,
 }
 
 impl WebConfig {
@@ -57,6 +59,7 @@ impl WebConfig {
             cookie_secure: false,
             body_limit: 2 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            card_phones: gridgov_store::grids::PhoneDisplay::Masked,
         }
     }
 }

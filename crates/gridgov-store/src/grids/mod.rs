@@ -274,7 +274,7 @@ impl Store {
                  AS below_band, \
              COALESCE(SUM(CASE WHEN g.household_target > {high} THEN 1 ELSE 0 END), 0) \
                  AS above_band, \
-             COALESCE(SUM(g.household_target), 0) AS households \
+             CAST(COALESCE(SUM(g.household_target), 0) AS BIGINT) AS households \
              FROM grids g WHERE g.valid_to IS NULL AND g.path >= $1 AND g.path < $2"
         ))
         .bind(lo)

@@ -59,6 +59,42 @@ fn outside_grid(field: &str, user: &User) -> FieldError {
 }
 
 impl Store {
+    /// Sets the contact phone of oneself, or of a user one manages.
+    pub async fn set_user_phone(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        phone: &str,
+    ) -> StoreResult<()> {
+        let phone = gridgov_core::users::parse_contact_phone("phone", phone)?;
+        let user = self.user(actor, user_id).await?;
+        if user.id != actor.user_id && !actor.may_manage(user.role, &user.scope_path) {
+            return Err(StoreError::Forbidden);
+        }
+        let now = self.now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET phone = $1, updated_at = $2 WHERE id = $3")
+            .bind(&phone)
+            .bind(now)
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            Change {
+                action: "user.phone",
+                resource: format!("user:{}", user.id),
+                scope_path: user.scope_path.as_str(),
+                summary: json!({"phone_set": !phone.is_empty()}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The people serving a grid (current or retired) inside the actor's scope.
     pub async fn grid_staff(&self, actor: &Actor, grid_id: &str) -> StoreResult<Vec<StaffMember>> {
         let g = self.grid(actor, grid_id).await?;
