@@ -3,7 +3,11 @@
 
 pub mod features;
 pub mod gcj02;
+pub mod geometry;
 pub mod index;
+pub mod network;
+pub mod svg;
+pub mod synth;
 
 /// A point in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]

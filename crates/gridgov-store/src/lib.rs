@@ -16,6 +16,7 @@ pub mod regions;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
+pub mod users_bulk;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use db::{Backend, DatabaseUrl, Store};

@@ -76,6 +76,12 @@ pub async fn run(
         .await
         .context("importing the demo regions")?;
     ensure_users(&store).await?;
+    let grids = crate::demo_network::ensure(&store)
+        .await
+        .context("building the demo grid network")?;
+    if grids > 0 {
+        tracing::info!(grids, "demo grid network built");
+    }
     let logins = login_table(&store).await?;
     tracing::info!(secs = started.elapsed().as_secs_f64(), "demo ready");
     serve_until_signal(store, web, &config.listen, |addr| {

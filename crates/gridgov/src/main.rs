@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod config;
 mod demo;
+mod demo_network;
 mod progress;
 mod report;
 mod text;

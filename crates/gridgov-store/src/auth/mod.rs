@@ -1,7 +1,7 @@
 //! Authentication: passwords, login with throttling, browser sessions and API tokens.
 
 mod login;
-mod password;
+pub(crate) mod password;
 mod sessions;
 mod tokens;
 

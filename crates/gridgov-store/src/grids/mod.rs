@@ -8,7 +8,7 @@ mod boundaries;
 mod card;
 pub(crate) mod locator;
 mod reshape;
-mod rows;
+pub(crate) mod rows;
 mod staff;
 mod village_mode;
 mod write;
