@@ -70,18 +70,55 @@ pub fn app(state: AppState) -> Router {
             "/account/tokens/{id}/revoke",
             post(pages::account::revoke_token),
         )
-        .route("/audit", get(pages::audit::page));
+        .route("/audit", get(pages::audit::page))
+        .route(
+            "/grids",
+            get(pages::grids::list).post(pages::grid_edit::create),
+        )
+        .route("/grids/new", get(pages::grid_edit::new_form))
+        .route(
+            "/grids/import",
+            get(pages::grid_bulk::import_form).post(pages::grid_bulk::import),
+        )
+        .route("/grids/merge", post(pages::grid_bulk::merge))
+        .route(
+            "/grids/one-per-village",
+            post(pages::grid_bulk::one_per_village),
+        )
+        .route("/grids/{id}", get(pages::grid_page::page))
+        .route(
+            "/grids/{id}/edit",
+            get(pages::grid_edit::edit_form).post(pages::grid_edit::update),
+        )
+        .route("/grids/{id}/retire", post(pages::grid_edit::retire))
+        .route("/grids/{id}/split", post(pages::grid_staff::split))
+        .route("/grids/{id}/staff", post(pages::grid_staff::add_staff))
+        .route(
+            "/grids/{id}/staff/remove",
+            post(pages::grid_staff::remove_staff),
+        )
+        .route("/grids/{id}/police/claim", post(pages::grid_staff::claim))
+        .route("/grids/{id}/police/pair", post(pages::grid_staff::pair))
+        .route("/grids/{id}/police/unpair", post(pages::grid_staff::unpair))
+        .route("/map", get(pages::grid_map::page))
+        .route("/card/{region}/{code}", get(pages::grid_card::page));
     let ops = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::endpoint))
         .route("/static/{file}", get(static_files::serve));
     let cfg = state.config.clone();
-    Router::new()
+    let csrf = from_fn_with_state(state.clone(), auth::csrf::guard);
+    // The global body limit wraps the ordinary routes only: boundary uploads carry their own,
+    // larger limit, and a limit around both would cap them at the global one.
+    let limited = Router::new()
         .merge(pages)
         .merge(api::router())
         .merge(ops)
-        .layer(from_fn_with_state(state.clone(), auth::csrf::guard))
-        .layer(RequestBodyLimitLayer::new(cfg.body_limit))
+        .layer(csrf.clone())
+        .layer(RequestBodyLimitLayer::new(cfg.body_limit));
+    Router::new()
+        .merge(limited)
+        .merge(api::upload_router().layer(csrf))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             cfg.request_timeout,

@@ -16,6 +16,30 @@
       });
     });
   });
+  // A file input fills a textarea with the file's text, so GeoJSON imports post as ordinary
+  // forms; the picker stays hidden without this script, where pasting still works.
+  document.querySelectorAll("[data-file-into]").forEach(function (input) {
+    var target = document.getElementById(input.getAttribute("data-file-into"));
+    if (!target || !window.FileReader) return;
+    var picker = input.closest("[data-file-picker]");
+    if (picker) picker.hidden = false;
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        target.value = String(reader.result);
+        var name = input.form && input.form.querySelector("[data-file-name]");
+        if (name) name.value = file.name;
+      };
+      reader.readAsText(file);
+    });
+  });
+  // Print buttons (the public grid card), shown only where they work.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
   // Ask before destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) {

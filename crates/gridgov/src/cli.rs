@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// A TOML settings file (keys: data_dir, database_url, listen, secret_key, cookie_secure,
-    /// body_limit_bytes, request_timeout_secs).
+    /// body_limit_bytes, request_timeout_secs, card_phones = full|masked|hidden).
     #[arg(long, global = true, env = "GRIDGOV_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -46,6 +46,13 @@ pub enum Command {
         db: DbArgs,
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// The grid network: export boundaries, one grid per village.
+    Grids {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: GridCommand,
     },
     /// Check the audit trail.
     Audit {
@@ -83,6 +90,26 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
+    /// Grid boundaries from GeoJSON (features with `region` and `code`; new grids also `name`
+    /// and `household_target`): checked whole, overlaps and gaps included, then all or nothing.
+    Grids {
+        path: PathBuf,
+        #[arg(long, value_enum, default_value = "wgs84")]
+        crs: CrsChoice,
+        /// Accept gaps inside a village's boundary (a network still being drawn).
+        #[arg(long)]
+        allow_gaps: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Boundaries of regions from GeoJSON (features with `code`).
+    RegionBoundaries {
+        path: PathBuf,
+        #[arg(long, value_enum, default_value = "wgs84")]
+        crs: CrsChoice,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Administrative divisions: an NBS directory or a `level,code,parent_code,name` CSV.
     Regions {
         path: PathBuf,
@@ -91,6 +118,36 @@ pub enum ImportCommand {
         source: Option<String>,
         #[command(flatten)]
         db: DbArgs,
+    },
+}
+
+/// The coordinate system of a GeoJSON file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CrsChoice {
+    /// WGS84 (RFC 7946), as GPS and most GIS software write.
+    Wgs84,
+    /// GCJ-02, as Chinese web maps (Amap, Tencent) give; converted to WGS84 on reading.
+    Gcj02,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GridCommand {
+    /// Write the current grids (under a region) as a GeoJSON FeatureCollection.
+    Export {
+        /// Region code; the whole network when absent.
+        #[arg(long, value_name = "CODE")]
+        region: Option<String>,
+        /// Output file (standard output when absent).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Rural mode (一村一格): one grid for every village under a region that has none.
+    OnePerVillage {
+        /// A township or higher region code.
+        region: String,
+        /// Household target of each new grid.
+        #[arg(long, default_value_t = 300)]
+        households: i64,
     },
 }
 
@@ -206,4 +263,51 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         requests: usize,
     },
+    /// Point → grid lookups in gridgov's index, beside PostGIS on the same polygons and points.
+    Locate(LocateArgs),
+    /// A county's grid boundaries imported with full network checks into a fresh database.
+    ImportGrids {
+        /// Number of grids (whole villages of ten).
+        #[arg(long, default_value_t = 15_000)]
+        grids: usize,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
+    /// The SVG map page of a county with 2,000 grids: server time and size.
+    GridMap {
+        #[arg(long, default_value_t = 2_000)]
+        grids: usize,
+        #[arg(long, default_value_t = 50)]
+        requests: usize,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
+}
+
+/// The made-up city and the PostGIS server for `bench locate`.
+#[derive(Debug, Clone, Args)]
+pub struct LocateArgs {
+    /// Number of grid polygons.
+    #[arg(long, default_value_t = 15_000)]
+    pub grids: usize,
+    /// Number of random points looked up.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub points: usize,
+    /// Pieces in each grid edge (4 edges a grid, so 6 gives 24 vertices).
+    #[arg(long, default_value_t = 6)]
+    pub segments: usize,
+    /// Points asked of PostGIS one prepared query each (the batch forms get every point).
+    #[arg(long, default_value_t = 20_000)]
+    pub sample: usize,
+    /// Seed of the grids and the points.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// A PostgreSQL server with PostGIS available; the run creates its own database there and
+    /// drops it after.
+    #[arg(
+        long,
+        env = "GRIDGOV_BENCH_PG_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    pub pg_url: String,
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use gridgov_store::DatabaseUrl;
+use gridgov_store::grids::PhoneDisplay;
 use gridgov_web::{SecretKey, WebConfig};
 use serde::Deserialize;
 
@@ -27,6 +28,7 @@ struct Layer {
     cookie_secure: Option<bool>,
     body_limit_bytes: Option<usize>,
     request_timeout_secs: Option<u64>,
+    card_phones: Option<String>,
 }
 
 impl Layer {
@@ -40,6 +42,7 @@ impl Layer {
             cookie_secure: self.cookie_secure.or(base.cookie_secure),
             body_limit_bytes: self.body_limit_bytes.or(base.body_limit_bytes),
             request_timeout_secs: self.request_timeout_secs.or(base.request_timeout_secs),
+            card_phones: self.card_phones.or(base.card_phones),
         }
     }
 
@@ -63,6 +66,7 @@ impl Layer {
             request_timeout_secs: get("GRIDGOV_REQUEST_TIMEOUT_SECS")
                 .map(|v| parse_num("GRIDGOV_REQUEST_TIMEOUT_SECS", &v))
                 .transpose()?,
+            card_phones: get("GRIDGOV_CARD_PHONES"),
         })
     }
 }
@@ -100,6 +104,8 @@ pub struct Config {
     pub cookie_secure: bool,
     pub body_limit: usize,
     pub request_timeout: Duration,
+    /// How the public grid card shows staff phones: full, masked or hidden.
+    pub card_phones: PhoneDisplay,
 }
 
 impl Config {
@@ -154,6 +160,12 @@ impl Config {
                 .request_timeout_secs
                 .map(Duration::from_secs)
                 .unwrap_or(defaults.request_timeout),
+            card_phones: match l.card_phones {
+                None => defaults.card_phones,
+                Some(v) => PhoneDisplay::parse(&v).ok_or_else(|| {
+                    anyhow!("card_phones: expected full, masked or hidden, got {v:?}")
+                })?,
+            },
         })
     }
 
@@ -167,6 +179,7 @@ impl Config {
         web.cookie_secure = self.cookie_secure;
         web.body_limit = self.body_limit;
         web.request_timeout = self.request_timeout;
+        web.card_phones = self.card_phones;
         Ok(web)
     }
 }

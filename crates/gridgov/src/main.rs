@@ -57,6 +57,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate { db } => commands::migrate::run(file, &db).await,
         Command::Import { what } => commands::import::run(file, what).await,
         Command::User { db, action } => commands::user::run(file, &db, action).await,
+        Command::Grids { db, action } => commands::grids::run(file, &db, action).await,
         Command::Audit { db, action } => commands::audit::run(file, &db, action).await,
         Command::Demo { data_dir, listen } => demo::run(file, data_dir, listen).await,
         Command::Bench { which } => bench::run(which).await,

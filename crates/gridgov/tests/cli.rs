@@ -156,3 +156,48 @@ fn an_unknown_database_url_is_refused() {
         "no SQLite file may appear as a fallback"
     );
 }
+
+#[test]
+fn grid_boundaries_import_all_or_nothing_and_export() {
+    let dir = data_dir();
+    let d = dir.0.as_path();
+    let o = gridgov(d, &["import", "regions", DEMO_REGIONS], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let square = |x: f64, code: &str| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"region":"420202005001","code":"{code}","name":"{code}","household_target":400}},"geometry":{{"type":"Polygon","coordinates":[[[{x},30.2],[{x2},30.2],[{x2},30.21],[{x},30.21],[{x},30.2]]]}}}}"#,
+            x2 = x + 0.01
+        )
+    };
+    // The second square overlaps the first: the file is refused with the feature named.
+    let bad = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        square(115.0, "G1"),
+        square(115.005, "G2")
+    );
+    let file = d.join("bad.geojson");
+    std::fs::write(&file, bad).unwrap();
+    let o = gridgov(d, &["import", "grids", file.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    let out = text(&o);
+    assert!(out.contains("bad.geojson line 1"), "{out}");
+    assert!(out.contains("overlap"), "{out}");
+
+    let good = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        square(115.0, "G1"),
+        square(115.01, "G2")
+    );
+    let file = d.join("good.geojson");
+    std::fs::write(&file, good).unwrap();
+    let o = gridgov(d, &["import", "grids", file.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("2 created"), "{}", text(&o));
+    let o = gridgov(d, &["grids", "export", "--region", "420202"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("\"G2\"") && out.contains("FeatureCollection"),
+        "{out}"
+    );
+}

@@ -151,10 +151,13 @@ const ROW_COLUMNS: &str = "g.id, g.county_code, g.region_code, g.code, g.name, \
     g.police_user_id, g.path, g.min_lng, g.min_lat, g.max_lng, g.max_lat, g.area_m2, \
     g.valid_from, g.valid_to, g.retired_reason, g.version, g.created_at, g.updated_at, \
     r.name AS region_name, p.display_name AS police_name, \
-    (SELECT COUNT(*) FROM grid_staff s WHERE s.grid_id = g.id) AS staff_count, \
-    (SELECT COUNT(*) FROM grid_staff s WHERE s.grid_id = g.id AND s.duty = 'grid_leader') \
+    (SELECT COUNT(*) FROM grid_staff s JOIN users su ON su.id = s.user_id \
+        WHERE su.disabled = 0 AND s.grid_id = g.id) AS staff_count, \
+    (SELECT COUNT(*) FROM grid_staff s JOIN users su ON su.id = s.user_id \
+        WHERE su.disabled = 0 AND s.grid_id = g.id AND s.duty = 'grid_leader') \
         AS leader_count, \
-    (SELECT COUNT(*) FROM grid_staff s WHERE s.grid_id = g.id AND s.duty = 'grid_worker') \
+    (SELECT COUNT(*) FROM grid_staff s JOIN users su ON su.id = s.user_id \
+        WHERE su.disabled = 0 AND s.grid_id = g.id AND s.duty = 'grid_worker') \
         AS worker_count, \
     CASE WHEN g.boundary IS NULL THEN 0 ELSE 1 END AS has_boundary";
 const ROW_FROM: &str = "FROM grids g JOIN regions r ON r.code = g.region_code \
@@ -268,7 +271,8 @@ impl Store {
             "SELECT COUNT(*) AS grids, \
              COALESCE(SUM(CASE WHEN g.boundary IS NULL THEN 0 ELSE 1 END), 0) AS with_boundary, \
              COALESCE(SUM(CASE WHEN g.police_user_id IS NULL THEN 1 ELSE 0 END), 0) AS unpaired, \
-             COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_id = g.id) \
+             COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM grid_staff s JOIN users su ON su.id = s.user_id \
+                 WHERE su.disabled = 0 AND s.grid_id = g.id) \
                  THEN 0 ELSE 1 END), 0) AS unstaffed, \
              COALESCE(SUM(CASE WHEN g.household_target < {low} THEN 1 ELSE 0 END), 0) \
                  AS below_band, \

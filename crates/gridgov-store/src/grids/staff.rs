@@ -319,6 +319,9 @@ impl Store {
 
     /// Ends a grid's pairing: the officer who holds it, or a center or grid administrator.
     pub async fn unpair_police(&self, actor: &Actor, grid_id: &str) -> StoreResult<()> {
+        if !actor.can(Permission::ManageGrids) && !actor.can(Permission::ClaimGrids) {
+            return Err(StoreError::Forbidden);
+        }
         let now = self.now_ms();
         let mut tx = self.pool.begin().await?;
         let g = current_grid_in(&mut tx, actor, grid_id).await?;

@@ -46,7 +46,18 @@ impl Store {
             )
             .into());
         }
-        let parent = self.resolve_region(actor, "region", region).await?;
+        let parent = match self.resolve_region(actor, "region", region).await {
+            Err(StoreError::NotFound) => {
+                return Err(FieldError::new(
+                    "region",
+                    "unknown_region",
+                    format!("找不到该区划或不在您的范围内: {region}"),
+                    format!("no such region inside your scope: {region}"),
+                )
+                .into());
+            }
+            r => r?,
+        };
         if parent.level >= RegionLevel::Village.number() {
             return Err(FieldError::new(
                 "region",
@@ -116,19 +127,32 @@ impl Store {
             ("updated_at", "BIGINT"),
         ];
         columns.extend(BOUNDARY_COLUMNS);
-        let mut tx = self.pool.begin().await?;
-        insert_rows(&mut tx, "grids", &columns, &rows).await?;
-        let scope_path = common_path(todo.iter().map(|v| v.2.as_str()));
-        let scope_path = if scope_path.is_empty() {
-            parent.path.clone()
-        } else {
-            scope_path
-        };
         let report = VillageModeReport {
             villages: villages.len(),
             created: rows.len(),
             skipped: villages.len() - rows.len(),
             with_boundary,
+        };
+        if rows.is_empty() {
+            return Ok(report);
+        }
+        let mut tx = self.pool.begin().await?;
+        match insert_rows(&mut tx, "grids", &columns, &rows).await {
+            Err(StoreError::Db(e)) if crate::error::is_unique_violation(&e) => {
+                return Err(StoreError::Conflict(FieldError::new(
+                    "region",
+                    "taken",
+                    "期间有人在其中的村/社区新建了网格，请重试",
+                    "someone created a grid in one of these villages meanwhile; try again",
+                )));
+            }
+            r => r?,
+        }
+        let scope_path = common_path(todo.iter().map(|v| v.2.as_str()));
+        let scope_path = if scope_path.is_empty() {
+            parent.path.clone()
+        } else {
+            scope_path
         };
         audit::append(
             &mut tx,

@@ -4,13 +4,19 @@
 
 mod audit;
 mod auth;
+mod grid_boundaries;
+mod grid_staff;
+mod grid_views;
+mod grids;
 mod me;
 mod regions;
 mod users;
 mod views;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 
 use crate::app::AppState;
@@ -35,6 +41,25 @@ use crate::error::ErrorBody;
         users::disable,
         users::enable,
         audit::list,
+        grids::list,
+        grids::counts,
+        grids::create,
+        grids::show,
+        grids::update,
+        grids::retire,
+        grids::locate,
+        grids::one_per_village,
+        grids::card,
+        grid_staff::list,
+        grid_staff::assign,
+        grid_staff::remove,
+        grid_staff::pair,
+        grid_staff::unpair,
+        grid_boundaries::import,
+        grid_boundaries::export,
+        grid_boundaries::import_regions,
+        grid_boundaries::split,
+        grid_boundaries::merge,
     ),
     components(schemas(
         ErrorBody,
@@ -47,6 +72,28 @@ use crate::error::ErrorBody;
         auth::TokenResponse,
         users::CreateUser,
         users::UpdateUser,
+        grid_views::GridView,
+        grid_views::GridDetail,
+        grid_views::StaffView,
+        grid_views::GridRefView,
+        grid_views::LineageView,
+        grid_views::GridCountsView,
+        grid_views::BoundaryImportView,
+        grid_views::RegionBoundaryView,
+        grid_views::SplitView,
+        grid_views::VillageModeView,
+        grid_views::CreatedId,
+        grid_views::GridCardView,
+        grid_views::CardPersonView,
+        grid_views::LocateView,
+        grid_views::PointView,
+        grids::CreateGrid,
+        grids::UpdateGrid,
+        grids::RetireGrid,
+        grids::OnePerVillage,
+        grid_staff::AssignStaff,
+        grid_staff::PairPolice,
+        grid_boundaries::MergeGrids,
     )),
     modifiers(&BearerAuth)
 )]
@@ -87,4 +134,52 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/users/{id}/disable", post(users::disable))
         .route("/api/v1/users/{id}/enable", post(users::enable))
         .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/grids", get(grids::list).post(grids::create))
+        .route("/api/v1/grids/counts", get(grids::counts))
+        .route("/api/v1/grids/locate", get(grids::locate))
+        .route("/api/v1/grids/boundaries", get(grid_boundaries::export))
+        .route("/api/v1/grids/merge", post(grid_boundaries::merge))
+        .route(
+            "/api/v1/grids/one-per-village",
+            post(grids::one_per_village),
+        )
+        .route("/api/v1/grids/{id}", get(grids::show).patch(grids::update))
+        .route("/api/v1/grids/{id}/retire", post(grids::retire))
+        .route("/api/v1/grids/{id}/split", post(grid_boundaries::split))
+        .route(
+            "/api/v1/grids/{id}/staff",
+            get(grid_staff::list).post(grid_staff::assign),
+        )
+        .route(
+            "/api/v1/grids/{id}/staff/{user_id}/{duty}",
+            delete(grid_staff::remove),
+        )
+        .route(
+            "/api/v1/grids/{id}/police",
+            post(grid_staff::pair).delete(grid_staff::unpair),
+        )
+        .route("/api/v1/grid-cards/{region_code}/{code}", get(grids::card))
+}
+
+/// Routes that take whole boundary files, each with its own body limit
+/// ([`grid_boundaries::UPLOAD_LIMIT`]). The app must not wrap these in the global limit, which
+/// would still apply from outside; it merges them beside the limited routes instead.
+pub fn upload_router() -> Router<AppState> {
+    // The layer refuses an oversized Content-Length at once; the extractor's own default (2 MB)
+    // has to be raised to match, or it would cut the body short.
+    let limit = || {
+        (
+            DefaultBodyLimit::max(grid_boundaries::UPLOAD_LIMIT),
+            RequestBodyLimitLayer::new(grid_boundaries::UPLOAD_LIMIT),
+        )
+    };
+    Router::new()
+        .route(
+            "/api/v1/grids/boundaries",
+            post(grid_boundaries::import).layer(limit()),
+        )
+        .route(
+            "/api/v1/regions/boundaries",
+            post(grid_boundaries::import_regions).layer(limit()),
+        )
 }

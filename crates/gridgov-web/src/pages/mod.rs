@@ -4,6 +4,13 @@
 pub mod account;
 pub mod audit;
 pub mod error;
+pub mod grid_bulk;
+pub mod grid_card;
+pub mod grid_edit;
+pub mod grid_map;
+pub mod grid_page;
+pub mod grid_staff;
+pub mod grids;
 pub mod home;
 pub mod lang;
 pub mod regions;
@@ -59,7 +66,7 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 5] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 6] = [
             ("/", t.nav_home, "home", None),
             (
                 "/regions",
@@ -67,6 +74,7 @@ impl Chrome {
                 "map",
                 Some(Permission::ViewRegions),
             ),
+            ("/grids", t.nav_grids, "grid", Some(Permission::ViewGrids)),
             (
                 "/admin/users",
                 t.nav_users,

@@ -141,3 +141,42 @@ impl Client {
         .await
     }
 }
+
+impl Client {
+    /// A bearer token for a user of the fixtures (password `testing::PASSWORD`).
+    pub async fn token(&mut self, username: &str) -> String {
+        let r = self
+            .api(
+                "POST",
+                "/api/v1/auth/token",
+                None,
+                Some(serde_json::json!({
+                    "username": username,
+                    "password": gridgov_store::testing::PASSWORD,
+                })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "token for {username}: {}", r.body);
+        r.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Sends a body as it is, with its content type: for uploads that are not JSON values built
+    /// here (GeoJSON files).
+    pub async fn api_raw(
+        &mut self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: String,
+    ) -> Reply {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, content_type);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+}

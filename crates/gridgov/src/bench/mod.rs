@@ -2,10 +2,14 @@
 //! Results and the exact commands are kept in docs/benchmarks.md.
 
 mod demo_startup;
+mod grid_map;
 mod http;
+mod import_grids;
 mod import_regions;
+mod locate;
 mod region_browser;
 mod stats;
+mod synthetic_county;
 mod temp_db;
 
 use std::path::PathBuf;
@@ -28,6 +32,13 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             backend,
             requests,
         } => region_browser::run(&data_dir(data)?, &backend, requests).await,
+        BenchCommand::Locate(args) => locate::run(&args).await,
+        BenchCommand::ImportGrids { grids, backend } => import_grids::run(&backend, grids).await,
+        BenchCommand::GridMap {
+            grids,
+            requests,
+            backend,
+        } => grid_map::run(&backend, grids, requests).await,
     }
 }
 

@@ -77,7 +77,7 @@ async fn browse(store: &Store, requests: usize) -> Result<()> {
 }
 
 /// A system administrator over the whole country and a bearer token of theirs.
-async fn admin_token(store: &Store) -> Result<String> {
+pub(super) async fn admin_token(store: &Store) -> Result<String> {
     let password: String = rand::thread_rng()
         .sample_iter(rand::distributions::Alphanumeric)
         .take(20)

@@ -12,7 +12,18 @@ use crate::cli::ImportCommand;
 use crate::progress::ImportBar;
 
 pub async fn run(file: Option<&Path>, what: ImportCommand) -> Result<()> {
-    let ImportCommand::Regions { path, source, db } = what;
+    let (path, source, db) = match what {
+        ImportCommand::Regions { path, source, db } => (path, source, db),
+        ImportCommand::Grids {
+            path,
+            crs,
+            allow_gaps,
+            db,
+        } => return super::grids::import(file, &db, &path, crs, allow_gaps, false).await,
+        ImportCommand::RegionBoundaries { path, crs, db } => {
+            return super::grids::import(file, &db, &path, crs, false, true).await;
+        }
+    };
     let label = source.unwrap_or_else(|| default_label(&path));
     let config = super::load_config(file, &db, None)?;
     let store = super::open_store(&config).await?;
