@@ -1,6 +1,7 @@
 // Browser smoke test of the gridgov desk UI, run by scripts/browser-smoke against `gridgov demo`.
 // A real Chromium (Debian's, not a downloaded one) logs in, walks the region tree of Huangshi
-// from the country down to a township, switches to English and takes a screenshot.
+// from the country down to a township, switches to English and takes a screenshot, then opens
+// the grid list, the map of 黄石港区, one grid's page and its public card.
 //
 //   node smoke.mjs http://127.0.0.1:PORT
 //
@@ -245,6 +246,46 @@ try {
     const shot = join(outDir, "gridgov-township-en.png");
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`screenshot: ${shot}`);
+  });
+
+  await check("the sidebar opens the grid list with its rows", async () => {
+    await andLoad(page, () => page.locator('nav.sidebar a[href="/grids"]').first().click());
+    if (path(page) !== "/grids") throw new Error(`at ${path(page)}`);
+    const rows = page.locator("table.grids tbody tr");
+    await until(async () => (await rows.count()) > 0, "table.grids should list grids");
+    return `${await rows.count()} rows on the first page`;
+  });
+
+  let gridHref = "";
+  await check("the map of 黄石港区 draws its grids and zooms with map.js", async () => {
+    const resp = await page.goto(`${base}/map?region=420202&layer=staffing`);
+    if (!resp || resp.status() !== 200) throw new Error(`status ${resp && resp.status()}`);
+    const links = page.locator('svg.gmap a[href^="/grids/"]');
+    await until(async () => (await links.count()) > 0, "svg.gmap should link its grids");
+    await until(async () => (await page.locator("svg.gmap.gmap-live").count()) === 1, "map.js should make the map live");
+    const before = await page.locator("svg.gmap").getAttribute("viewBox");
+    await page.locator('[data-map-zoom="in"]').click();
+    await until(async () => (await page.locator("svg.gmap").getAttribute("viewBox")) !== before, "zooming in should change the viewBox");
+    gridHref = await links.first().getAttribute("href");
+    return `${await links.count()} grids`;
+  });
+
+  let cardHref = "";
+  await check("a grid's page shows its staff and links its public card", async () => {
+    await andLoad(page, () => page.goto(`${base}${gridHref}`));
+    if (path(page) !== gridHref) throw new Error(`at ${path(page)}`);
+    await page.locator("table.staff").first().waitFor();
+    cardHref = await page.locator('a[href^="/card/"]').first().getAttribute("href");
+    return `h1 "${await h1(page)}"`;
+  });
+
+  await check("the public grid card opens without the desk frame", async () => {
+    const resp = await page.goto(`${base}${cardHref}`);
+    if (!resp || resp.status() !== 200) throw new Error(`status ${resp && resp.status()}`);
+    if ((await page.locator("nav.sidebar").count()) > 0) throw new Error("the card shows the desk's sidebar");
+    const people = await page.locator(".gcard-people li").count();
+    if (people < 1) throw new Error("the card lists nobody");
+    return `h1 "${await h1(page)}", ${people} people`;
   });
 
   await check("no script errors and no 5xx responses along the way", async () => {

@@ -5,7 +5,9 @@
 use gridgov_core::auth::{Actor, Role};
 use gridgov_geo::LngLat;
 use gridgov_geo::features::Crs;
-use gridgov_store::grids::{BoundaryImport, GridFilter, GridInput, MergeInput, PhoneDisplay};
+use gridgov_store::grids::{
+    BoundaryImport, GridFilter, GridInput, MergeInput, PhoneDisplay, Staffing,
+};
 use gridgov_store::on_both;
 use gridgov_store::testing::{add_user, seed_regions};
 use gridgov_store::{Store, StoreError};
@@ -464,6 +466,21 @@ on_both!(staff_and_police_pairing, |db| {
     assert!(matches!(e, StoreError::Invalid(i) if i.0[0].code == "scope_excludes_grid"));
     let staff = db.store.grid_staff(&sys, &g1.grid.id).await.unwrap();
     assert_eq!(staff.len(), 1);
+    let rows = db.store.grid_map_rows(&sys, None).await.unwrap();
+    let staffing: Vec<Staffing> = rows.iter().map(|r| r.staffing()).collect();
+    assert_eq!(staffing, [Staffing::Partial, Staffing::None]);
+    add_user(&db.store, &sys, "worker1", Role::GridWorker, XINJIE).await;
+    db.store
+        .assign_staff(&sys, &g1.grid.id, "worker1", "grid_worker")
+        .await
+        .unwrap();
+    let rows = db
+        .store
+        .grid_map_rows(&sys, Some("42/4202/"))
+        .await
+        .unwrap();
+    assert_eq!(rows[0].staffing(), Staffing::Full);
+    assert_eq!((rows[0].code.as_str(), rows[0].has_boundary), ("G1", 1));
 
     // Police claim grids for themselves; a claimed grid is not another's to take.
     db.store
@@ -519,7 +536,7 @@ on_both!(staff_and_police_pairing, |db| {
         .grid_card(XINJIE, "g1", PhoneDisplay::Masked)
         .await
         .unwrap();
-    assert_eq!(card.staff.len(), 1);
+    assert_eq!(card.staff.len(), 2);
     assert_eq!(card.staff[0].phone, "138****5678");
     assert_eq!(card.staff[0].duty_zh, "网格长");
     assert_eq!(card.regions, ["黄石港区", "胜阳港街道", "新街社区"]);
@@ -552,6 +569,13 @@ on_both!(users_outside_the_scope_get_nothing, |db| {
         Err(StoreError::NotFound)
     ));
     assert!(current(&db.store, &other).await.is_empty());
+    assert!(
+        db.store
+            .grid_map_rows(&other, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(db.store.grid_counts(&other, None).await.unwrap().grids, 0);
     assert!(
         db.store

@@ -185,7 +185,8 @@ texts! {
     grid_code_hint: "字母、数字或连字符，本村/社区内唯一；创建后不可修改", "Letters, digits or '-', unique in the village; fixed once created";
     grid_created: "网格已创建。", "Grid created.";
     grid_retired: "网格已撤销。", "Grid retired.";
-    grids_reshaped: "已完成，新网格见下方沿革。", "Done; the new grids are listed under lineage.";
+    grid_split_done: "网格已拆分，新网格见下方沿革。", "Grid split; its parts are listed under lineage.";
+    grid_merged_done: "网格已合并，原网格见下方沿革。", "Grids merged; the old grids are listed under lineage.";
     merge_grids: "合并网格", "Merge grids";
     merge_hint: "在上表勾选同一村/社区的两个或更多网格，合并为一个新网格", "Tick two or more grids of one village above to merge them into a new grid";
     new_code: "新网格编码", "New grid code";
@@ -236,6 +237,9 @@ texts! {
     allow_gaps: "允许留有空隙（网格尚未铺满村/社区）", "Allow gaps (the grids do not yet cover the whole village)";
     import: "导入", "Import";
     import_hint: "每个要素须有属性 region（村/社区代码）和 code；新网格另需 name 和 household_target", "Each feature needs properties region (village code) and code; new grids also need name and household_target";
+    import_limit: "网页导入的表单上限为", "Imports from this page are limited to forms of";
+    import_limit_more: "（约为其三分之二大小的 GeoJSON）；更大的文件请用 API（POST /api/v1/grids/boundaries）或命令行 gridgov import grids。", " (GeoJSON of about two thirds of that); send larger files to the API (POST /api/v1/grids/boundaries) or use the command line, gridgov import grids.";
+    file_too_big: "文件过大，无法从网页导入，请改用 API 或命令行。", "The file is too large to import from this page; use the API or the command line.";
     import_rejected: "文件有错误，未做任何更改。错误数：", "The file has errors; nothing was changed. Faults:";
     import_done: "导入完成。", "Import done.";
     feature_no: "要素序号", "Feature";

@@ -27,8 +27,18 @@
       var file = input.files && input.files[0];
       if (!file) return;
       var reader = new FileReader();
+      var tooBig = picker && picker.querySelector("[data-file-too-big]");
+      var max = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
       reader.onload = function () {
-        target.value = String(reader.result);
+        var text = String(reader.result);
+        // The form is sent urlencoded: refuse here what the server's body limit would refuse.
+        var over = max > 0 && encodeURIComponent(text).length > max;
+        if (tooBig) tooBig.hidden = !over;
+        if (over) {
+          input.value = "";
+          return;
+        }
+        target.value = text;
         var name = input.form && input.form.querySelector("[data-file-name]");
         if (name) name.value = file.name;
       };

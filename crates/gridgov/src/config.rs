@@ -307,6 +307,12 @@ mod tests {
         let env = env_of(&[("GRIDGOV_COOKIE_SECURE", "perhaps")]);
         let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("GRIDGOV_COOKIE_SECURE"));
+        let env = env_of(&[("GRIDGOV_CARD_PHONES", "sometimes")]);
+        let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("card_phones"));
+        let env = env_of(&[("GRIDGOV_CARD_PHONES", "hidden")]);
+        let c = Config::layered(None, &env, Overrides::default()).unwrap();
+        assert_eq!(c.card_phones, PhoneDisplay::Hidden);
     }
 
     #[test]

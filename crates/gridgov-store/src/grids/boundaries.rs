@@ -186,6 +186,21 @@ impl Store {
         Ok(out)
     }
 
+    /// Boundaries of these regions that lie inside the actor's scope, where known (outlines on
+    /// the map).
+    pub async fn region_boundaries(
+        &self,
+        actor: &Actor,
+        codes: &[&str],
+    ) -> StoreResult<HashMap<String, MultiPolygon<f64>>> {
+        if !actor.can(Permission::ViewRegions) {
+            return Err(StoreError::Forbidden);
+        }
+        let inside = self.regions_by_code(actor, codes).await?;
+        let codes: Vec<&str> = inside.keys().map(String::as_str).collect();
+        self.region_shapes(&codes).await
+    }
+
     /// Boundaries of these regions, where known.
     pub(crate) async fn region_shapes(
         &self,

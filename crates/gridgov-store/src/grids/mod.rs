@@ -7,6 +7,7 @@
 mod boundaries;
 mod card;
 pub(crate) mod locator;
+mod map_rows;
 mod reshape;
 pub(crate) mod rows;
 mod staff;
@@ -16,6 +17,7 @@ mod write;
 pub use boundaries::{BoundaryImport, BoundaryImportReport, RegionBoundaryReport};
 pub use card::{CardPerson, GridCard, PhoneDisplay};
 pub use locator::{Located, NetworkSnapshot, SnapshotGrid};
+pub use map_rows::MapRow;
 pub use reshape::{MergeInput, SplitReport};
 pub use staff::StaffMember;
 pub use village_mode::{VILLAGE_GRID_CODE, VillageModeReport};
@@ -105,15 +107,22 @@ pub enum Staffing {
     Full,
 }
 
-impl GridRow {
-    pub fn staffing(&self) -> Staffing {
-        if self.staff_count == 0 {
+impl Staffing {
+    /// From the number of people on a grid, of whom leaders and workers.
+    pub fn of(staff: i64, leaders: i64, workers: i64) -> Staffing {
+        if staff == 0 {
             Staffing::None
-        } else if self.leader_count > 0 && self.worker_count > 0 {
+        } else if leaders > 0 && workers > 0 {
             Staffing::Full
         } else {
             Staffing::Partial
         }
+    }
+}
+
+impl GridRow {
+    pub fn staffing(&self) -> Staffing {
+        Staffing::of(self.staff_count, self.leader_count, self.worker_count)
     }
 }
 

@@ -3,7 +3,9 @@
 //!
 //! Files come pasted into a textarea (a file input fills it through app.js) rather than as a
 //! multipart upload: forms stay urlencoded, which the CSRF guard reads, and axum needs no
-//! multipart support compiled in.
+//! multipart support compiled in. The price is the global body limit on the encoded form (2 MB
+//! by default, about 1.5 MB of GeoJSON); the page says so, and points larger files to the API's
+//! upload route and the command line, which take whole cities.
 
 use askama::Template;
 use axum::Form;
@@ -87,6 +89,9 @@ pub struct ImportPage {
     pub faults: Vec<FaultRow>,
     pub errors: FormErrors,
     pub report: Option<BoundaryImportReport>,
+    /// The largest form body the server takes, for app.js to refuse a file before sending it.
+    pub max_bytes: usize,
+    pub max_mb: String,
 }
 
 impl ImportPage {
@@ -109,6 +114,8 @@ async fn import_page(state: &AppState, u: &PageUser) -> ImportPage {
         faults: Vec::new(),
         errors: FormErrors::default(),
         report: None,
+        max_bytes: state.config.body_limit,
+        max_mb: format!("{:.1}", state.config.body_limit as f64 / 1_048_576.0),
     }
 }
 

@@ -10,12 +10,10 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use gridgov_core::auth::Actor;
 use gridgov_core::grids::Sizing;
 use gridgov_core::regions::RegionCode;
 use gridgov_geo::svg::{self, MapOptions, MapShape};
-use gridgov_store::grids::{GridFilter, GridRow, SnapshotGrid, Staffing};
-use gridgov_store::{Store, StoreError, StoreResult};
+use gridgov_store::grids::{MapRow, SnapshotGrid, Staffing};
 use serde::Deserialize;
 
 use super::grids::{region_or_scope, trail};
@@ -26,12 +24,9 @@ use crate::auth::PageUser;
 use crate::error::AppError;
 use crate::i18n::Texts;
 
-/// Beyond this many grids the SVG grows past several megabytes: the page asks for a lower
+/// Beyond this many grids the SVG grows past a couple of megabytes: the page asks for a lower
 /// region instead.
 const MAX_GRIDS: usize = 5_000;
-
-/// Rows per list query when reading a region's grids (the store's largest page).
-const ROWS_PER_QUERY: i64 = 5_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Layer {
@@ -91,16 +86,16 @@ impl Layer {
     }
 
     /// The position of the grid's class in [`Layer::classes`].
-    fn classify(self, g: &GridRow) -> usize {
+    fn classify(self, g: &MapRow) -> usize {
         match self {
-            Layer::Kind => usize::from(g.grid.kind == "special"),
+            Layer::Kind => usize::from(g.kind == "special"),
             Layer::Staffing => match g.staffing() {
                 Staffing::None => 0,
                 Staffing::Partial => 1,
                 Staffing::Full => 2,
             },
-            Layer::Pairing => usize::from(g.grid.police_user_id.is_none()),
-            Layer::Sizing => match g.grid.sizing() {
+            Layer::Pairing => usize::from(g.paired == 0),
+            Layer::Sizing => match g.sizing() {
                 Sizing::Low => 0,
                 Sizing::Ok => 1,
                 Sizing::High => 2,
@@ -144,50 +139,6 @@ pub struct MapQuery {
     layer: Option<String>,
 }
 
-/// Every current grid under a path, in as few queries as the store's page size allows.
-async fn grids_under(store: &Store, actor: &Actor, path: &str) -> StoreResult<Vec<GridRow>> {
-    let mut out = Vec::new();
-    loop {
-        let filter = GridFilter {
-            under_path: Some(path.to_owned()),
-            limit: ROWS_PER_QUERY,
-            offset: out.len() as i64,
-            ..GridFilter::default()
-        };
-        let page = store.grids(actor, &filter).await?;
-        let done = (page.len() as i64) < ROWS_PER_QUERY;
-        out.extend(page);
-        if done || out.len() > MAX_GRIDS {
-            return Ok(out);
-        }
-    }
-}
-
-/// Every current grid under a region. Grids hang under villages, so a region's grids are those
-/// of its child regions: their lists are read at once on several connections, which halves the
-/// time of the one long list on a county of 2,000 grids. A village reads its own.
-async fn all_grids(
-    store: &Store,
-    actor: &Actor,
-    path: &str,
-    children: &[String],
-) -> StoreResult<Vec<GridRow>> {
-    if children.len() < 2 {
-        return grids_under(store, actor, path).await;
-    }
-    let mut set = tokio::task::JoinSet::new();
-    for child in children {
-        let (store, actor, child) = (store.clone(), actor.clone(), child.clone());
-        set.spawn(async move { grids_under(&store, &actor, &child).await });
-    }
-    let mut out = Vec::new();
-    while let Some(done) = set.join_next().await {
-        let rows = done.map_err(|e| StoreError::Internal(format!("grid list task: {e}")))??;
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
 /// One grid as drawn: the strings its shape refers to, kept alive for the renderer.
 struct Drawn<'a> {
     grid: &'a SnapshotGrid,
@@ -202,7 +153,6 @@ pub async fn page(
     u: PageUser,
     Query(q): Query<MapQuery>,
 ) -> Result<Response, AppError> {
-    let t0 = std::time::Instant::now();
     let t = u.lang.texts();
     let layer = Layer::parse(q.layer.as_deref());
     let region = region_or_scope(&state, &u, q.region.as_deref()).await?;
@@ -213,15 +163,17 @@ pub async fn page(
         None => None,
     };
     let here = format!("/map?region={code}&layer={}", layer.as_str());
-    let (crumbs, children) =
-        tokio::try_join!(trail(&state, &u, &path, Some(&code), "/map"), async {
-            state
-                .store
-                .region_children(&u.actor, parent.as_ref())
-                .await
-                .map_err(AppError::from)
-        },)?;
-    let child_paths: Vec<String> = children.iter().map(|r| r.path.clone()).collect();
+    let crumbs = trail(&state, &u, &path, Some(&code), "/map").await?;
+    let children = state
+        .store
+        .region_children(&u.actor, parent.as_ref())
+        .await?;
+    // The child regions' outlines are drawn over the grids, where their boundaries are known.
+    let child_codes: Vec<&str> = children.iter().map(|r| r.code.as_str()).collect();
+    let outlines = state
+        .store
+        .region_boundaries(&u.actor, &child_codes)
+        .await?;
     let children = children
         .into_iter()
         .map(|r| Crumb {
@@ -237,7 +189,6 @@ pub async fn page(
             active: l == layer,
         })
         .collect();
-    eprintln!("PROF head {:?}", t0.elapsed());
     let mut page = MapPage {
         c: Chrome::build(&state, &u, "/grids", &here).await,
         title: region
@@ -254,16 +205,28 @@ pub async fn page(
         children,
     };
     // A whole-country user picks a region first: the whole network is too much for one picture.
-    eprintln!("PROF chrome {:?}", t0.elapsed());
     if region.is_none() {
         return Ok(render(&page));
     }
-    let (rows, snapshot) = tokio::try_join!(
-        all_grids(&state.store, &u.actor, &path, &child_paths),
-        state.store.network_snapshot(),
-    )?;
-    eprintln!("PROF rows {:?}", t0.elapsed());
-    let by_id: HashMap<&str, &GridRow> = rows.iter().map(|r| (r.grid.id.as_str(), r)).collect();
+    // The snapshot is in memory: it says how many grids there are to draw before any list is
+    // read, so a region too big for one picture costs nothing more.
+    let snapshot = state.store.network_snapshot().await?;
+    let in_view = snapshot
+        .under(&path)
+        .filter(|s| u.actor.scope.contains(&s.path))
+        .count();
+    if in_view > MAX_GRIDS {
+        page.too_many = true;
+        page.drawn = in_view;
+        return Ok(render(&page));
+    }
+    if in_view == 0 {
+        let counts = state.store.grid_counts(&u.actor, Some(&path)).await?;
+        page.not_drawn = counts.grids as usize;
+        return Ok(render(&page));
+    }
+    let rows = state.store.grid_map_rows(&u.actor, Some(&path)).await?;
+    let by_id: HashMap<&str, &MapRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
     let classes = layer.classes(t);
     let mut counts = vec![0usize; classes.len()];
     // Grids in the snapshot but not in the rows were retired since it was taken: left out.
@@ -276,9 +239,9 @@ pub async fn page(
             counts[class] += 1;
             Some(Drawn {
                 grid: s,
-                name: &row.grid.name,
+                name: &row.name,
                 href: format!("/grids/{}", s.id),
-                title: format!("{} {} · {}", row.grid.code, row.grid.name, row.region_name),
+                title: format!("{} {} · {}", row.code, row.name, row.region_name),
                 class: classes[class].0,
             })
         })
@@ -294,10 +257,7 @@ pub async fn page(
             count,
         })
         .collect();
-    eprintln!("PROF drawn {:?}", t0.elapsed());
-    if drawn.len() > MAX_GRIDS {
-        page.too_many = true;
-    } else if !drawn.is_empty() {
+    if !drawn.is_empty() {
         let shapes: Vec<MapShape> = drawn
             .iter()
             .map(|d| MapShape {
@@ -308,19 +268,17 @@ pub async fn page(
                 class: d.class,
             })
             .collect();
+        let outline_refs: Vec<_> = outlines.values().collect();
         let aria = format!("{} · {}", page.title, t.grid_map);
         page.svg = Some(svg::render(
             &shapes,
             &MapOptions {
                 width: 1000,
                 height: 640,
-                outlines: &[],
+                outlines: &outline_refs,
                 aria_label: &aria,
             },
         ));
     }
-    eprintln!("PROF svg {:?}", t0.elapsed());
-    let r = render(&page);
-    eprintln!("PROF render {:?}", t0.elapsed());
-    Ok(r)
+    Ok(render(&page))
 }

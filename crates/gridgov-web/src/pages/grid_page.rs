@@ -126,8 +126,10 @@ pub async fn page(
         Some(t.grid_created)
     } else if fl.retired.is_some() {
         Some(t.grid_retired)
-    } else if fl.merged.is_some() || fl.split.is_some() {
-        Some(t.grids_reshaped)
+    } else if fl.split.is_some() {
+        Some(t.grid_split_done)
+    } else if fl.merged.is_some() {
+        Some(t.grid_merged_done)
     } else if fl.saved.is_some() {
         Some(t.saved)
     } else {

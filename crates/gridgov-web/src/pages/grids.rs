@@ -54,14 +54,15 @@ pub async fn trail(
 ) -> Result<Vec<Crumb>, AppError> {
     let t = u.lang.texts();
     let mut crumbs = Vec::new();
+    // Without a region the page is the whole country itself, named in its h1.
+    if path.is_empty() {
+        return Ok(crumbs);
+    }
     if u.actor.scope.is_root() {
         crumbs.push(Crumb {
             href: base.to_owned(),
             name: t.whole_country.to_owned(),
         });
-    }
-    if path.is_empty() {
-        return Ok(crumbs);
     }
     for r in state.store.region_trail(&u.actor, path).await? {
         if Some(r.code.as_str()) != current {
