@@ -657,3 +657,43 @@ on_both!(one_grid_per_village_fills_only_empty_villages, |db| {
         .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(i) if i.0[0].code == "too_low"));
 });
+
+on_both!(micro_grids_belong_to_their_grid, |db| {
+    seed_regions(&db.store).await;
+    let sys = Actor::system();
+    let g = db
+        .store
+        .create_grid(&sys, &input(XINJIE, "G1"))
+        .await
+        .unwrap();
+    let id = g.grid.id.as_str();
+    let m = db
+        .store
+        .add_micro_grid(&sys, id, "m1", "一号楼微网格", "1、2 栋")
+        .await
+        .unwrap();
+    assert_eq!(m.code, "M1");
+    let e = db
+        .store
+        .add_micro_grid(&sys, id, "M1", "重复", "3 栋")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)));
+    let e = db.store.add_micro_grid(&sys, id, "M2", "", "").await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(i) if i.0.len() == 2));
+    assert_eq!(db.store.micro_grids(&sys, id).await.unwrap().len(), 1);
+    let other = add_user(&db.store, &sys, "op3", Role::CenterOperator, "420203")
+        .await
+        .actor();
+    assert!(matches!(
+        db.store.micro_grids(&other, id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        db.store.remove_micro_grid(&other, id, "M1").await,
+        Err(StoreError::NotFound)
+    ));
+    db.store.remove_micro_grid(&sys, id, "m1").await.unwrap();
+    assert!(db.store.micro_grids(&sys, id).await.unwrap().is_empty());
+});
+

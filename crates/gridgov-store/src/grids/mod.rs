@@ -8,6 +8,7 @@ mod boundaries;
 mod card;
 pub(crate) mod locator;
 mod map_rows;
+mod micro;
 mod reshape;
 pub(crate) mod rows;
 mod staff;
@@ -18,6 +19,7 @@ pub use boundaries::{BoundaryImport, BoundaryImportReport, RegionBoundaryReport}
 pub use card::{CardPerson, GridCard, PhoneDisplay};
 pub use locator::{Located, NetworkSnapshot, SnapshotGrid};
 pub use map_rows::MapRow;
+pub use micro::MicroGrid;
 pub use reshape::{MergeInput, SplitReport};
 pub use staff::StaffMember;
 pub use village_mode::{VILLAGE_GRID_CODE, VillageModeReport};
