@@ -679,7 +679,11 @@ on_both!(micro_grids_belong_to_their_grid, |db| {
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)));
-    let e = db.store.add_micro_grid(&sys, id, "M2", "", "").await.unwrap_err();
+    let e = db
+        .store
+        .add_micro_grid(&sys, id, "M2", "", "")
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(i) if i.0.len() == 2));
     assert_eq!(db.store.micro_grids(&sys, id).await.unwrap().len(), 1);
     let other = add_user(&db.store, &sys, "op3", Role::CenterOperator, "420203")
@@ -696,4 +700,3 @@ on_both!(micro_grids_belong_to_their_grid, |db| {
     db.store.remove_micro_grid(&sys, id, "m1").await.unwrap();
     assert!(db.store.micro_grids(&sys, id).await.unwrap().is_empty());
 });
-

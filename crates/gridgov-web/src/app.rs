@@ -97,6 +97,11 @@ pub fn app(state: AppState) -> Router {
             "/grids/{id}/staff/remove",
             post(pages::grid_staff::remove_staff),
         )
+        .route("/grids/{id}/micro-grids", post(pages::grid_micro::add))
+        .route(
+            "/grids/{id}/micro-grids/remove",
+            post(pages::grid_micro::remove),
+        )
         .route("/grids/{id}/police/claim", post(pages::grid_staff::claim))
         .route("/grids/{id}/police/pair", post(pages::grid_staff::pair))
         .route("/grids/{id}/police/unpair", post(pages::grid_staff::unpair))

@@ -50,6 +50,9 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// How staff phone numbers appear on the public grid card.
     pub card_phones: gridgov_store::grids::PhoneDisplay,
+    /// The address people reach the site at (`https://grid.example.org`), for links that leave
+    /// the browser (the QR code on a grid card). Unset: taken from each request's Host.
+    pub public_url: Option<String>,
 }
 
 impl WebConfig {
@@ -60,6 +63,7 @@ impl WebConfig {
             body_limit: 2 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             card_phones: gridgov_store::grids::PhoneDisplay::Masked,
+            public_url: None,
         }
     }
 }

@@ -265,6 +265,15 @@ texts! {
     too_many_grids: "网格太多，无法在一张图中显示，请选择下级区划", "Too many grids for one map; choose a region below";
     choose_region: "选择区划", "Choose a region";
     sub_regions: "下级区划", "Regions below";
+    micro_grids: "微网格", "Micro-grids";
+    micro_code: "微网格编码", "Micro-grid code";
+    buildings: "楼栋", "Buildings";
+    buildings_hint: "如 3、4、5 栋", "e.g. blocks 3, 4 and 5";
+    add_micro_grid: "添加微网格", "Add micro-grid";
+    card_qr: "公示牌二维码", "Public card QR code";
+    card_qr_hint: "扫码即可查看本网格公示牌，无需登录；可打印张贴在服务站", "Scanning it opens the grid's public card, no login needed; print it for the service station";
+    print_qr: "打印二维码", "Print QR code";
+    scan_card: "扫码查看网格公示牌", "Scan to open this grid's card";
     card_title: "网格公示牌", "Grid service card";
     card_contact: "网格服务人员", "Who serves this grid";
     print: "打印", "Print";

@@ -45,10 +45,23 @@
       reader.readAsText(file);
     });
   });
-  // Print buttons (the public grid card), shown only where they work.
+  // Print buttons, shown only where they work. An empty data-print prints the page (the public
+  // grid card); one naming an element prints that element alone (the card's QR code on a grid's
+  // page), marked for the print stylesheet until printing is over.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.hidden = false;
-    b.addEventListener("click", function () { window.print(); });
+    b.addEventListener("click", function () {
+      var only = b.getAttribute("data-print") ? document.getElementById(b.getAttribute("data-print")) : null;
+      if (only) {
+        only.classList.add("print-only");
+        document.body.classList.add("printing-one");
+      }
+      window.print();
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.body.classList.remove("printing-one");
+    document.querySelectorAll(".print-only").forEach(function (e) { e.classList.remove("print-only"); });
   });
   // Ask before destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {

@@ -355,3 +355,65 @@ on_both!(grids_split_on_their_page_and_merge_from_the_list, |db| {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("合并至少需要两个网格"), "{}", r.body);
 });
+
+on_both!(micro_grids_and_the_card_qr_code_on_the_grid_page, |db| {
+    seeded(&db).await;
+    let mut c = logged_in(&db, "op-a").await;
+    let id = create_grid(&mut c, "G6", "六网格", "400").await;
+    let page = c.get(&format!("/grids/{id}")).await;
+    let action = format!("/grids/{id}/micro-grids");
+    assert!(page.body.contains(&format!("action=\"{action}\"")));
+    let add = |code: &'static str| {
+        [
+            ("code", code),
+            ("name", "六一微网格"),
+            ("buildings", "3、4、5 栋"),
+        ]
+    };
+    let csrf = page.csrf();
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend(add("w1"));
+    let r = c.post_form(&action, &form).await;
+    assert_eq!(r.location(), format!("/grids/{id}?saved=1"), "{}", r.body);
+    // The same code again is refused by the code field, which keeps what was typed.
+    let again = c.post_form(&action, &form).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let b = &again.body;
+    assert!(
+        b.contains("<small class=\"field-error\">该网格已有编码为 W1 的微网格</small>"),
+        "{b}"
+    );
+    assert!(b.contains("name=\"code\" value=\"w1\""));
+
+    let page = c.get(&format!("/grids/{id}")).await;
+    let b = &page.body;
+    assert!(
+        b.contains("<td><code>W1</code></td><td>六一微网格</td><td>3、4、5 栋</td>"),
+        "{b}"
+    );
+    assert!(b.contains(&format!("action=\"{action}/remove\"")));
+    // The card's QR code is drawn inline, with a button to print it alone.
+    assert!(b.contains("<svg class=\"qr-code\"") && b.contains("data-print=\"card-qr\""));
+    assert!(b.contains(&format!("/card/{XINJIE}/G6")));
+    assert!(!b.contains(" style="));
+
+    let r = c
+        .post_form(
+            &format!("{action}/remove"),
+            &[("csrf", &page.csrf()), ("code", "W1")],
+        )
+        .await;
+    assert_eq!(r.location(), format!("/grids/{id}?saved=1"), "{}", r.body);
+    assert!(
+        !c.get(&format!("/grids/{id}"))
+            .await
+            .body
+            .contains("<code>W1</code>")
+    );
+
+    // The printed card carries the same code.
+    let card = Client::new(&db).get(&format!("/card/{XINJIE}/g6")).await;
+    assert!(
+        card.body.contains("<svg class=\"qr-code\"") && card.body.contains("扫码查看网格公示牌")
+    );
+});

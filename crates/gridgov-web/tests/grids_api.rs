@@ -565,3 +565,96 @@ async fn the_public_card_needs_no_login_and_masks_phones() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn micro_grids_are_added_listed_and_removed_within_scope() {
+    let db = seeded().await;
+    let mut c = Client::new(&db);
+    let op = c.token("op-a").await;
+    let r = c
+        .api(
+            "POST",
+            "/api/v1/grids",
+            Some(&op),
+            Some(json!({"region": VILLAGE, "code": "G01", "name": "新街一网格", "household_target": 420})),
+        )
+        .await;
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let micro = format!("/api/v1/grids/{id}/micro-grids");
+    let body = json!({"code": "w1", "name": "一号微网格", "buildings": "3、4、5 栋"});
+    let r = c.api("POST", &micro, Some(&op), Some(body.clone())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (&r.json()["code"], &r.json()["buildings"]),
+        (&json!("W1"), &json!("3、4、5 栋"))
+    );
+    // The same code again, in any case, is taken.
+    let r = c.api("POST", &micro, Some(&op), Some(body)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(fields(&r), [("code".to_owned(), "taken".to_owned())]);
+    let r = c
+        .api("POST", &micro, Some(&op), Some(json!({"code": "W2"})))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&r),
+        [
+            ("name".to_owned(), "required".to_owned()),
+            ("buildings".to_owned(), "required".to_owned())
+        ]
+    );
+    let list = c.api("GET", &micro, Some(&op), None).await.json();
+    assert_eq!(codes(&list), ["W1"]);
+    let detail = c
+        .api("GET", &format!("/api/v1/grids/{id}"), Some(&op), None)
+        .await
+        .json();
+    assert_eq!(codes(&detail["micro_grids"]), ["W1"]);
+
+    // Another district neither sees nor changes them; a grid worker of the village may look only.
+    let other = c.token("op-b").await;
+    for (method, uri) in [
+        ("GET", micro.clone()),
+        ("POST", micro.clone()),
+        ("DELETE", format!("{micro}/W1")),
+    ] {
+        let body =
+            (method == "POST").then(|| json!({"code": "W9", "name": "九", "buildings": "9 栋"}));
+        let r = c.api(method, &uri, Some(&other), body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "{method} {uri}: {}",
+            r.body
+        );
+    }
+    let worker = c.token("worker-a").await;
+    assert_eq!(
+        c.api("GET", &micro, Some(&worker), None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        c.api("DELETE", &format!("{micro}/W1"), Some(&worker), None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let r = c
+        .api("DELETE", &format!("{micro}/w1"), Some(&op), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        c.api("DELETE", &format!("{micro}/W1"), Some(&op), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.api("GET", &micro, Some(&op), None).await.json(),
+        json!([])
+    );
+    let doc = c.get("/api/v1/openapi.json").await.json();
+    assert!(doc["paths"]["/api/v1/grids/{id}/micro-grids"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/grids/{id}/micro-grids/{code}"]["delete"].is_object());
+}

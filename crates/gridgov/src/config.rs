@@ -29,6 +29,7 @@ struct Layer {
     body_limit_bytes: Option<usize>,
     request_timeout_secs: Option<u64>,
     card_phones: Option<String>,
+    public_url: Option<String>,
 }
 
 impl Layer {
@@ -43,6 +44,7 @@ impl Layer {
             body_limit_bytes: self.body_limit_bytes.or(base.body_limit_bytes),
             request_timeout_secs: self.request_timeout_secs.or(base.request_timeout_secs),
             card_phones: self.card_phones.or(base.card_phones),
+            public_url: self.public_url.or(base.public_url),
         }
     }
 
@@ -67,6 +69,7 @@ impl Layer {
                 .map(|v| parse_num("GRIDGOV_REQUEST_TIMEOUT_SECS", &v))
                 .transpose()?,
             card_phones: get("GRIDGOV_CARD_PHONES"),
+            public_url: get("GRIDGOV_PUBLIC_URL"),
         })
     }
 }
@@ -106,6 +109,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How the public grid card shows staff phones: full, masked or hidden.
     pub card_phones: PhoneDisplay,
+    /// Where people reach the site (`https://…`), for QR codes; from Host when unset.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -166,6 +171,11 @@ impl Config {
                     anyhow!("card_phones: expected full, masked or hidden, got {v:?}")
                 })?,
             },
+            public_url: match l.public_url {
+                None => None,
+                Some(u) if u.starts_with("http://") || u.starts_with("https://") => Some(u),
+                Some(u) => bail!("public_url: expected http:// or https://…, got {u:?}"),
+            },
         })
     }
 
@@ -180,6 +190,7 @@ impl Config {
         web.body_limit = self.body_limit;
         web.request_timeout = self.request_timeout;
         web.card_phones = self.card_phones;
+        web.public_url = self.public_url.clone();
         Ok(web)
     }
 }
@@ -313,6 +324,9 @@ mod tests {
         let env = env_of(&[("GRIDGOV_CARD_PHONES", "hidden")]);
         let c = Config::layered(None, &env, Overrides::default()).unwrap();
         assert_eq!(c.card_phones, PhoneDisplay::Hidden);
+        let env = env_of(&[("GRIDGOV_PUBLIC_URL", "grid.example.org")]);
+        let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("public_url"));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use gridgov_core::grids::Duty;
 use gridgov_store::grids::{
-    BoundaryImportReport, CardPerson, GridCard, GridCounts, GridRef, GridRow, RegionBoundaryReport,
-    SplitReport, StaffMember, Staffing, VillageModeReport,
+    BoundaryImportReport, CardPerson, GridCard, GridCounts, GridRef, GridRow, MicroGrid,
+    RegionBoundaryReport, SplitReport, StaffMember, Staffing, VillageModeReport,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -177,12 +177,37 @@ impl From<(GridRef, GridRef, String, i64)> for LineageView {
     }
 }
 
-/// A grid with the people serving it and where it came from or went.
+/// A micro-grid (微网格): a building or a few buildings inside a grid, looked after by their
+/// building heads.
+#[derive(Serialize, ToSchema)]
+pub struct MicroGridView {
+    /// Unique within its grid; upper case.
+    pub code: String,
+    pub name: String,
+    /// The buildings it covers, as people name them (`3、4、5 栋`).
+    pub buildings: String,
+    pub created_at: i64,
+}
+
+impl From<MicroGrid> for MicroGridView {
+    fn from(m: MicroGrid) -> Self {
+        MicroGridView {
+            code: m.code,
+            name: m.name,
+            buildings: m.buildings,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// A grid with the people serving it, its micro-grids, and where it came from or went.
 #[derive(Serialize, ToSchema)]
 pub struct GridDetail {
     #[serde(flatten)]
     pub grid: GridView,
     pub staff: Vec<StaffView>,
+    /// By code.
+    pub micro_grids: Vec<MicroGridView>,
     pub lineage: Vec<LineageView>,
 }
 

@@ -175,14 +175,16 @@ pub async fn show(
     u: ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<GridDetail>, AppError> {
-    let (row, staff, lineage) = tokio::try_join!(
+    let (row, staff, micro_grids, lineage) = tokio::try_join!(
         state.store.grid(&u.actor, &id),
         state.store.grid_staff(&u.actor, &id),
+        state.store.micro_grids(&u.actor, &id),
         state.store.grid_lineage(&u.actor, &id),
     )?;
     Ok(Json(GridDetail {
         grid: row.into(),
         staff: staff.into_iter().map(Into::into).collect(),
+        micro_grids: micro_grids.into_iter().map(Into::into).collect(),
         lineage: lineage.into_iter().map(Into::into).collect(),
     }))
 }

@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 mod grid_boundaries;
+mod grid_micro;
 mod grid_staff;
 mod grid_views;
 mod grids;
@@ -55,6 +56,9 @@ use crate::error::ErrorBody;
         grid_staff::remove,
         grid_staff::pair,
         grid_staff::unpair,
+        grid_micro::list,
+        grid_micro::add,
+        grid_micro::remove,
         grid_boundaries::import,
         grid_boundaries::export,
         grid_boundaries::import_regions,
@@ -75,6 +79,7 @@ use crate::error::ErrorBody;
         grid_views::GridView,
         grid_views::GridDetail,
         grid_views::StaffView,
+        grid_views::MicroGridView,
         grid_views::GridRefView,
         grid_views::LineageView,
         grid_views::GridCountsView,
@@ -93,6 +98,7 @@ use crate::error::ErrorBody;
         grids::OnePerVillage,
         grid_staff::AssignStaff,
         grid_staff::PairPolice,
+        grid_micro::AddMicroGrid,
         grid_boundaries::MergeGrids,
     )),
     modifiers(&BearerAuth)
@@ -153,6 +159,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/grids/{id}/staff/{user_id}/{duty}",
             delete(grid_staff::remove),
+        )
+        .route(
+            "/api/v1/grids/{id}/micro-grids",
+            get(grid_micro::list).post(grid_micro::add),
+        )
+        .route(
+            "/api/v1/grids/{id}/micro-grids/{code}",
+            delete(grid_micro::remove),
         )
         .route(
             "/api/v1/grids/{id}/police",

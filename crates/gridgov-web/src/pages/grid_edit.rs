@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::grid_page::{PageErrors, show};
 use super::grids::{can_manage, form_errors, unprocessable, version_conflict};
+use super::qr::Origin;
 use super::{Chrome, FormErrors, render};
 use crate::app::AppState;
 use crate::auth::PageUser;
@@ -317,6 +318,7 @@ pub struct RetireForm {
 pub async fn retire(
     State(state): State<AppState>,
     u: PageUser,
+    origin: Origin,
     Path(id): Path<String>,
     Form(f): Form<RetireForm>,
 ) -> Result<Response, AppError> {
@@ -334,5 +336,5 @@ pub async fn retire(
         reason: f.reason,
         ..PageErrors::default()
     };
-    Ok(unprocessable(show(&state, &u, &id, page).await?))
+    Ok(unprocessable(show(&state, &u, &origin, &id, page).await?))
 }

@@ -1,6 +1,7 @@
 //! One grid's page: its attributes and regions, a small map of it among its village's grids,
-//! its staff and police pairing with their forms, its lineage, and the forms to retire or split
-//! it. Forms posted from here come back to this page with their errors (see [`show`]).
+//! its staff, micro-grids and police pairing with their forms, the QR code of its public card,
+//! its lineage, and the forms to retire or split it. Forms posted from here come back to this
+//! page with their errors (see [`show`]).
 
 use std::collections::HashMap;
 
@@ -10,13 +11,14 @@ use axum::response::Response;
 use gridgov_core::auth::Permission;
 use gridgov_core::grids::Duty;
 use gridgov_geo::svg::{self, MapOptions, MapShape};
-use gridgov_store::grids::{GridFilter, GridRow, StaffMember};
+use gridgov_store::grids::{GridFilter, GridRow, MicroGrid, StaffMember};
 use serde::Deserialize;
 
 use super::grid_bulk::FaultRow;
 use super::grids::{
     can_manage, kind_label, sizing_flag, staffing_class, staffing_label, unprocessable,
 };
+use super::qr::{self, Origin};
 use super::regions::Crumb;
 use super::{Chrome, FormErrors, render, time};
 use crate::app::AppState;
@@ -32,6 +34,12 @@ pub struct PageErrors {
     pub staff_username: String,
     pub staff_duty: String,
     pub officer: String,
+    /// The micro-grid form was the one posted: its fields `code`, `name` and `buildings` are
+    /// names other forms' errors could carry too, so they show only then.
+    pub micro_posted: bool,
+    pub micro_code: String,
+    pub micro_name: String,
+    pub micro_buildings: String,
     pub split_geojson: String,
     pub split_file: String,
     pub split_gcj02: bool,
@@ -80,8 +88,13 @@ pub struct GridPage {
     pub map: Option<String>,
     pub staff: Vec<StaffRow>,
     pub duties: Vec<DutyOption>,
+    pub micro: Vec<MicroGrid>,
     pub lineage: Vec<LineageRow>,
     pub card_href: String,
+    /// What the card's QR code holds: the card's address as this browser reaches the site.
+    pub card_url: String,
+    /// The QR code as inline SVG, for current grids (a retired grid has no public card).
+    pub card_qr: Option<String>,
     pub can_manage: bool,
     pub can_staff: bool,
     pub can_claim: bool,
@@ -97,12 +110,18 @@ impl GridPage {
         self.form.errors.get(self.c.lang, field)
     }
 
+    /// An error of the micro-grid form's field.
+    pub fn micro_err(&self, field: &str) -> Option<String> {
+        self.form.micro_posted.then(|| self.err(field)).flatten()
+    }
+
     /// Errors no form field shows (a retired grid, a version conflict …), for the alert on top.
     pub fn other_errors(&self) -> Vec<String> {
-        self.form.errors.others(
-            self.c.lang,
-            &["reason", "username", "duty", "officer", "geojson"],
-        )
+        let mut shown = vec!["reason", "username", "duty", "officer", "geojson"];
+        if self.form.micro_posted {
+            shown.extend(["code", "name", "buildings"]);
+        }
+        self.form.errors.others(self.c.lang, &shown)
     }
 }
 
@@ -118,6 +137,7 @@ pub struct Flash {
 pub async fn page(
     State(state): State<AppState>,
     u: PageUser,
+    origin: Origin,
     Path(id): Path<String>,
     Query(fl): Query<Flash>,
 ) -> Result<Response, AppError> {
@@ -135,7 +155,7 @@ pub async fn page(
     } else {
         None
     };
-    let page = build(&state, &u, &id, PageErrors::default(), flash).await?;
+    let page = build(&state, &u, &origin, &id, PageErrors::default(), flash).await?;
     Ok(render(&page))
 }
 
@@ -143,16 +163,18 @@ pub async fn page(
 pub async fn show(
     state: &AppState,
     u: &PageUser,
+    origin: &Origin,
     id: &str,
     form: PageErrors,
 ) -> Result<Response, AppError> {
-    let page = build(state, u, id, form, None).await?;
+    let page = build(state, u, origin, id, form, None).await?;
     Ok(unprocessable(render(&page)))
 }
 
 async fn build(
     state: &AppState,
     u: &PageUser,
+    origin: &Origin,
     id: &str,
     mut form: PageErrors,
     flash: Option<&'static str>,
@@ -177,9 +199,10 @@ async fn build(
         limit: 1000,
         ..GridFilter::default()
     };
-    let (regions, staff, lineage, snapshot, siblings) = tokio::try_join!(
+    let (regions, staff, micro, lineage, snapshot, siblings) = tokio::try_join!(
         state.store.region_trail(&u.actor, &g.grid.path),
         state.store.grid_staff(&u.actor, id),
+        state.store.micro_grids(&u.actor, id),
         state.store.grid_lineage(&u.actor, id),
         state.store.network_snapshot(),
         state.store.grids(&u.actor, &siblings),
@@ -223,6 +246,8 @@ async fn build(
         )
     });
     let current = g.grid.is_current();
+    let card_url = origin.card_url(&g.grid.region_code, &g.grid.code);
+    let card_qr = if current { qr::svg(&card_url) } else { None };
     let own_claim = g.grid.police_user_id.as_deref() == Some(u.actor.user_id.as_str());
     let can_claim_perm = u.actor.can(Permission::ClaimGrids);
     let staffing = g.staffing();
@@ -262,8 +287,11 @@ async fn build(
         map,
         staff: staff_rows(u.lang, staff),
         duties,
+        micro,
         lineage: lineage_rows(u.lang, &g.grid.id, lineage),
         card_href: format!("/card/{}/{}", g.grid.region_code, g.grid.code),
+        card_url,
+        card_qr,
         can_manage: current && can_manage(&u.actor),
         can_staff: current && u.actor.can(Permission::ManageGridStaff),
         can_claim: current && can_claim_perm && g.grid.police_user_id.is_none(),

@@ -11,11 +11,12 @@ use super::FormErrors;
 use super::grid_bulk::{fault_rows, file_name, missing_geojson, parse_crs};
 use super::grid_page::{PageErrors, show};
 use super::grids::form_errors;
+use super::qr::Origin;
 use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::AppError;
 
-fn back(id: &str, flash: &str) -> Response {
+pub(super) fn back(id: &str, flash: &str) -> Response {
     Redirect::to(&format!("/grids/{id}?{flash}=1")).into_response()
 }
 
@@ -28,6 +29,7 @@ pub struct StaffForm {
 pub async fn add_staff(
     State(state): State<AppState>,
     u: PageUser,
+    origin: Origin,
     Path(id): Path<String>,
     Form(f): Form<StaffForm>,
 ) -> Result<Response, AppError> {
@@ -44,7 +46,7 @@ pub async fn add_staff(
                 staff_duty: f.duty,
                 ..PageErrors::default()
             };
-            show(&state, &u, &id, form).await
+            show(&state, &u, &origin, &id, form).await
         }
     }
 }
@@ -58,6 +60,7 @@ pub struct RemoveForm {
 pub async fn remove_staff(
     State(state): State<AppState>,
     u: PageUser,
+    origin: Origin,
     Path(id): Path<String>,
     Form(f): Form<RemoveForm>,
 ) -> Result<Response, AppError> {
@@ -72,7 +75,7 @@ pub async fn remove_staff(
                 errors: form_errors(e)?,
                 ..PageErrors::default()
             };
-            show(&state, &u, &id, form).await
+            show(&state, &u, &origin, &id, form).await
         }
     }
 }
@@ -81,9 +84,10 @@ pub async fn remove_staff(
 pub async fn claim(
     State(state): State<AppState>,
     u: PageUser,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    pair_with(state, u, id, None).await
+    pair_with(state, u, origin, id, None).await
 }
 
 #[derive(Deserialize)]
@@ -95,6 +99,7 @@ pub struct PairForm {
 pub async fn pair(
     State(state): State<AppState>,
     u: PageUser,
+    origin: Origin,
     Path(id): Path<String>,
     Form(f): Form<PairForm>,
 ) -> Result<Response, AppError> {
@@ -109,14 +114,15 @@ pub async fn pair(
             )]),
             ..PageErrors::default()
         };
-        return show(&state, &u, &id, form).await;
+        return show(&state, &u, &origin, &id, form).await;
     }
-    pair_with(state, u, id, Some(f.officer)).await
+    pair_with(state, u, origin, id, Some(f.officer)).await
 }
 
 async fn pair_with(
     state: AppState,
     u: PageUser,
+    origin: Origin,
     id: String,
     officer: Option<String>,
 ) -> Result<Response, AppError> {
@@ -132,7 +138,7 @@ async fn pair_with(
                 officer: officer.unwrap_or_default(),
                 ..PageErrors::default()
             };
-            show(&state, &u, &id, form).await
+            show(&state, &u, &origin, &id, form).await
         }
     }
 }
@@ -140,6 +146,7 @@ async fn pair_with(
 pub async fn unpair(
     State(state): State<AppState>,
     u: PageUser,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     match state.store.unpair_police(&u.actor, &id).await {
@@ -149,7 +156,7 @@ pub async fn unpair(
                 errors: form_errors(e)?,
                 ..PageErrors::default()
             };
-            show(&state, &u, &id, form).await
+            show(&state, &u, &origin, &id, form).await
         }
     }
 }
@@ -164,6 +171,7 @@ pub struct SplitForm {
 pub async fn split(
     State(state): State<AppState>,
     u: PageUser,
+    origin: Origin,
     Path(id): Path<String>,
     Form(f): Form<SplitForm>,
 ) -> Result<Response, AppError> {
@@ -193,5 +201,5 @@ pub async fn split(
     }
     form.split_geojson = f.geojson;
     form.split_file = f.file.unwrap_or_default();
-    show(&state, &u, &id, form).await
+    show(&state, &u, &origin, &id, form).await
 }
