@@ -322,6 +322,18 @@ on_both!(operations_endpoints_answer, |db| {
             "{p} missing from the OpenAPI document"
         );
     }
+    // Client generators need every operation named once.
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|ops| ops.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "operationIds repeat: {ids:?}");
     let m = c.get("/metrics").await;
     assert!(
         m.body.contains(

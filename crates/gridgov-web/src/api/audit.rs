@@ -18,7 +18,7 @@ pub struct AuditParams {
     before: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams),
+#[utoipa::path(operation_id = "list_audit", get, path = "/api/v1/audit", params(AuditParams),
     responses((status = 200, body = Vec<AuditView>), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,

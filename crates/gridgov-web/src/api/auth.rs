@@ -27,7 +27,7 @@ pub struct TokenResponse {
 
 const VALID_DAYS: i64 = 30;
 
-#[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest,
+#[utoipa::path(operation_id = "create_token", post, path = "/api/v1/auth/token", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(()))]
 pub async fn token(

@@ -10,7 +10,7 @@ use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody};
 
 /// The provinces for a whole-country caller; otherwise the caller's own region.
-#[utoipa::path(get, path = "/api/v1/regions", responses((status = 200, body = RegionPage), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_provinces", get, path = "/api/v1/regions", responses((status = 200, body = RegionPage), (status = 401, body = ErrorBody)))]
 pub async fn root(State(state): State<AppState>, u: ApiUser) -> Result<Json<RegionPage>, AppError> {
     match &u.user.scope_code {
         Some(code) => page(&state, &u, code).await,
@@ -28,7 +28,7 @@ pub async fn root(State(state): State<AppState>, u: ApiUser) -> Result<Json<Regi
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/regions/{code}",
+#[utoipa::path(operation_id = "show_region", get, path = "/api/v1/regions/{code}",
     params(("code" = String, Path, description = "Region code; padded GB/T 2260 forms such as 420200 are accepted")),
     responses((status = 200, body = RegionPage), (status = 404, body = ErrorBody, description = "No such region inside the caller's scope")))]
 pub async fn show(

@@ -20,7 +20,7 @@ pub struct ListParams {
     offset: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/users", params(ListParams),
+#[utoipa::path(operation_id = "list_users", get, path = "/api/v1/users", params(ListParams),
     responses((status = 200, body = Vec<UserView>), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -50,7 +50,7 @@ pub struct CreateUser {
     pub password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/users", request_body = CreateUser,
+#[utoipa::path(operation_id = "create_user", post, path = "/api/v1/users", request_body = CreateUser,
     responses((status = 201, body = UserView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = String, Path)),
+#[utoipa::path(operation_id = "show_user", get, path = "/api/v1/users/{id}", params(("id" = String, Path)),
     responses((status = 200, body = UserView), (status = 404, body = ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
@@ -88,7 +88,7 @@ pub struct UpdateUser {
     pub version: i64,
 }
 
-#[utoipa::path(patch, path = "/api/v1/users/{id}", params(("id" = String, Path)), request_body = UpdateUser,
+#[utoipa::path(operation_id = "update_user", patch, path = "/api/v1/users/{id}", params(("id" = String, Path)), request_body = UpdateUser,
     responses((status = 200, body = UserView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -107,7 +107,7 @@ pub async fn update(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/users/{id}/disable", params(("id" = String, Path)),
+#[utoipa::path(operation_id = "disable_user", post, path = "/api/v1/users/{id}/disable", params(("id" = String, Path)),
     responses((status = 200, body = UserView), (status = 403, body = ErrorBody)))]
 pub async fn disable(
     State(state): State<AppState>,
@@ -123,7 +123,7 @@ pub async fn disable(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/users/{id}/enable", params(("id" = String, Path)),
+#[utoipa::path(operation_id = "enable_user", post, path = "/api/v1/users/{id}/enable", params(("id" = String, Path)),
     responses((status = 200, body = UserView), (status = 403, body = ErrorBody)))]
 pub async fn enable(
     State(state): State<AppState>,
