@@ -59,6 +59,20 @@ fn outside_grid(field: &str, user: &User) -> FieldError {
 }
 
 impl Store {
+    /// A user by username inside the actor's scope, or a field error naming the input.
+    async fn named_user(&self, actor: &Actor, field: &str, username: &str) -> StoreResult<User> {
+        match self.user_by_username(actor, username.trim()).await {
+            Err(StoreError::NotFound) => Err(FieldError::new(
+                field,
+                "unknown_user",
+                format!("找不到用户或不在您的范围内: {}", username.trim()),
+                format!("no such user inside your scope: {}", username.trim()),
+            )
+            .into()),
+            r => r,
+        }
+    }
+
     /// Sets the contact phone of oneself, or of a user one manages.
     pub async fn set_user_phone(
         &self,
@@ -127,19 +141,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let duty = Duty::parse("duty", duty)?;
-        let user = match self.user_by_username(actor, username.trim()).await {
-            Ok(u) => u,
-            Err(StoreError::NotFound) => {
-                return Err(FieldError::new(
-                    "username",
-                    "unknown_user",
-                    format!("找不到用户或不在您的范围内: {username}"),
-                    format!("no such user inside your scope: {username}"),
-                )
-                .into());
-            }
-            Err(e) => return Err(e),
-        };
+        let user = self.named_user(actor, "username", username).await?;
         let now = self.now_ms();
         let mut tx = self.pool.begin().await?;
         let g = current_grid_in(&mut tx, actor, grid_id).await?;
@@ -242,19 +244,7 @@ impl Store {
                 if !actor.can(Permission::ManageGrids) {
                     return Err(StoreError::Forbidden);
                 }
-                match self.user_by_username(actor, name).await {
-                    Ok(u) => u,
-                    Err(StoreError::NotFound) => {
-                        return Err(FieldError::new(
-                            "officer",
-                            "unknown_user",
-                            format!("找不到用户或不在您的范围内: {name}"),
-                            format!("no such user inside your scope: {name}"),
-                        )
-                        .into());
-                    }
-                    Err(e) => return Err(e),
-                }
+                self.named_user(actor, "officer", name).await?
             }
             None => {
                 if !actor.can(Permission::ClaimGrids) {
