@@ -2,6 +2,7 @@
 //! roles and the permission matrix, and the rules of the audit chain.
 
 pub mod audit;
+pub mod base_data;
 pub mod auth;
 pub mod error;
 pub mod grids;
