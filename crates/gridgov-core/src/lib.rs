@@ -6,6 +6,7 @@ pub mod base_data;
 pub mod auth;
 pub mod error;
 pub mod grids;
+pub mod ids;
 pub mod regions;
 pub mod scope;
 pub mod users;
