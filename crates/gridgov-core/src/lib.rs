@@ -2,8 +2,8 @@
 //! roles and the permission matrix, and the rules of the audit chain.
 
 pub mod audit;
-pub mod base_data;
 pub mod auth;
+pub mod base_data;
 pub mod error;
 pub mod grids;
 pub mod ids;

@@ -266,6 +266,25 @@ pub enum BenchCommand {
     },
     /// Point → grid lookups in gridgov's index, beside PostGIS on the same polygons and points.
     Locate(LocateArgs),
+    /// A synthetic city's base data (buildings, houses, persons, links) as template CSV files,
+    /// on the grids of a database (the demo's by default), with faults at known rates.
+    Gen {
+        #[arg(long, default_value_t = 2_500_000)]
+        persons: usize,
+        #[arg(long, default_value_t = 1_500_000)]
+        houses: usize,
+        /// Output directory.
+        #[arg(long, default_value = "gen")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Counties people come from (`code,name,…`; default: the national list in the shared
+        /// data when present, else the grids' own counties).
+        #[arg(long, value_name = "CSV")]
+        counties: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// A county's grid boundaries imported with full network checks into a fresh database.
     ImportGrids {
         /// Number of grids (whole villages of ten).

@@ -48,3 +48,14 @@ impl ImportBar {
         self.bar.finish_and_clear();
     }
 }
+
+/// A bar counting up to `total` things (generated rows, exported records), with their rate.
+pub fn counter(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "[{{bar:40}}] {{pos}}/{{len}} {what} ({{per_sec}})"
+    )) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}

@@ -201,3 +201,61 @@ fn grid_boundaries_import_all_or_nothing_and_export() {
         "{out}"
     );
 }
+
+#[test]
+fn the_generator_writes_valid_base_data_with_the_faults_it_counts() {
+    let dir = data_dir();
+    let d = dir.0.as_path();
+    let o = gridgov(d, &["import", "regions", DEMO_REGIONS], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gridgov(
+        d,
+        &["grids", "one-per-village", "420202", "--households", "400"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let out = d.join("gen");
+    let o = gridgov(
+        d,
+        &[
+            "bench",
+            "gen",
+            "--persons",
+            "3000",
+            "--houses",
+            "1800",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("gen.json")).unwrap()).unwrap();
+    let persons = std::fs::read_to_string(out.join("persons.csv")).unwrap();
+    let mut bad_check = 0;
+    let mut bad_date = 0;
+    let mut rows = 0;
+    for line in persons.lines().skip(1) {
+        rows += 1;
+        let id = line.split(',').nth(2).unwrap();
+        match gridgov_core::ids::IdCardNo::parse("id", id) {
+            Ok(_) => {}
+            Err(e) if e.code == "bad_check_digit" => bad_check += 1,
+            Err(e) if e.code == "bad_birth_date" => bad_date += 1,
+            Err(e) => panic!("unexpected fault {e} in {line}"),
+        }
+    }
+    assert_eq!(rows, manifest["person_rows"].as_u64().unwrap());
+    assert_eq!(
+        bad_check,
+        manifest["faults"]["wrong_check_digit"].as_u64().unwrap()
+    );
+    assert_eq!(
+        bad_date,
+        manifest["faults"]["impossible_birth_date"]
+            .as_u64()
+            .unwrap()
+    );
+    assert_eq!(manifest["persons"].as_u64().unwrap(), 3000);
+}

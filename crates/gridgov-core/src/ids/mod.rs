@@ -11,5 +11,7 @@ pub mod phone;
 
 pub use credit_code::CreditCode;
 pub use date::{Ymd, days_in_month, format_ymd, is_leap_year, is_valid_date, parse_date};
-pub use id_card::{Gender, IdCardNo, OLD_REGION_CODE, PrefixStatus, is_warning, prefix_fault};
+pub use id_card::{
+    Gender, IdCardNo, OLD_REGION_CODE, PrefixStatus, id_check_char, is_warning, prefix_fault,
+};
 pub use phone::{Phone, PhoneKind};

@@ -2,6 +2,7 @@
 //! Results and the exact commands are kept in docs/benchmarks.md.
 
 mod demo_startup;
+mod generate;
 mod grid_map;
 mod http;
 mod import_grids;
@@ -33,6 +34,29 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             requests,
         } => region_browser::run(&data_dir(data)?, &backend, requests).await,
         BenchCommand::Locate(args) => locate::run(&args).await,
+        BenchCommand::Gen {
+            persons,
+            houses,
+            out,
+            seed,
+            counties,
+            db,
+        } => {
+            let config = crate::commands::load_config(None, &db, None)?;
+            let store = crate::commands::open_store(&config).await?;
+            let national = std::path::Path::new(DEFAULT_DATA).join("areas.csv");
+            let counties = counties.or_else(|| national.is_file().then_some(national));
+            let args = generate::GenArgs {
+                persons,
+                houses,
+                out,
+                seed,
+                counties_csv: counties,
+            };
+            let r = generate::run(&store, &args).await;
+            store.close().await;
+            r
+        }
         BenchCommand::ImportGrids { grids, backend } => import_grids::run(&backend, grids).await,
         BenchCommand::GridMap {
             grids,
