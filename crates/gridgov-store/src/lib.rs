@@ -12,6 +12,7 @@ mod clock;
 mod db;
 mod error;
 pub mod grids;
+pub mod protect;
 pub mod regions;
 #[cfg(feature = "testing")]
 pub mod testing;
