@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     /// A TOML settings file (keys: data_dir, database_url, listen, secret_key, cookie_secure,
     /// body_limit_bytes, request_timeout_secs, card_phones = full|masked|hidden,
-    /// public_url).
+    /// public_url, data_key).
     #[arg(long, global = true, env = "GRIDGOV_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 

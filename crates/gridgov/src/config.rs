@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 use gridgov_store::DatabaseUrl;
 use gridgov_store::grids::PhoneDisplay;
+use gridgov_store::protect::{DataKey, Protector};
 use gridgov_web::{SecretKey, WebConfig};
 use serde::Deserialize;
 
@@ -15,6 +16,7 @@ pub const DEFAULT_DATA_DIR: &str = "./gridgov-data";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DB_FILE: &str = "gridgov.db";
 const KEY_FILE: &str = "secret.key";
+const DATA_KEY_FILE: &str = "data.key";
 
 /// One layer of settings as written in the file or the environment, not yet checked.
 /// No `Debug`: it holds the secret in plain text.
@@ -30,6 +32,7 @@ struct Layer {
     request_timeout_secs: Option<u64>,
     card_phones: Option<String>,
     public_url: Option<String>,
+    data_key: Option<String>,
 }
 
 impl Layer {
@@ -45,6 +48,7 @@ impl Layer {
             request_timeout_secs: self.request_timeout_secs.or(base.request_timeout_secs),
             card_phones: self.card_phones.or(base.card_phones),
             public_url: self.public_url.or(base.public_url),
+            data_key: self.data_key.or(base.data_key),
         }
     }
 
@@ -70,6 +74,7 @@ impl Layer {
                 .transpose()?,
             card_phones: get("GRIDGOV_CARD_PHONES"),
             public_url: get("GRIDGOV_PUBLIC_URL"),
+            data_key: get("GRIDGOV_DATA_KEY"),
         })
     }
 }
@@ -111,6 +116,9 @@ pub struct Config {
     pub card_phones: PhoneDisplay,
     /// Where people reach the site (`https://…`), for QR codes; from Host when unset.
     pub public_url: Option<String>,
+    /// The key that seals personal data; `None` until resolved: then read from, or created in,
+    /// the data directory. Its `Debug` shows no key material.
+    pub data_key: Option<DataKey>,
 }
 
 impl Config {
@@ -176,7 +184,26 @@ impl Config {
                 Some(u) if u.starts_with("http://") || u.starts_with("https://") => Some(u),
                 Some(u) => bail!("public_url: expected http:// or https://…, got {u:?}"),
             },
+            data_key: l
+                .data_key
+                .map(|k| DataKey::from_hex(&k).map_err(|e| anyhow!("data_key: {e}")))
+                .transpose()?,
         })
+    }
+
+    /// The sealer of personal data; reads or creates the data key file (`data.key`, owner-only)
+    /// when no key is configured. Back that file up with the database: without it, sealed ID
+    /// numbers and phones cannot be read.
+    pub fn protector(&self) -> Result<Protector> {
+        let key = match &self.data_key {
+            Some(k) => k.clone(),
+            None => {
+                let path = self.data_dir.join(DATA_KEY_FILE);
+                let hex = load_or_create_hex(&path, DataKey::generate_hex)?;
+                DataKey::from_hex(&hex).map_err(|e| anyhow!("{}: {e}", path.display()))?
+            }
+        };
+        Ok(Protector::new(&key))
     }
 
     /// The web layer's settings; reads or creates the secret key file when none is configured.
@@ -197,17 +224,32 @@ impl Config {
 
 /// Reads the key file, or writes a new random key readable by its owner only.
 fn load_or_create_key(path: &Path) -> Result<SecretKey> {
+    let hex = load_or_create_hex(path, SecretKey::generate_hex)?;
+    SecretKey::from_hex(&hex).map_err(|e| anyhow!("{}: {e}", path.display()))
+}
+
+/// The hex key in a file, written first (owner-only) with a new random key when missing.
+fn load_or_create_hex(path: &Path, generate: fn() -> String) -> Result<String> {
     match std::fs::read_to_string(path) {
-        Ok(text) => SecretKey::from_hex(&text).map_err(|e| anyhow!("{}: {e}", path.display())),
+        Ok(text) => Ok(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("creating {}", dir.display()))?;
             }
-            let hex = SecretKey::generate_hex();
-            write_private(path, &hex).with_context(|| format!("writing {}", path.display()))?;
-            tracing::info!(file = %path.display(), "created a new secret key");
-            SecretKey::from_hex(&hex).map_err(|e| anyhow!("{e}"))
+            let hex = generate();
+            match write_private(path, &hex) {
+                Ok(()) => {
+                    tracing::info!(file = %path.display(), "created a new key");
+                    Ok(hex)
+                }
+                // Another process starting at the same moment wrote it first: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("reading {}", path.display()))
+                }
+                Err(e) => Err(e).with_context(|| format!("writing {}", path.display())),
+            }
         }
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
@@ -324,19 +366,26 @@ mod tests {
         let env = env_of(&[("GRIDGOV_CARD_PHONES", "hidden")]);
         let c = Config::layered(None, &env, Overrides::default()).unwrap();
         assert_eq!(c.card_phones, PhoneDisplay::Hidden);
+        let env = env_of(&[("GRIDGOV_DATA_KEY", "00")]);
+        let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("data_key"), "{err}");
         let env = env_of(&[("GRIDGOV_PUBLIC_URL", "grid.example.org")]);
         let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("public_url"));
     }
+
+    const DATA_KEY: &str = "5d2a9f1c7e3b8a6d4c0f9e8d7c6b5a493827160f4e3d2c1b0a99887766554433";
 
     #[test]
     fn debug_never_shows_the_secret_or_the_db_password() {
         let env = env_of(&[
             ("GRIDGOV_DATABASE_URL", "postgres://gg:pa55word@db/gridgov"),
             ("GRIDGOV_SECRET_KEY", KEY),
+            ("GRIDGOV_DATA_KEY", DATA_KEY),
         ]);
         let c = Config::layered(None, &env, Overrides::default()).unwrap();
         let shown = format!("{c:?} {:?}", c.web_config().unwrap());
+        assert!(!shown.contains(&DATA_KEY[..16]), "{shown}");
         assert!(!shown.contains("pa55word"), "{shown}");
         assert!(!shown.contains(KEY), "{shown}");
         assert!(!shown.contains(&KEY[..16]), "{shown}");
@@ -362,6 +411,11 @@ mod tests {
         }
         c.web_config().unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), first);
+        // The data key likewise, and the same key comes back.
+        let check = c.protector().unwrap().key_check().to_owned();
+        let data_key = dir.join("data").join(DATA_KEY_FILE);
+        assert_eq!(std::fs::read_to_string(&data_key).unwrap().trim().len(), 64);
+        assert_eq!(c.protector().unwrap().key_check(), check);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

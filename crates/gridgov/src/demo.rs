@@ -72,6 +72,10 @@ pub async fn run(
     let web = config.web_config()?;
     let store = open_store(&config).await?;
     store
+        .confirm_data_key(&config.protector()?)
+        .await
+        .context("checking the data key")?;
+    store
         .import_regions(&Actor::system(), REGIONS, "huangshi_demo", &|_| {})
         .await
         .context("importing the demo regions")?;

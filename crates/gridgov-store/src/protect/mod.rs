@@ -75,6 +75,7 @@
 //! system instead would add about 0.85 µs per row. A [`Protector`] is an
 //! `Arc` around the expanded keys, so clones are free and threads share no lock.
 
+mod confirm;
 mod keys;
 #[cfg(test)]
 mod tests;

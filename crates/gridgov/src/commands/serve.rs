@@ -13,6 +13,10 @@ pub async fn run(file: Option<&Path>, db: &DbArgs, listen: Option<String>) -> Re
     tracing::info!(?config, "starting");
     let web = config.web_config()?;
     let store = super::open_store(&config).await?;
+    store
+        .confirm_data_key(&config.protector()?)
+        .await
+        .context("checking the data key")?;
     serve_until_signal(store, web, &config.listen, |_| {}).await
 }
 
