@@ -101,25 +101,19 @@ impl std::fmt::Debug for NewPassword {
     }
 }
 
-/// A contact phone as staff give it for the public grid card: empty, or 5–20 characters of
-/// digits with an optional leading `+` and `-` or spaces between groups (landlines with area
-/// codes, mobiles, extensions). Stored with spaces removed.
+/// A contact phone as staff give it for the public grid card: empty, or a mainland mobile or
+/// landline in the one stored form of [`crate::ids::Phone`] (`13812345678`, `0714-6251234`).
 pub fn parse_contact_phone(field: &str, input: &str) -> Result<String, FieldError> {
-    let s: String = input.trim().chars().filter(|c| *c != ' ').collect();
-    if s.is_empty() {
-        return Ok(s);
+    if input.trim().is_empty() {
+        return Ok(String::new());
     }
-    let body = s.strip_prefix('+').unwrap_or(&s);
-    let digits = body.chars().filter(char::is_ascii_digit).count();
-    if !body.chars().all(|c| c.is_ascii_digit() || c == '-') || !(5..=20).contains(&digits) {
-        return Err(FieldError::new(
-            field,
-            "bad_phone",
-            format!("电话号码格式不正确: {input}"),
-            format!("not a phone number: {input}"),
-        ));
-    }
-    Ok(s)
+    crate::ids::Phone::parse(field, input)
+        .map(|p| p.as_str().to_owned())
+        // One code for every way a contact phone can be wrong; the reason says which.
+        .map_err(|e| FieldError {
+            code: "bad_phone",
+            ..e
+        })
 }
 
 #[cfg(test)]

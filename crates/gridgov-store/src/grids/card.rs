@@ -27,24 +27,18 @@ impl PhoneDisplay {
         }
     }
 
-    /// The number as the card shows it: masked keeps the first three and last four digits.
+    /// The number as the card shows it: masked keeps the first three and last four digits of a
+    /// mobile, the area code and last four of a landline.
     pub fn show(self, phone: &str) -> String {
         let phone = phone.trim();
         match self {
             PhoneDisplay::Full => phone.to_owned(),
             PhoneDisplay::Hidden => String::new(),
-            PhoneDisplay::Masked => {
-                let chars: Vec<char> = phone.chars().collect();
-                if chars.len() < 8 {
-                    return "*".repeat(chars.len());
-                }
-                let keep_tail = chars.len() - 4;
-                chars
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| if i < 3 || i >= keep_tail { *c } else { '*' })
-                    .collect()
-            }
+            // The mask of core's phone type; what does not parse as a phone shows nothing of
+            // itself.
+            PhoneDisplay::Masked => gridgov_core::ids::Phone::parse("phone", phone)
+                .map(|p| p.masked())
+                .unwrap_or_else(|_| "*".repeat(phone.chars().count())),
         }
     }
 }

@@ -80,10 +80,17 @@ impl Grid {
     }
 }
 
-pub(crate) const GRID_COLUMNS: &str = "g.id, g.county_code, g.region_code, g.code, g.name, \
-    g.kind, g.special_kind, g.household_target, g.party_branch, g.station_address, \
-    g.police_user_id, g.path, g.min_lng, g.min_lat, g.max_lng, g.max_lat, g.area_m2, \
-    g.valid_from, g.valid_to, g.retired_reason, g.version, g.created_at, g.updated_at";
+/// The grid's own columns, once: both column lists below are built from it.
+macro_rules! grid_columns {
+    () => {
+        "g.id, g.county_code, g.region_code, g.code, g.name, \
+         g.kind, g.special_kind, g.household_target, g.party_branch, g.station_address, \
+         g.police_user_id, g.path, g.min_lng, g.min_lat, g.max_lng, g.max_lat, g.area_m2, \
+         g.valid_from, g.valid_to, g.retired_reason, g.version, g.created_at, g.updated_at"
+    };
+}
+
+pub(crate) const GRID_COLUMNS: &str = grid_columns!();
 
 /// A grid in a list: the grid and what the list and the map colour it by.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -157,10 +164,9 @@ pub struct GridCounts {
     pub households: i64,
 }
 
-const ROW_COLUMNS: &str = "g.id, g.county_code, g.region_code, g.code, g.name, \
-    g.kind, g.special_kind, g.household_target, g.party_branch, g.station_address, \
-    g.police_user_id, g.path, g.min_lng, g.min_lat, g.max_lng, g.max_lat, g.area_m2, \
-    g.valid_from, g.valid_to, g.retired_reason, g.version, g.created_at, g.updated_at, \
+const ROW_COLUMNS: &str = concat!(
+    grid_columns!(),
+    ", \
     r.name AS region_name, p.display_name AS police_name, \
     (SELECT COUNT(*) FROM grid_staff s JOIN users su ON su.id = s.user_id \
         WHERE su.disabled = 0 AND s.grid_id = g.id) AS staff_count, \
@@ -170,7 +176,8 @@ const ROW_COLUMNS: &str = "g.id, g.county_code, g.region_code, g.code, g.name, \
     (SELECT COUNT(*) FROM grid_staff s JOIN users su ON su.id = s.user_id \
         WHERE su.disabled = 0 AND s.grid_id = g.id AND s.duty = 'grid_worker') \
         AS worker_count, \
-    CASE WHEN g.boundary IS NULL THEN 0 ELSE 1 END AS has_boundary";
+    CASE WHEN g.boundary IS NULL THEN 0 ELSE 1 END AS has_boundary"
+);
 const ROW_FROM: &str = "FROM grids g JOIN regions r ON r.code = g.region_code \
     LEFT JOIN users p ON p.id = g.police_user_id";
 

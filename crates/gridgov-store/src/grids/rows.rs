@@ -16,9 +16,9 @@ pub(crate) enum Param {
 }
 
 /// Placeholders per statement. SQLite binds numbered placeholders by looking each one up among
-/// the statement's parameters, which costs time quadratic in their number: 10,000 per
-/// statement took 128 ms a batch, 1,000 take about a millisecond. PostgreSQL does not care, and
-/// a few hundred statements in one transaction cost it little.
+/// the statement's parameters, a cost that grows with the square of their number, so wide
+/// batches are slower than several narrow ones. PostgreSQL does not care, and a few hundred
+/// statements in one transaction cost it little.
 const BATCH_PARAMS: usize = 1_000;
 
 fn batch_rows(columns: usize) -> usize {

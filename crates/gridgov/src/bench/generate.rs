@@ -130,7 +130,7 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
                     let (id, year, month, day, female) = make_id(&mut rng, origin, member);
                     let mut id = id;
                     let mut birth = format!("{year:04}-{month:02}-{day:02}");
-                    let name = make_name(&mut rng, female);
+                    let name = make_name(&mut rng);
                     if rng.gen_bool(WRONG_CHECK_DIGIT) {
                         id = wrong_check(&id);
                         c.wrong_check_digit += 1;
@@ -363,7 +363,7 @@ fn wrong_check(id: &str) -> String {
     format!("{}{other}", &id[..17])
 }
 
-fn make_name(rng: &mut StdRng, _female: bool) -> String {
+fn make_name(rng: &mut StdRng) -> String {
     format!(
         "{}{}",
         SURNAMES[rng.gen_range(0..SURNAMES.len())],
