@@ -97,6 +97,9 @@ pub struct Store {
     pub(crate) clock: Arc<dyn Clock>,
     /// This node's point-to-grid index, shared by every clone of the store.
     pub(crate) locator: Arc<crate::grids::locator::Locator>,
+    /// Seals and indexes personal data; set by [`Store::confirm_data_key`]. Stores without one
+    /// (tools that never touch persons) refuse every call that would need it.
+    pub(crate) protector: Option<crate::protect::Protector>,
 }
 
 static DRIVERS: Once = Once::new();
@@ -151,6 +154,7 @@ impl Store {
             url: url.clone(),
             clock,
             locator: Arc::default(),
+            protector: None,
         })
     }
 

@@ -96,10 +96,11 @@ impl TestDb {
     async fn open(url: DatabaseUrl, cleanup: Cleanup) -> TestDb {
         // 2026-11-23 08:00 Asia/Shanghai.
         let clock = Arc::new(FixedClock::new(1_795_392_000_000));
-        let store = Store::connect_with_clock(&url, clock.clone() as Arc<dyn Clock>)
+        let mut store = Store::connect_with_clock(&url, clock.clone() as Arc<dyn Clock>)
             .await
             .unwrap();
         store.migrate().await.unwrap();
+        store.confirm_data_key(&test_protector()).await.unwrap();
         TestDb {
             store,
             clock,
@@ -135,6 +136,13 @@ pub const SMALL_REGIONS: RegionSource = RegionSource::Embedded {
     name: "regions_small.csv",
     bytes: include_bytes!("../tests/fixtures/regions_small.csv"),
 };
+
+/// The data key of every test database (fixed, so failures reproduce).
+pub const TEST_DATA_KEY: &str = "5f1c0b8e2a7d4e6f9a3b1c0d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f";
+
+pub fn test_protector() -> crate::protect::Protector {
+    crate::protect::Protector::new(&crate::protect::DataKey::from_hex(TEST_DATA_KEY).unwrap())
+}
 
 pub const PASSWORD: &str = "test-pass-2026";
 

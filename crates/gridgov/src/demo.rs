@@ -70,7 +70,7 @@ pub async fn run(
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating {}", config.data_dir.display()))?;
     let web = config.web_config()?;
-    let store = open_store(&config).await?;
+    let mut store = open_store(&config).await?;
     store
         .confirm_data_key(&config.protector()?)
         .await

@@ -12,7 +12,7 @@ pub async fn run(file: Option<&Path>, db: &DbArgs, listen: Option<String>) -> Re
     let config = super::load_config(file, db, listen)?;
     tracing::info!(?config, "starting");
     let web = config.web_config()?;
-    let store = super::open_store(&config).await?;
+    let mut store = super::open_store(&config).await?;
     store
         .confirm_data_key(&config.protector()?)
         .await
