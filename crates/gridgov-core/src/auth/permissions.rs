@@ -245,7 +245,10 @@ mod tests {
                 CompareSources,
             ] {
                 if r.can(p) {
-                    assert!(r.can(ViewBaseData), "{r} has {p:?} without seeing base data");
+                    assert!(
+                        r.can(ViewBaseData),
+                        "{r} has {p:?} without seeing base data"
+                    );
                 }
             }
         }

@@ -77,6 +77,7 @@
 
 mod confirm;
 mod keys;
+mod person_fields;
 #[cfg(test)]
 mod tests;
 
@@ -91,6 +92,7 @@ use rand::RngCore;
 use sha2::Sha256;
 
 pub use keys::DataKey;
+pub use person_fields::Sealed;
 
 use crate::error::{StoreError, StoreResult};
 

@@ -1,9 +1,11 @@
 //! Regions: reading the hierarchy inside the caller's scope, and importing it.
 
 pub mod bulk;
+mod id_prefixes;
 mod import;
 mod source;
 
+pub use id_prefixes::IdPrefixes;
 pub use import::{ImportProgress, ImportReport};
 pub use source::{MAX_ERRORS, RegionSource, SourceRead, SourceRow, read_region_source_all};
 
