@@ -105,6 +105,16 @@ pub(crate) async fn append_pg(
     append_on!(conn, now_ms, actor, change)
 }
 
+/// [`append`] on a typed SQLite connection (bulk loads on their own connection).
+pub(crate) async fn append_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    now_ms: i64,
+    actor: &Actor,
+    change: Change<'_>,
+) -> StoreResult<()> {
+    append_on!(conn, now_ms, actor, change)
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AuditRecord {
     pub stream: String,

@@ -177,4 +177,9 @@ impl Store {
     pub async fn execute_raw_for_tests(&self, sql: &str) -> crate::StoreResult<u64> {
         Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
     }
+
+    /// One BIGINT read behind the store's back, for tests that check what is stored.
+    pub async fn scalar_for_tests(&self, sql: &str) -> crate::StoreResult<i64> {
+        Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
+    }
 }

@@ -8,6 +8,27 @@ use crate::error::FieldError;
 /// A calendar date as `(year, month, day)`, month and day counted from 1.
 pub type Ymd = (i32, u32, u32);
 
+/// The calendar date in China (UTC+8, no daylight saving) at a Unix time in milliseconds: what
+/// "today" means for birth dates and move-in dates.
+pub fn china_date_of_ms(unix_ms: i64) -> Ymd {
+    let days = (unix_ms + 8 * 3_600_000).div_euclid(86_400_000);
+    civil_from_days(days)
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
+pub fn civil_from_days(days: i64) -> Ymd {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as i32, m, d)
+}
+
 /// Gregorian leap year.
 pub fn is_leap_year(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
@@ -310,5 +331,16 @@ mod tests {
         assert_eq!(days_in_month(2100, 2), 28);
         assert_eq!(days_in_month(2024, 13), 0);
         assert_eq!(format_ymd((2024, 3, 5)), "2024-03-05");
+    }
+
+    #[test]
+    fn dates_from_unix_time() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        // 2026-11-23 08:00 in Shanghai is 00:00 UTC; 2026-11-22 16:00 UTC is midnight there.
+        assert_eq!(china_date_of_ms(1_795_392_000_000), (2026, 11, 23));
+        assert_eq!(china_date_of_ms(1_795_363_200_000), (2026, 11, 23));
+        assert_eq!(china_date_of_ms(1_795_363_199_999), (2026, 11, 22));
     }
 }

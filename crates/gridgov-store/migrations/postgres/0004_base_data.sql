@@ -18,7 +18,9 @@ CREATE TABLE import_batches (
     kind        TEXT NOT NULL,
     source      TEXT NOT NULL,
     file_name   TEXT NOT NULL,
-    actor_id    TEXT NOT NULL REFERENCES users (id),
+    -- The importer; the command line imports as the system, which is no user row.
+    actor_id    TEXT NOT NULL,
+    actor_name  TEXT NOT NULL,
     scope_path  TEXT NOT NULL,
     rows_read   BIGINT NOT NULL,
     inserted    BIGINT NOT NULL,

@@ -206,7 +206,7 @@ fn copy_text(buf: &mut String, r: &NewRegion, source: &str, now: i64) {
     let _ = writeln!(buf, "\t{now}");
 }
 
-fn push_escaped(buf: &mut String, s: &str) {
+pub(crate) fn push_escaped(buf: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '\\' => buf.push_str("\\\\"),

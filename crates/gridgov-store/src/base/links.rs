@@ -1,0 +1,83 @@
+//! Who lives where: staged link rows joined to persons (by ID number's blind index) and houses
+//! (by building, unit and number) in the database, where both already are. Rows whose person
+//! or house is missing are faults like any other.
+
+use super::writer::Conn;
+use super::{MAX_FAULTS, RowFault};
+use crate::StoreResult;
+
+const JOINS: &str = "FROM link_stage s \
+     LEFT JOIN persons p ON p.id_card_bidx = s.id_card_bidx AND p.county_code = s.county_code \
+     LEFT JOIN houses h ON h.county_code = s.county_code AND h.building_id = s.building_id \
+     AND h.unit = s.unit AND h.number = s.number";
+
+/// Rows whose person or house is not recorded, and how many there are in all.
+pub(crate) async fn missing(conn: &mut Conn) -> StoreResult<(Vec<RowFault>, u64)> {
+    let sql = format!(
+        "SELECT s.row_no, CASE WHEN p.id IS NULL THEN 1 ELSE 0 END, \
+         CASE WHEN h.id IS NULL THEN 1 ELSE 0 END {JOINS} \
+         WHERE p.id IS NULL OR h.id IS NULL ORDER BY s.row_no"
+    );
+    let rows: Vec<(i64, i32, i32)> = match conn {
+        Conn::Sqlite(c) => sqlx::query_as(&sql).fetch_all(&mut *c).await?,
+        Conn::Pg(c) => sqlx::query_as(&sql).fetch_all(&mut *c).await?,
+    };
+    let total = rows.len() as u64;
+    let faults = rows
+        .into_iter()
+        .take(MAX_FAULTS)
+        .map(|(row, no_person, _)| {
+            let (column, code, zh, en) = if no_person == 1 {
+                (
+                    "id_card_no",
+                    "unknown_person",
+                    "该县（市、区）没有此身份证号的人员：请先导入人口",
+                    "no person with this ID number in the county: import the persons first",
+                )
+            } else {
+                (
+                    "number",
+                    "unknown_house",
+                    "没有这个房屋：请先导入房屋",
+                    "no such house: import the houses first",
+                )
+            };
+            RowFault {
+                row: row as u64,
+                column: column.into(),
+                value: String::new(),
+                code: code.into(),
+                zh: zh.into(),
+                en: en.into(),
+                warning: false,
+            }
+        })
+        .collect();
+    Ok((faults, total))
+}
+
+/// Writes the links whose person and house exist; returns how many rows were written
+/// (inserted or changed).
+pub(crate) async fn merge(conn: &mut Conn, batch: &str, now: i64) -> StoreResult<u64> {
+    let sql = format!(
+        "INSERT INTO person_houses (county_code, person_id, house_id, relation, since, \
+         created_batch, created_at, updated_at) \
+         SELECT s.county_code, p.id, h.id, s.relation, s.since, $1, $2, $2 {JOINS} \
+         WHERE p.id IS NOT NULL AND h.id IS NOT NULL {}",
+        super::spec::PERSON_HOUSES.upsert_clause()
+    );
+    Ok(match conn {
+        Conn::Sqlite(c) => sqlx::query(&sql)
+            .bind(batch)
+            .bind(now)
+            .execute(&mut *c)
+            .await?
+            .rows_affected(),
+        Conn::Pg(c) => sqlx::query(&sql)
+            .bind(batch)
+            .bind(now)
+            .execute(&mut *c)
+            .await?
+            .rows_affected(),
+    })
+}

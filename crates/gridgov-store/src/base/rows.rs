@@ -1,0 +1,465 @@
+//! Turning one file row of each kind into a row of its table: core's checks, the grid and the
+//! building resolved, personal data sealed.
+
+use std::collections::HashMap;
+
+use gridgov_core::FieldError;
+use gridgov_core::base_data::{
+    BuildingDraft, HouseDraft, LinkDraft, OrganizationDraft, PersonDraft, PlaceDraft, RecordKind,
+};
+use gridgov_core::ids::{IdCardNo, Ymd, format_ymd};
+
+use super::checker::{Cells, Planned, RowPlan};
+use super::grid_lookup::GridLookup;
+use super::spec::Value;
+use crate::protect::Protector;
+use crate::regions::IdPrefixes;
+
+/// What every plan shares: the grids, the batch and its time.
+pub(crate) struct Common {
+    pub grids: GridLookup,
+    pub batch: String,
+    pub now: i64,
+}
+
+/// Positions of a template's columns, by key.
+fn positions<const N: usize>(kind: RecordKind, keys: [&str; N]) -> [usize; N] {
+    let cols = kind.columns();
+    keys.map(|k| cols.iter().position(|c| c.key == k).unwrap_or(usize::MAX))
+}
+
+fn text(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+fn opt_text(s: Option<String>) -> Value {
+    Value::OptText(s)
+}
+
+fn new_id() -> Value {
+    text(uuid::Uuid::now_v7().to_string())
+}
+
+fn one(e: FieldError) -> Vec<FieldError> {
+    vec![e]
+}
+
+/// Buildings by grid and code: what houses and links name.
+pub(crate) type BuildingIds = HashMap<(String, String), String>;
+
+fn building_fault(grid: &str, code: &str) -> FieldError {
+    FieldError::new(
+        "building",
+        "unknown_building",
+        format!("网格 {grid} 中没有楼栋 {code}：请先导入楼栋"),
+        format!("grid {grid} has no building {code}: import the buildings first"),
+    )
+}
+
+pub(crate) struct PersonPlan {
+    pub common: Common,
+    pub prefixes: IdPrefixes,
+    pub protector: Protector,
+    pub today: Ymd,
+}
+
+const PERSON_COLS: [&str; 10] = [
+    "grid",
+    "name",
+    "id_card_no",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "phone",
+    "registered_address",
+    "residence_type",
+    "tags",
+];
+
+impl RowPlan for PersonPlan {
+    fn plan(&mut self, _row: u64, cells: &Cells<'_>) -> Result<Planned, Vec<FieldError>> {
+        let [grid, name, id, gender, birth, eth, phone, addr, res, tags] =
+            positions(RecordKind::Persons, PERSON_COLS).map(|i| cells.get(i));
+        let g = self.common.grids.find("grid", grid);
+        let draft = PersonDraft {
+            name,
+            id_card_no: id,
+            gender,
+            birth_date: birth,
+            ethnicity: eth,
+            phone,
+            registered_address: addr,
+            residence_type: res,
+            tags,
+        };
+        let p = draft.check(self.today, |pre| self.prefixes.status(pre));
+        let (g, p) = match (g, p) {
+            (Ok(g), Ok(p)) => (g, p),
+            (g, p) => {
+                let mut errs = g.err().map(one).unwrap_or_default();
+                errs.extend(p.err().unwrap_or_default());
+                return Err(errs);
+            }
+        };
+        let sealed_id = self.protector.seal_id_card(&p.id_card).map_err(internal)?;
+        let sealed_phone = match &p.phone {
+            Some(ph) => Some(self.protector.seal_phone(ph).map_err(internal)?),
+            None => None,
+        };
+        let key = format!("{}|{}", g.county_code, sealed_id.index);
+        let c = &self.common;
+        let (phone_sealed, phone_index) = match sealed_phone {
+            Some(s) => (Some(s.sealed), Some(s.index)),
+            None => (None, None),
+        };
+        Ok(Planned {
+            row: vec![
+                new_id(),
+                text(g.county_code.as_str()),
+                text(g.id.as_str()),
+                text(g.path.as_str()),
+                text(p.name),
+                text(sealed_id.sealed),
+                text(sealed_id.index),
+                text(p.gender.as_str()),
+                text(format_ymd(p.birth_date)),
+                text(p.flags.join(";")),
+                text(p.ethnicity.map_or("", |e| e.code())),
+                opt_text(phone_sealed),
+                opt_text(phone_index),
+                text(p.registered_address),
+                text(p.residence_type.as_str()),
+                text(p.tags),
+                text(c.batch.as_str()),
+                text(c.batch.as_str()),
+                Value::Int(c.now),
+                Value::Int(c.now),
+            ],
+            key,
+            warnings: p.warnings,
+        })
+    }
+}
+
+fn internal(e: crate::StoreError) -> Vec<FieldError> {
+    one(FieldError::new(
+        "id_card_no",
+        "internal",
+        format!("内部错误：{e}"),
+        format!("internal error: {e}"),
+    ))
+}
+
+pub(crate) struct BuildingPlan {
+    pub common: Common,
+    /// Usernames of the users in scope, for the building head column.
+    pub users: HashMap<String, String>,
+}
+
+impl RowPlan for BuildingPlan {
+    fn plan(&mut self, _row: u64, cells: &Cells<'_>) -> Result<Planned, Vec<FieldError>> {
+        let [grid, code, address, floors, units, head] = positions(
+            RecordKind::Buildings,
+            [
+                "grid",
+                "code",
+                "address",
+                "floors",
+                "units",
+                "building_head",
+            ],
+        )
+        .map(|i| cells.get(i));
+        let g = self.common.grids.find("grid", grid);
+        let b = BuildingDraft {
+            code,
+            address,
+            floors,
+            units,
+            building_head: head,
+        }
+        .check();
+        let (g, b) = match (g, b) {
+            (Ok(g), Ok(b)) => (g, b),
+            (g, b) => {
+                let mut errs = g.err().map(one).unwrap_or_default();
+                errs.extend(b.err().unwrap_or_default());
+                return Err(errs);
+            }
+        };
+        let head_id = match &b.building_head {
+            None => None,
+            Some(u) => Some(self.users.get(u).cloned().ok_or_else(|| {
+                one(FieldError::new(
+                    "building_head",
+                    "unknown_user",
+                    format!("没有这个账号，或不在您的管辖范围内：{u}"),
+                    format!("no such user, or outside your scope: {u}"),
+                ))
+            })?),
+        };
+        let c = &self.common;
+        Ok(Planned {
+            key: format!("{}|{}|{}", g.county_code, g.id, b.code),
+            row: vec![
+                new_id(),
+                text(g.county_code.as_str()),
+                text(g.id.as_str()),
+                text(g.path.as_str()),
+                text(b.code),
+                text(b.address),
+                Value::OptInt(b.floors),
+                Value::OptInt(b.units),
+                opt_text(head_id),
+                text(c.batch.as_str()),
+                text(c.batch.as_str()),
+                Value::Int(c.now),
+                Value::Int(c.now),
+            ],
+            warnings: Vec::new(),
+        })
+    }
+}
+
+pub(crate) struct HousePlan {
+    pub common: Common,
+    pub buildings: BuildingIds,
+}
+
+impl RowPlan for HousePlan {
+    fn plan(&mut self, _row: u64, cells: &Cells<'_>) -> Result<Planned, Vec<FieldError>> {
+        let [grid, building, unit, number, house_use, area] = positions(
+            RecordKind::Houses,
+            ["grid", "building", "unit", "number", "use", "area_m2"],
+        )
+        .map(|i| cells.get(i));
+        let g = self.common.grids.find("grid", grid);
+        let h = HouseDraft {
+            building,
+            unit,
+            number,
+            house_use,
+            area_m2: area,
+        }
+        .check();
+        let (g, h) = match (g, h) {
+            (Ok(g), Ok(h)) => (g, h),
+            (g, h) => {
+                let mut errs = g.err().map(one).unwrap_or_default();
+                errs.extend(h.err().unwrap_or_default());
+                return Err(errs);
+            }
+        };
+        let building_id = self
+            .buildings
+            .get(&(g.id.clone(), h.building.clone()))
+            .ok_or_else(|| one(building_fault(grid.trim(), &h.building)))?;
+        let c = &self.common;
+        Ok(Planned {
+            key: format!("{}|{}|{}|{}", g.county_code, building_id, h.unit, h.number),
+            row: vec![
+                new_id(),
+                text(g.county_code.as_str()),
+                text(g.id.as_str()),
+                text(g.path.as_str()),
+                text(building_id.as_str()),
+                text(h.unit),
+                text(h.number),
+                text(h.house_use.as_str()),
+                Value::OptFloat(h.area_m2),
+                text(c.batch.as_str()),
+                text(c.batch.as_str()),
+                Value::Int(c.now),
+                Value::Int(c.now),
+            ],
+            warnings: Vec::new(),
+        })
+    }
+}
+
+pub(crate) struct LinkPlan {
+    pub common: Common,
+    pub buildings: BuildingIds,
+    pub protector: Protector,
+    pub today: Ymd,
+}
+
+impl RowPlan for LinkPlan {
+    fn plan(&mut self, row: u64, cells: &Cells<'_>) -> Result<Planned, Vec<FieldError>> {
+        let [id, grid, building, unit, number, relation, since] = positions(
+            RecordKind::Links,
+            [
+                "id_card_no",
+                "grid",
+                "building",
+                "unit",
+                "number",
+                "relation",
+                "since",
+            ],
+        )
+        .map(|i| cells.get(i));
+        let mut errs = Vec::new();
+        let g = self
+            .common
+            .grids
+            .find("grid", grid)
+            .map_err(|e| errs.push(e))
+            .ok();
+        let id = IdCardNo::parse("id_card_no", id)
+            .map_err(|e| errs.push(e))
+            .ok();
+        let l = LinkDraft {
+            building,
+            unit,
+            number,
+            relation,
+            since,
+        }
+        .check(self.today)
+        .map_err(|e| errs.extend(e))
+        .ok();
+        let (Some(g), Some(id), Some(l)) = (g, id, l) else {
+            return Err(errs);
+        };
+        let building_id = self
+            .buildings
+            .get(&(g.id.clone(), l.building.clone()))
+            .ok_or_else(|| one(building_fault(grid.trim(), &l.building)))?;
+        let index = self.protector.id_card_index(&id);
+        let relation = if l.relation.is_empty() {
+            "本人".to_owned()
+        } else {
+            l.relation
+        };
+        Ok(Planned {
+            key: format!(
+                "{}|{index}|{building_id}|{}|{}",
+                g.county_code, l.unit, l.number
+            ),
+            row: vec![
+                Value::Int(row as i64),
+                text(g.county_code.as_str()),
+                text(index),
+                text(building_id.as_str()),
+                text(l.unit),
+                text(l.number),
+                text(relation),
+                opt_text(l.since),
+            ],
+            warnings: Vec::new(),
+        })
+    }
+}
+
+pub(crate) struct OrganizationPlan {
+    pub common: Common,
+}
+
+impl RowPlan for OrganizationPlan {
+    fn plan(&mut self, _row: u64, cells: &Cells<'_>) -> Result<Planned, Vec<FieldError>> {
+        let [grid, name, kind, credit, address, contact, phone] = positions(
+            RecordKind::Organizations,
+            [
+                "grid",
+                "name",
+                "kind",
+                "credit_code",
+                "address",
+                "contact",
+                "phone",
+            ],
+        )
+        .map(|i| cells.get(i));
+        let g = self.common.grids.find("grid", grid);
+        let o = OrganizationDraft {
+            name,
+            kind,
+            credit_code: credit,
+            address,
+            contact,
+            phone,
+        }
+        .check();
+        let (g, o) = match (g, o) {
+            (Ok(g), Ok(o)) => (g, o),
+            (g, o) => {
+                let mut errs = g.err().map(one).unwrap_or_default();
+                errs.extend(o.err().unwrap_or_default());
+                return Err(errs);
+            }
+        };
+        let c = &self.common;
+        Ok(Planned {
+            key: format!("{}|{}|{}", g.county_code, g.id, o.name),
+            row: vec![
+                new_id(),
+                text(g.county_code.as_str()),
+                text(g.id.as_str()),
+                text(g.path.as_str()),
+                text(o.name),
+                text(o.kind.as_str()),
+                opt_text(o.credit_code.map(|c| c.as_str().to_owned())),
+                text(o.address),
+                text(o.contact),
+                text(o.phone.map(|p| p.as_str().to_owned()).unwrap_or_default()),
+                text(c.batch.as_str()),
+                text(c.batch.as_str()),
+                Value::Int(c.now),
+                Value::Int(c.now),
+            ],
+            warnings: Vec::new(),
+        })
+    }
+}
+
+pub(crate) struct PlacePlan {
+    pub common: Common,
+}
+
+impl RowPlan for PlacePlan {
+    fn plan(&mut self, _row: u64, cells: &Cells<'_>) -> Result<Planned, Vec<FieldError>> {
+        let [grid, name, kind, address, lng, lat] = positions(
+            RecordKind::Places,
+            ["grid", "name", "kind", "address", "lng", "lat"],
+        )
+        .map(|i| cells.get(i));
+        let g = self.common.grids.find("grid", grid);
+        let p = PlaceDraft {
+            name,
+            kind,
+            address,
+            lng,
+            lat,
+        }
+        .check();
+        let (g, p) = match (g, p) {
+            (Ok(g), Ok(p)) => (g, p),
+            (g, p) => {
+                let mut errs = g.err().map(one).unwrap_or_default();
+                errs.extend(p.err().unwrap_or_default());
+                return Err(errs);
+            }
+        };
+        let c = &self.common;
+        Ok(Planned {
+            key: format!("{}|{}|{}", g.county_code, g.id, p.name),
+            row: vec![
+                new_id(),
+                text(g.county_code.as_str()),
+                text(g.id.as_str()),
+                text(g.path.as_str()),
+                text(p.name),
+                text(p.kind.as_str()),
+                text(p.address),
+                Value::OptFloat(p.location.map(|l| l.0)),
+                Value::OptFloat(p.location.map(|l| l.1)),
+                text(c.batch.as_str()),
+                text(c.batch.as_str()),
+                Value::Int(c.now),
+                Value::Int(c.now),
+            ],
+            warnings: Vec::new(),
+        })
+    }
+}

@@ -1,0 +1,376 @@
+//! Writing import rows: the one place where the two databases are spoken to differently.
+//!
+//! Each import runs on its own connection in one transaction, taken for writing up front
+//! (`BEGIN IMMEDIATE` on SQLite; on PostgreSQL a table lock that lets readers through but queues
+//! a second import of the same table), so the decision "this table is empty" still holds when
+//! the rows go in.
+//!
+//! - **First load** (the table is empty): the secondary indexes (and foreign keys) are dropped,
+//!   the rows appended, and everything rebuilt from the definitions read back from the catalogue
+//!   in the same transaction: one sort per index instead of a random B-tree insert per row and
+//!   index. Uniqueness still holds: the rebuild of a unique index fails on a duplicate, and the
+//!   checker has already dropped in-file duplicates.
+//! - **Upsert** (the table has rows): SQLite takes multi-row `INSERT … ON CONFLICT DO UPDATE …
+//!   WHERE changed`; PostgreSQL takes COPY into a temporary table and one `INSERT … SELECT` with
+//!   the same clause.
+//! - **Plain**: rows into a temporary staging table (links, joined to persons and houses later).
+//!
+//! SQLite binds positional `?` parameters: numbered ones (`$n`) are looked up by walking a list,
+//! which makes binding a many-row statement quadratic. PostgreSQL gets COPY's text format.
+
+use sqlx::{Connection, Executor, PgConnection, SqliteConnection};
+
+use super::spec::{Row, TableSpec, Value};
+use crate::regions::bulk::push_escaped;
+use crate::{Backend, Store, StoreResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    FirstLoad,
+    Upsert,
+    Plain,
+}
+
+pub(crate) enum Conn {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+/// Rows per SQLite statement: a few hundred amortise the statement's cost, and the count stays
+/// under SQLite's limit of 32,766 parameters for any table here.
+const SQLITE_ROWS: usize = 400;
+
+pub(crate) struct BulkWriter {
+    pub(crate) conn: Conn,
+    spec: &'static TableSpec,
+    mode: Mode,
+    rebuild: Vec<String>,
+    count_before: i64,
+    /// Rows written by upsert statements (inserted or changed); SQLite only, PostgreSQL counts at
+    /// the merge.
+    affected: u64,
+    pub(crate) written: u64,
+}
+
+/// Opens a dedicated connection with a write transaction begun.
+pub(crate) async fn open_conn(store: &Store, lock: &[&str]) -> StoreResult<Conn> {
+    Ok(match store.backend() {
+        Backend::Sqlite => {
+            let mut c = SqliteConnection::connect(store.url.as_str()).await?;
+            c.execute(
+                "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                 PRAGMA cache_size = -262144; BEGIN IMMEDIATE",
+            )
+            .await?;
+            Conn::Sqlite(c)
+        }
+        Backend::Postgres => {
+            let mut c = PgConnection::connect(store.url.as_str()).await?;
+            c.execute("BEGIN; SET LOCAL maintenance_work_mem = '256MB'")
+                .await?;
+            for t in lock {
+                c.execute(format!("LOCK TABLE {t} IN SHARE ROW EXCLUSIVE MODE").as_str())
+                    .await?;
+            }
+            Conn::Pg(c)
+        }
+    })
+}
+
+impl Conn {
+    pub(crate) async fn execute(&mut self, sql: &str) -> StoreResult<u64> {
+        Ok(match self {
+            Conn::Sqlite(c) => sqlx::query(sql).execute(&mut *c).await?.rows_affected(),
+            Conn::Pg(c) => sqlx::query(sql).execute(&mut *c).await?.rows_affected(),
+        })
+    }
+
+    pub(crate) async fn count(&mut self, sql: &str) -> StoreResult<i64> {
+        Ok(match self {
+            Conn::Sqlite(c) => sqlx::query_scalar(sql).fetch_one(&mut *c).await?,
+            Conn::Pg(c) => sqlx::query_scalar(sql).fetch_one(&mut *c).await?,
+        })
+    }
+
+    pub(crate) async fn commit(mut self) -> StoreResult<()> {
+        self.execute("COMMIT").await?;
+        if let Conn::Pg(c) = &mut self {
+            // Fresh statistics, or the planner treats a table loaded a moment ago as empty.
+            c.execute("ANALYZE").await?;
+        }
+        Ok(())
+    }
+
+    /// Ends the transaction without keeping anything (closing the connection would too).
+    pub(crate) async fn rollback(mut self) -> StoreResult<()> {
+        self.execute("ROLLBACK").await?;
+        Ok(())
+    }
+}
+
+impl BulkWriter {
+    pub(crate) async fn start(
+        mut conn: Conn,
+        spec: &'static TableSpec,
+        mode: Option<Mode>,
+    ) -> StoreResult<BulkWriter> {
+        let t = spec.table;
+        let mode = match mode {
+            Some(m) => m,
+            None => {
+                let any = conn
+                    .count(&format!(
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM {t} LIMIT 1) x"
+                    ))
+                    .await?;
+                if any == 0 {
+                    Mode::FirstLoad
+                } else {
+                    Mode::Upsert
+                }
+            }
+        };
+        let mut rebuild = Vec::new();
+        match (mode, &mut conn) {
+            (Mode::FirstLoad, Conn::Sqlite(c)) => {
+                let idx: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master \
+                     WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
+                )
+                .bind(t)
+                .fetch_all(&mut *c)
+                .await?;
+                for (name, sql) in idx {
+                    c.execute(format!("DROP INDEX \"{name}\"").as_str()).await?;
+                    rebuild.push(sql);
+                }
+            }
+            (Mode::FirstLoad, Conn::Pg(c)) => rebuild = drop_secondary_pg(c, t).await?,
+            (Mode::Upsert, Conn::Pg(c)) => {
+                c.execute(
+                    format!(
+                        "CREATE TEMP TABLE stage_{t} (LIKE {t} INCLUDING DEFAULTS) ON COMMIT DROP"
+                    )
+                    .as_str(),
+                )
+                .await?;
+            }
+            (Mode::Plain, _) => {
+                let cols: Vec<String> = spec
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        let ty = if *c == "row_no" { "BIGINT" } else { "TEXT" };
+                        format!("{c} {ty}")
+                    })
+                    .collect();
+                let on_commit = if matches!(conn, Conn::Pg(_)) {
+                    " ON COMMIT DROP"
+                } else {
+                    ""
+                };
+                conn.execute(&format!(
+                    "CREATE TEMP TABLE {t} ({}){on_commit}",
+                    cols.join(", ")
+                ))
+                .await?;
+            }
+            (Mode::Upsert, Conn::Sqlite(_)) => {}
+        }
+        let count_before = if mode == Mode::Upsert {
+            conn.count(&format!("SELECT COUNT(*) FROM {t}")).await?
+        } else {
+            0
+        };
+        Ok(BulkWriter {
+            conn,
+            spec,
+            mode,
+            rebuild,
+            count_before,
+            affected: 0,
+            written: 0,
+        })
+    }
+
+    pub(crate) fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub(crate) async fn write(&mut self, rows: Vec<Row>) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.written += rows.len() as u64;
+        let spec = self.spec;
+        match &mut self.conn {
+            Conn::Sqlite(c) => {
+                let upsert = if self.mode == Mode::Upsert {
+                    spec.upsert_clause()
+                } else {
+                    String::new()
+                };
+                let one = format!("({})", vec!["?"; spec.columns.len()].join(", "));
+                let mut rows = rows.into_iter().peekable();
+                while rows.peek().is_some() {
+                    let chunk: Vec<Row> = rows.by_ref().take(SQLITE_ROWS).collect();
+                    let sql = format!(
+                        "INSERT INTO {} ({}) VALUES {} {upsert}",
+                        spec.table,
+                        spec.column_list(),
+                        vec![one.as_str(); chunk.len()].join(", ")
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for row in chunk {
+                        for v in row {
+                            q = match v {
+                                Value::Text(s) => q.bind(s),
+                                Value::OptText(s) => q.bind(s),
+                                Value::Int(i) => q.bind(i),
+                                Value::OptInt(i) => q.bind(i),
+                                Value::OptFloat(f) => q.bind(f),
+                            };
+                        }
+                    }
+                    self.affected += q.execute(&mut *c).await?.rows_affected();
+                }
+            }
+            Conn::Pg(c) => {
+                let target = if self.mode == Mode::Upsert {
+                    format!("stage_{}", spec.table)
+                } else {
+                    spec.table.to_owned()
+                };
+                let mut buf = String::with_capacity(rows.len() * 256);
+                for row in &rows {
+                    copy_row(&mut buf, row);
+                }
+                let mut copy = c
+                    .copy_in_raw(&format!(
+                        "COPY {target} ({}) FROM STDIN",
+                        spec.column_list()
+                    ))
+                    .await?;
+                copy.send(buf.into_bytes()).await?;
+                copy.finish().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the rows: merges the staging table (PostgreSQL upserts), rebuilds dropped indexes.
+    /// Returns (inserted, updated) and the connection, transaction still open.
+    pub(crate) async fn finish(
+        mut self,
+        on_index: &(dyn Fn() + Send + Sync),
+    ) -> StoreResult<(u64, u64, Conn)> {
+        let t = self.spec.table;
+        if self.mode == Mode::Upsert
+            && let Conn::Pg(c) = &mut self.conn
+        {
+            let cols = self.spec.column_list();
+            self.affected = sqlx::query(&format!(
+                "INSERT INTO {t} ({cols}) SELECT {cols} FROM stage_{t} WHERE true {}",
+                self.spec.upsert_clause()
+            ))
+            .execute(&mut *c)
+            .await?
+            .rows_affected();
+        }
+        if !self.rebuild.is_empty() {
+            on_index();
+        }
+        for ddl in &self.rebuild {
+            self.conn.execute(ddl).await?;
+        }
+        let (inserted, updated) = match self.mode {
+            Mode::FirstLoad | Mode::Plain => (self.written, 0),
+            Mode::Upsert => {
+                let after = self
+                    .conn
+                    .count(&format!("SELECT COUNT(*) FROM {t}"))
+                    .await?;
+                let inserted = (after - self.count_before).max(0) as u64;
+                (inserted, self.affected.saturating_sub(inserted))
+            }
+        };
+        Ok((inserted, updated, self.conn))
+    }
+}
+
+/// Drops a table's secondary indexes and foreign keys; returns the statements that make them
+/// again, read back from the catalogue so the rebuild is exactly what the migrations made.
+async fn drop_secondary_pg(conn: &mut PgConnection, table: &str) -> StoreResult<Vec<String>> {
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT indexname::text, indexdef FROM pg_indexes \
+         WHERE schemaname = current_schema() AND tablename = $1 \
+         AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass)",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await?;
+    let fks: Vec<(String, String)> = sqlx::query_as(
+        "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint \
+         WHERE conrelid = $1::regclass AND contype = 'f'",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut rebuild = Vec::new();
+    for (name, def) in indexes {
+        conn.execute(format!("DROP INDEX \"{name}\"").as_str())
+            .await?;
+        rebuild.push(def);
+    }
+    for (name, def) in fks {
+        conn.execute(format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\"").as_str())
+            .await?;
+        rebuild.push(format!(
+            "ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {def}"
+        ));
+    }
+    Ok(rebuild)
+}
+
+/// One row in COPY's text format: tab-separated, `\N` for NULL.
+pub(crate) fn copy_row(buf: &mut String, row: &Row) {
+    use std::fmt::Write;
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            buf.push('\t');
+        }
+        match v {
+            Value::Text(s) | Value::OptText(Some(s)) => push_escaped(buf, s),
+            Value::Int(n) | Value::OptInt(Some(n)) => {
+                let _ = write!(buf, "{n}");
+            }
+            Value::OptFloat(Some(f)) => {
+                let _ = write!(buf, "{f}");
+            }
+            Value::OptText(None) | Value::OptInt(None) | Value::OptFloat(None) => {
+                buf.push_str("\\N")
+            }
+        }
+    }
+    buf.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_rows_escape_and_mark_nulls() {
+        let mut buf = String::new();
+        copy_row(
+            &mut buf,
+            &vec![
+                Value::Text("a\tb".into()),
+                Value::OptText(None),
+                Value::Int(3),
+                Value::OptFloat(Some(86.5)),
+            ],
+        );
+        assert_eq!(buf, "a\\tb\t\\N\t3\t86.5\n");
+    }
+}
