@@ -41,6 +41,15 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// Write the import template of a kind of base data (CSV with Chinese headers and an
+    /// example row, readable by Excel).
+    Template {
+        #[arg(value_enum)]
+        kind: RecordKindChoice,
+        /// File to write (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Manage user accounts.
     User {
         #[command(flatten)]
@@ -89,8 +98,40 @@ pub struct DbArgs {
     pub database_url: Option<String>,
 }
 
+/// The arguments every base data import takes.
+#[derive(Debug, Clone, Args)]
+pub struct BaseImportArgs {
+    /// A CSV (UTF-8 or GB18030) or XLSX file with the template's columns, Chinese or English
+    /// headers in any order (`gridgov template KIND` writes the template).
+    pub path: PathBuf,
+    /// Keep the valid rows of a file with faults (by default one fault rejects the whole file).
+    #[arg(long)]
+    pub accept_valid: bool,
+    /// Where the data comes from, kept as every row's provenance (e.g. 户籍, 社区摸排).
+    #[arg(long, value_name = "SOURCE", default_value = "import")]
+    pub source: String,
+    /// Where to write the row-by-row report (default: next to the file, `<name>.report.csv`),
+    /// written whenever there is a fault or a warning.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
+    /// Persons (人口): grid, name, ID number, residence type…; deduplicated by ID number.
+    Persons(BaseImportArgs),
+    /// Buildings (楼栋) of grids, by grid and building code.
+    Buildings(BaseImportArgs),
+    /// Houses (房屋) of buildings, by building, unit and door number.
+    Houses(BaseImportArgs),
+    /// Who lives where (人房关系): ID number and house.
+    Links(BaseImportArgs),
+    /// Organizations (组织) of grids.
+    Organizations(BaseImportArgs),
+    /// Places (场所) of grids.
+    Places(BaseImportArgs),
     /// Grid boundaries from GeoJSON (features with `region` and `code`; new grids also `name`
     /// and `household_target`): checked whole, overlaps and gaps included, then all or nothing.
     Grids {
@@ -120,6 +161,31 @@ pub enum ImportCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+}
+
+/// A kind of base data record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordKindChoice {
+    Persons,
+    Buildings,
+    Houses,
+    Links,
+    Organizations,
+    Places,
+}
+
+impl From<RecordKindChoice> for gridgov_core::base_data::RecordKind {
+    fn from(k: RecordKindChoice) -> Self {
+        use gridgov_core::base_data::RecordKind as K;
+        match k {
+            RecordKindChoice::Persons => K::Persons,
+            RecordKindChoice::Buildings => K::Buildings,
+            RecordKindChoice::Houses => K::Houses,
+            RecordKindChoice::Links => K::Links,
+            RecordKindChoice::Organizations => K::Organizations,
+            RecordKindChoice::Places => K::Places,
+        }
+    }
 }
 
 /// The coordinate system of a GeoJSON file.

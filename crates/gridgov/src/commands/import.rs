@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use gridgov_core::auth::Actor;
+use gridgov_core::base_data::RecordKind;
 use gridgov_store::regions::{ImportProgress, ImportReport, RegionSource};
 use gridgov_store::{Store, StoreResult};
 
@@ -23,6 +24,16 @@ pub async fn run(file: Option<&Path>, what: ImportCommand) -> Result<()> {
         ImportCommand::RegionBoundaries { path, crs, db } => {
             return super::grids::import(file, &db, &path, crs, false, true).await;
         }
+        ImportCommand::Persons(a) => return super::import_base::run(file, RecordKind::Persons, a).await,
+        ImportCommand::Buildings(a) => {
+            return super::import_base::run(file, RecordKind::Buildings, a).await;
+        }
+        ImportCommand::Houses(a) => return super::import_base::run(file, RecordKind::Houses, a).await,
+        ImportCommand::Links(a) => return super::import_base::run(file, RecordKind::Links, a).await,
+        ImportCommand::Organizations(a) => {
+            return super::import_base::run(file, RecordKind::Organizations, a).await;
+        }
+        ImportCommand::Places(a) => return super::import_base::run(file, RecordKind::Places, a).await,
     };
     let label = source.unwrap_or_else(|| default_label(&path));
     let config = super::load_config(file, &db, None)?;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod grids;
 pub mod import;
+pub mod import_base;
 pub mod migrate;
 pub mod serve;
 pub mod user;
