@@ -19,6 +19,12 @@ use crate::text::pad_wide;
 
 pub const DEMO_PASSWORD: &str = "Demo-2026";
 
+/// Provinces, cities and counties of the whole country (levels 1–3).
+const COUNTIES: RegionSource = RegionSource::Embedded {
+    name: "china_counties.csv",
+    bytes: include_bytes!("../demo/china_counties.csv"),
+};
+
 const REGIONS: RegionSource = RegionSource::Embedded {
     name: "huangshi_regions.csv",
     bytes: include_bytes!("../demo/huangshi_regions.csv"),
@@ -75,6 +81,13 @@ pub async fn run(
         .confirm_data_key(&config.protector()?)
         .await
         .context("checking the data key")?;
+    // Every province, city and county first: ID numbers are checked against the county codes
+    // of the whole country (floating residents come from everywhere), then Huangshi down to
+    // its villages.
+    store
+        .import_regions(&Actor::system(), COUNTIES, "china_counties", &|_| {})
+        .await
+        .context("importing the national counties")?;
     store
         .import_regions(&Actor::system(), REGIONS, "huangshi_demo", &|_| {})
         .await

@@ -24,16 +24,24 @@ pub async fn run(file: Option<&Path>, what: ImportCommand) -> Result<()> {
         ImportCommand::RegionBoundaries { path, crs, db } => {
             return super::grids::import(file, &db, &path, crs, false, true).await;
         }
-        ImportCommand::Persons(a) => return super::import_base::run(file, RecordKind::Persons, a).await,
+        ImportCommand::Persons(a) => {
+            return super::import_base::run(file, RecordKind::Persons, a).await;
+        }
         ImportCommand::Buildings(a) => {
             return super::import_base::run(file, RecordKind::Buildings, a).await;
         }
-        ImportCommand::Houses(a) => return super::import_base::run(file, RecordKind::Houses, a).await,
-        ImportCommand::Links(a) => return super::import_base::run(file, RecordKind::Links, a).await,
+        ImportCommand::Houses(a) => {
+            return super::import_base::run(file, RecordKind::Houses, a).await;
+        }
+        ImportCommand::Links(a) => {
+            return super::import_base::run(file, RecordKind::Links, a).await;
+        }
         ImportCommand::Organizations(a) => {
             return super::import_base::run(file, RecordKind::Organizations, a).await;
         }
-        ImportCommand::Places(a) => return super::import_base::run(file, RecordKind::Places, a).await,
+        ImportCommand::Places(a) => {
+            return super::import_base::run(file, RecordKind::Places, a).await;
+        }
     };
     let label = source.unwrap_or_else(|| default_label(&path));
     let config = super::load_config(file, &db, None)?;

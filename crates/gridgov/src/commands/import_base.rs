@@ -26,9 +26,16 @@ pub async fn run(file: Option<&Path>, kind: RecordKind, a: BaseImportArgs) -> Re
         .confirm_data_key(&config.protector()?)
         .await
         .context("checking the data key")?;
-    let report = import_file(&store, &Actor::system(), kind, &a.path, &a.source, a.accept_valid)
-        .await
-        .with_context(|| format!("importing {}", a.path.display()))?;
+    let report = import_file(
+        &store,
+        &Actor::system(),
+        kind,
+        &a.path,
+        &a.source,
+        a.accept_valid,
+    )
+    .await
+    .with_context(|| format!("importing {}", a.path.display()))?;
     store.close().await;
     print_report(&report);
     if !report.faults.is_empty() {
