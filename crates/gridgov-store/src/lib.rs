@@ -11,6 +11,7 @@ pub mod auth;
 mod clock;
 mod db;
 mod error;
+pub mod forms;
 pub mod grids;
 pub mod protect;
 pub mod regions;
