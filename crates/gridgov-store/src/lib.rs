@@ -12,6 +12,7 @@ pub mod base;
 mod clock;
 mod db;
 mod error;
+pub mod forms;
 pub mod grids;
 pub mod protect;
 pub mod regions;

@@ -4,6 +4,8 @@
 
 mod audit;
 mod auth;
+mod form_views;
+mod forms;
 mod grid_boundaries;
 mod grid_micro;
 mod grid_staff;
@@ -64,6 +66,8 @@ use crate::error::ErrorBody;
         grid_boundaries::import_regions,
         grid_boundaries::split,
         grid_boundaries::merge,
+        forms::list, forms::create, forms::show, forms::publish,
+        forms::record_forms, forms::record_form, forms::set_values,
     ),
     components(schemas(
         ErrorBody,
@@ -173,6 +177,7 @@ pub fn router() -> Router<AppState> {
             post(grid_staff::pair).delete(grid_staff::unpair),
         )
         .route("/api/v1/grid-cards/{region_code}/{code}", get(grids::card))
+        .merge(forms::router())
 }
 
 /// Routes that take whole boundary files, each with its own body limit
