@@ -351,6 +351,16 @@ pub enum BenchCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Base data of a synthetic city (persons, houses, buildings, links) imported with full
+    /// checks and sealing, beside the database's own bulk tool loading the same rows.
+    ImportBase {
+        #[arg(long, default_value_t = 2_500_000)]
+        persons: usize,
+        #[arg(long, default_value_t = 1_500_000)]
+        houses: usize,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
     /// A county's grid boundaries imported with full network checks into a fresh database.
     ImportGrids {
         /// Number of grids (whole villages of ten).

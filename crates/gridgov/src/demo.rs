@@ -81,6 +81,17 @@ pub async fn run(
         .confirm_data_key(&config.protector()?)
         .await
         .context("checking the data key")?;
+    prepare_city(&store).await?;
+    let logins = login_table(&store).await?;
+    tracing::info!(secs = started.elapsed().as_secs_f64(), "demo ready");
+    serve_until_signal(store, web, &config.listen, |addr| {
+        print_welcome(addr, &config.data_dir, &logins)
+    })
+    .await
+}
+
+/// The demo city in a migrated database: regions, logins, the grid network. Idempotent.
+pub async fn prepare_city(store: &Store) -> Result<()> {
     // Every province, city and county first: ID numbers are checked against the county codes
     // of the whole country (floating residents come from everywhere), then Huangshi down to
     // its villages.
@@ -92,19 +103,14 @@ pub async fn run(
         .import_regions(&Actor::system(), REGIONS, "huangshi_demo", &|_| {})
         .await
         .context("importing the demo regions")?;
-    ensure_users(&store).await?;
-    let grids = crate::demo_network::ensure(&store)
+    ensure_users(store).await?;
+    let grids = crate::demo_network::ensure(store)
         .await
         .context("building the demo grid network")?;
     if grids > 0 {
         tracing::info!(grids, "demo grid network built");
     }
-    let logins = login_table(&store).await?;
-    tracing::info!(secs = started.elapsed().as_secs_f64(), "demo ready");
-    serve_until_signal(store, web, &config.listen, |addr| {
-        print_welcome(addr, &config.data_dir, &logins)
-    })
-    .await
+    Ok(())
 }
 
 /// Names for the demo people, so lists and audit trails read like a real office's.

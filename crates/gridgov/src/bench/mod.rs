@@ -5,6 +5,7 @@ mod demo_startup;
 mod generate;
 mod grid_map;
 mod http;
+mod import_base;
 mod import_grids;
 mod import_regions;
 mod locate;
@@ -56,6 +57,18 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             let r = generate::run(&store, &args).await;
             store.close().await;
             r
+        }
+        BenchCommand::ImportBase {
+            persons,
+            houses,
+            backend,
+        } => {
+            import_base::run(&import_base::ImportBaseArgs {
+                persons,
+                houses,
+                backend: &backend,
+            })
+            .await
         }
         BenchCommand::ImportGrids { grids, backend } => import_grids::run(&backend, grids).await,
         BenchCommand::GridMap {

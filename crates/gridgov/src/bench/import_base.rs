@@ -1,0 +1,274 @@
+//! `gridgov bench import-base`: a synthetic city's base data (2.5 million persons and 1.5
+//! million houses by default, from `bench gen`) imported with full checks, sealing, blind
+//! indexes and dedupe into a fresh database with the demo's grids; then the very same final
+//! rows, exported from gridgov's tables, loaded by the database's own bulk tool into another
+//! fresh database with the same tables, keys and indexes. Prints both and gridgov's peak memory.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use gridgov_core::auth::Actor;
+use gridgov_core::base_data::RecordKind;
+use gridgov_store::Store;
+use gridgov_store::protect::{DataKey, Protector};
+
+use super::temp_db::{TempDb, psql, sqlite3, temp_dir};
+use crate::cli::BackendArgs;
+use crate::commands::import_base::import_file;
+
+pub struct ImportBaseArgs<'a> {
+    pub persons: usize,
+    pub houses: usize,
+    pub backend: &'a BackendArgs,
+}
+
+struct Row {
+    kind: RecordKind,
+    rows: u64,
+    secs: f64,
+}
+
+pub async fn run(args: &ImportBaseArgs<'_>) -> Result<()> {
+    println!("machine: {}", super::machine());
+    let work = temp_dir("import-base")?;
+    let result = run_in(args, &work).await;
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+async fn run_in(args: &ImportBaseArgs<'_>, work: &Path) -> Result<()> {
+    let data = work.join("gen");
+    {
+        let db = TempDb::sqlite("import-base-gen")?;
+        let store = city(&db).await?;
+        let national = Path::new(super::DEFAULT_DATA).join("areas.csv");
+        super::generate::run(
+            &store,
+            &super::generate::GenArgs {
+                persons: args.persons,
+                houses: args.houses,
+                out: data.clone(),
+                seed: 2026,
+                counties_csv: national.is_file().then_some(national),
+            },
+        )
+        .await?;
+        store.close().await;
+    }
+    for pg in super::backends(args.backend) {
+        let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite" };
+        let (ours, peak, exported) = ours(pg, &data, work).await?;
+        let theirs = tool(pg, &exported).await?;
+        println!();
+        println!(
+            "{backend}: synthetic city on the demo's 1,565 grids; fresh database, same tables, keys and indexes"
+        );
+        println!(
+            "{:<12} {:>9} {:>9} {:>10} {:>12} {:>10} {:>7}",
+            "kind", "rows", "gridgov s", "rows/s", "tool s", "rows/s", "speed"
+        );
+        for (o, t) in ours.iter().zip(&theirs) {
+            let speed = match t {
+                Some(t) => format!("{:.2}×", t.secs / o.secs),
+                None => "—".into(),
+            };
+            println!(
+                "{:<12} {:>9} {:>9.2} {:>10.0} {:>12} {:>10} {:>7}",
+                o.kind.as_str(),
+                o.rows,
+                o.secs,
+                o.rows as f64 / o.secs,
+                t.as_ref().map_or("—".into(), |t| format!("{:.2}", t.secs)),
+                t.as_ref()
+                    .map_or("—".into(), |t| format!("{:.0}", t.rows as f64 / t.secs)),
+                speed
+            );
+        }
+        let pick = |k: RecordKind| ours.iter().find(|r| r.kind == k);
+        if let (Some(p), Some(h)) = (pick(RecordKind::Persons), pick(RecordKind::Houses)) {
+            println!(
+                "persons + houses: {} rows in {:.2} s = {:.0} rows/s end to end (target ≥ 250,000)",
+                p.rows + h.rows,
+                p.secs + h.secs,
+                (p.rows + h.rows) as f64 / (p.secs + h.secs)
+            );
+        }
+        let tool_name = if pg.is_some() {
+            "psql \\copy"
+        } else {
+            "sqlite3 .import"
+        };
+        println!(
+            "speed = the tool's time ÷ gridgov's ({tool_name}; target ≥ 2×); gridgov peak memory \
+             (VmHWM) during the imports: {} MiB (target < 1024)",
+            peak / 1024
+        );
+    }
+    Ok(())
+}
+
+/// A fresh migrated database with a data key and the demo city.
+async fn city(db: &TempDb) -> Result<Store> {
+    let mut store = Store::connect(&db.url()?).await?;
+    store.migrate().await?;
+    let key = DataKey::from_hex(&DataKey::generate_hex())?;
+    store.confirm_data_key(&Protector::new(&key)).await?;
+    crate::demo::prepare_city(&store).await?;
+    Ok(store)
+}
+
+/// The peak resident set of this process since the last reset, in KiB.
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Imports the four files; returns their timings, the peak memory, and the exported tables.
+async fn ours(
+    pg: Option<&str>,
+    data: &Path,
+    work: &Path,
+) -> Result<(Vec<Row>, u64, Vec<(RecordKind, std::path::PathBuf, u64)>)> {
+    let db = super::temp_db(pg, "import-base-ours")?;
+    let store = city(&db).await?;
+    // Linux: writing 5 to clear_refs resets the peak, so setting up (and generating) does
+    // not count.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let mut rows = Vec::new();
+    for kind in [
+        RecordKind::Buildings,
+        RecordKind::Houses,
+        RecordKind::Persons,
+        RecordKind::Links,
+    ] {
+        eprintln!("{}: gridgov import {} …", db.label(), kind.as_str());
+        let path = data.join(format!("{}.csv", kind.as_str()));
+        let started = Instant::now();
+        let r = import_file(&store, &Actor::system(), kind, &path, "bench", true).await?;
+        let secs = started.elapsed().as_secs_f64();
+        if !r.committed {
+            bail!("the {} import was rejected", kind.as_str());
+        }
+        crate::commands::import_base::print_report(&r);
+        rows.push(Row {
+            kind,
+            rows: r.rows_read,
+            secs,
+        });
+    }
+    let peak = peak_kib();
+    store.close().await;
+    let mut exported = Vec::new();
+    for kind in [RecordKind::Houses, RecordKind::Persons] {
+        let table = kind.as_str();
+        let csv = work.join(format!("{table}-{}.csv", db.label()));
+        match &db {
+            TempDb::Sqlite { file, .. } => {
+                let out = std::fs::File::create(&csv)?;
+                let status = Command::new("sqlite3")
+                    .args(["-bail", "-csv", "-header"])
+                    .arg(file)
+                    .arg(format!("SELECT * FROM {table}"))
+                    .stdout(out)
+                    .status()
+                    .context("running sqlite3")?;
+                if !status.success() {
+                    bail!("sqlite3 could not export {table}");
+                }
+            }
+            TempDb::Postgres { url, .. } => {
+                psql(
+                    url,
+                    &format!(
+                        "\\copy {table} TO '{}' WITH (FORMAT csv, HEADER true)",
+                        csv.display()
+                    ),
+                )?;
+            }
+        }
+        let n = count(&db, table)?;
+        exported.push((kind, csv, n));
+    }
+    Ok((rows, peak, exported))
+}
+
+fn count(db: &TempDb, table: &str) -> Result<u64> {
+    let sql = format!("SELECT count(*) FROM {table}");
+    Ok(match db {
+        TempDb::Sqlite { file, .. } => sqlite3(file, &[&format!("{sql};")])?.parse()?,
+        TempDb::Postgres { url, .. } => psql(url, &sql)?.parse()?,
+    })
+}
+
+/// The tool's load of the exported rows into a fresh migrated database (with the demo city, so
+/// the tables are exactly gridgov's), timed per table; `None` for kinds the tool did not load.
+async fn tool(
+    pg: Option<&str>,
+    exported: &[(RecordKind, std::path::PathBuf, u64)],
+) -> Result<Vec<Option<Row>>> {
+    let db = super::temp_db(pg, "import-base-tool")?;
+    city(&db).await?.close().await;
+    let mut out = Vec::new();
+    for kind in [
+        RecordKind::Buildings,
+        RecordKind::Houses,
+        RecordKind::Persons,
+        RecordKind::Links,
+    ] {
+        let Some((_, csv, n)) = exported.iter().find(|e| e.0 == kind) else {
+            out.push(None);
+            continue;
+        };
+        let table = kind.as_str();
+        eprintln!("{}: the database's own loader, {table} …", db.label());
+        let started = Instant::now();
+        match &db {
+            TempDb::Sqlite { file, .. } => {
+                // Same durability as gridgov's connections; the CSV writes NULL as an empty
+                // field, made NULL again inside the timing.
+                let nulls = if kind == RecordKind::Persons {
+                    "UPDATE persons SET phone_sealed = NULL, phone_bidx = NULL WHERE phone_bidx = '';"
+                } else {
+                    "UPDATE houses SET area_m2 = NULL WHERE area_m2 = '';"
+                };
+                sqlite3(
+                    file,
+                    &[
+                        "PRAGMA journal_mode = WAL;",
+                        "PRAGMA synchronous = NORMAL;",
+                        "PRAGMA cache_size = -262144;",
+                        "BEGIN;",
+                        ".mode csv",
+                        &format!(".import --skip 1 {} {table}", csv.display()),
+                        nulls,
+                        "COMMIT;",
+                    ],
+                )?;
+            }
+            TempDb::Postgres { url, .. } => {
+                psql(
+                    url,
+                    &format!(
+                        "\\copy {table} FROM '{}' WITH (FORMAT csv, HEADER true)",
+                        csv.display()
+                    ),
+                )?;
+            }
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let rows = count(&db, table)?;
+        if rows != *n {
+            bail!("the tool loaded {rows} {table}, gridgov wrote {n}: not the same work");
+        }
+        out.push(Some(Row { kind, rows, secs }));
+    }
+    Ok(out)
+}
