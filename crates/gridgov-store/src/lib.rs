@@ -14,6 +14,7 @@ mod error;
 pub mod grids;
 pub mod protect;
 pub mod regions;
+pub mod sheets;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
