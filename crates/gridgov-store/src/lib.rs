@@ -16,6 +16,7 @@ pub mod forms;
 pub mod grids;
 pub mod protect;
 pub mod regions;
+pub mod sheets;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
