@@ -13,6 +13,7 @@ mod db;
 mod error;
 pub mod grids;
 pub mod protect;
+pub mod records;
 pub mod regions;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -31,7 +31,6 @@ impl Store {
     }
 
     /// The data key's protector, or a configuration error for a store opened without one.
-    #[allow(dead_code)] // until the base data writers land
     pub(crate) fn protector(&self) -> StoreResult<&Protector> {
         self.protector.as_ref().ok_or_else(|| {
             StoreError::Config(
