@@ -69,6 +69,7 @@ pub struct HousePage {
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct PersonHouse {
     #[sqlx(flatten)]
+    #[serde(flatten)]
     pub house: HouseView,
     pub relation: String,
     pub since: Option<String>,
