@@ -15,6 +15,7 @@ mod error;
 pub mod forms;
 pub mod grids;
 pub mod protect;
+pub mod records;
 pub mod regions;
 pub mod sheets;
 #[cfg(feature = "testing")]

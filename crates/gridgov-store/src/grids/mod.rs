@@ -58,6 +58,11 @@ pub struct Grid {
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Households counted from base data (houses lived in), when the grid has houses recorded;
+    /// read only by the queries that compute it.
+    #[sqlx(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub households_counted: Option<i64>,
 }
 
 impl Grid {
@@ -70,9 +75,10 @@ impl Grid {
         self.valid_to.is_none()
     }
 
-    /// Households the grid holds. Until base data is loaded this is the target set for the grid.
+    /// Households the grid holds: counted from its houses once base data is recorded there,
+    /// until then the target set for the grid.
     pub fn households(&self) -> i64 {
-        self.household_target
+        self.households_counted.unwrap_or(self.household_target)
     }
 
     pub fn sizing(&self) -> Sizing {
@@ -91,6 +97,21 @@ macro_rules! grid_columns {
 }
 
 pub(crate) const GRID_COLUMNS: &str = grid_columns!();
+
+/// A grid's households as the sizing flag reads them: houses lived in (a resident recorded, or
+/// used by owner or tenant; see `records::counts`) when the grid has any house recorded, else
+/// its target. NULL for "no houses", so the column falls back to the target in Rust too.
+macro_rules! households_expr {
+    () => {
+        concat!(
+            "(CASE WHEN EXISTS (SELECT 1 FROM houses h WHERE h.path = g.path AND h.grid_id = g.id) \
+             THEN (SELECT CAST(COUNT(*) AS BIGINT) FROM houses h \
+                WHERE h.path = g.path AND h.grid_id = g.id AND ",
+            crate::records::household_condition!(),
+            ") ELSE NULL END)"
+        )
+    };
+}
 
 /// A grid in a list: the grid and what the list and the map colour it by.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -164,9 +185,12 @@ pub struct GridCounts {
     pub households: i64,
 }
 
+/// A grid's own columns with the household count, for lists and the grid page.
 const ROW_COLUMNS: &str = concat!(
     grid_columns!(),
-    ", \
+    ", ",
+    households_expr!(),
+    " AS households_counted, \
     r.name AS region_name, p.display_name AS police_name, \
     (SELECT COUNT(*) FROM grid_staff s JOIN users su ON su.id = s.user_id \
         WHERE su.disabled = 0 AND s.grid_id = g.id) AS staff_count, \
@@ -178,6 +202,7 @@ const ROW_COLUMNS: &str = concat!(
         AS worker_count, \
     CASE WHEN g.boundary IS NULL THEN 0 ELSE 1 END AS has_boundary"
 );
+const HOUSEHOLDS: &str = households_expr!();
 const ROW_FROM: &str = "FROM grids g JOIN regions r ON r.code = g.region_code \
     LEFT JOIN users p ON p.id = g.police_user_id";
 
@@ -245,11 +270,11 @@ impl Store {
         }
         match f.sizing {
             Some(Sizing::Low) => sql.push_str(&format!(
-                " AND g.household_target < {}",
+                " AND COALESCE({HOUSEHOLDS}, g.household_target) < {}",
                 gridgov_core::grids::HOUSEHOLD_BAND.0
             )),
             Some(Sizing::High) => sql.push_str(&format!(
-                " AND g.household_target > {}",
+                " AND COALESCE({HOUSEHOLDS}, g.household_target) > {}",
                 gridgov_core::grids::HOUSEHOLD_BAND.1
             )),
             Some(Sizing::Ok) | None => {}
@@ -292,11 +317,12 @@ impl Store {
              COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM grid_staff s JOIN users su ON su.id = s.user_id \
                  WHERE su.disabled = 0 AND s.grid_id = g.id) \
                  THEN 0 ELSE 1 END), 0) AS unstaffed, \
-             COALESCE(SUM(CASE WHEN g.household_target < {low} THEN 1 ELSE 0 END), 0) \
-                 AS below_band, \
-             COALESCE(SUM(CASE WHEN g.household_target > {high} THEN 1 ELSE 0 END), 0) \
-                 AS above_band, \
-             CAST(COALESCE(SUM(g.household_target), 0) AS BIGINT) AS households \
+             COALESCE(SUM(CASE WHEN COALESCE({HOUSEHOLDS}, g.household_target) < {low} \
+                 THEN 1 ELSE 0 END), 0) AS below_band, \
+             COALESCE(SUM(CASE WHEN COALESCE({HOUSEHOLDS}, g.household_target) > {high} \
+                 THEN 1 ELSE 0 END), 0) AS above_band, \
+             CAST(COALESCE(SUM(COALESCE({HOUSEHOLDS}, g.household_target)), 0) AS BIGINT) \
+                 AS households \
              FROM grids g WHERE g.valid_to IS NULL AND g.path >= $1 AND g.path < $2"
         ))
         .bind(lo)

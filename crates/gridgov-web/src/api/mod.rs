@@ -12,6 +12,9 @@ mod grid_staff;
 mod grid_views;
 mod grids;
 mod me;
+mod records_persons;
+mod records_places;
+mod records_views;
 mod regions;
 mod users;
 mod views;
@@ -68,6 +71,42 @@ use crate::error::ErrorBody;
         grid_boundaries::merge,
         forms::list, forms::create, forms::show, forms::publish,
         forms::record_forms, forms::record_form, forms::set_values,
+        records_persons::search,
+        records_persons::create,
+        records_persons::show,
+        records_persons::update,
+        records_persons::delete,
+        records_persons::link,
+        records_persons::unlink,
+        records_persons::unmask,
+        records_places::create_building,
+        records_places::show_building,
+        records_places::update_building,
+        records_places::delete_building,
+        records_places::create_house,
+        records_places::show_house,
+        records_places::update_house,
+        records_places::delete_house,
+        records_places::create_organization,
+        records_places::show_organization,
+        records_places::update_organization,
+        records_places::delete_organization,
+        records_places::create_place,
+        records_places::show_place,
+        records_places::update_place,
+        records_places::delete_place,
+        records_places::create_camera,
+        records_places::show_camera,
+        records_places::update_camera,
+        records_places::delete_camera,
+        records_views::grid_buildings,
+        records_views::grid_residents,
+        records_views::grid_organizations,
+        records_views::grid_places,
+        records_views::grid_cameras,
+        records_views::counts,
+        records_views::unmask_log,
+        records_views::export,
     ),
     components(schemas(
         ErrorBody,
@@ -104,6 +143,9 @@ use crate::error::ErrorBody;
         grid_staff::PairPolice,
         grid_micro::AddMicroGrid,
         grid_boundaries::MergeGrids,
+        records_persons::UnmaskRequest,
+        records_persons::UnmaskResponse,
+        records_views::ExportRequest,
     )),
     modifiers(&BearerAuth)
 )]
@@ -178,6 +220,75 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/grid-cards/{region_code}/{code}", get(grids::card))
         .merge(forms::router())
+        .merge(records_router())
+}
+
+/// Base data records: persons, buildings, houses, organizations, places, cameras and the views.
+fn records_router() -> Router<AppState> {
+    use records_persons as p;
+    use records_places as r;
+    use records_views as v;
+    Router::new()
+        .route("/api/v1/persons", get(p::search).post(p::create))
+        .route("/api/v1/persons/export", post(v::export))
+        .route(
+            "/api/v1/persons/{county}/{id}",
+            get(p::show).patch(p::update).delete(p::delete),
+        )
+        .route("/api/v1/persons/{county}/{id}/houses", post(p::link))
+        .route(
+            "/api/v1/persons/{county}/{id}/houses/{house_id}",
+            delete(p::unlink),
+        )
+        .route("/api/v1/persons/{county}/{id}/unmask", post(p::unmask))
+        .route("/api/v1/buildings", post(r::create_building))
+        .route(
+            "/api/v1/buildings/{county}/{id}",
+            get(r::show_building)
+                .patch(r::update_building)
+                .delete(r::delete_building),
+        )
+        .route(
+            "/api/v1/buildings/{county}/{id}/houses",
+            post(r::create_house),
+        )
+        .route(
+            "/api/v1/houses/{county}/{id}",
+            get(r::show_house)
+                .patch(r::update_house)
+                .delete(r::delete_house),
+        )
+        .route("/api/v1/organizations", post(r::create_organization))
+        .route(
+            "/api/v1/organizations/{county}/{id}",
+            get(r::show_organization)
+                .patch(r::update_organization)
+                .delete(r::delete_organization),
+        )
+        .route("/api/v1/places", post(r::create_place))
+        .route(
+            "/api/v1/places/{county}/{id}",
+            get(r::show_place)
+                .patch(r::update_place)
+                .delete(r::delete_place),
+        )
+        .route("/api/v1/cameras", post(r::create_camera))
+        .route(
+            "/api/v1/cameras/{county}/{id}",
+            get(r::show_camera)
+                .patch(r::update_camera)
+                .delete(r::delete_camera),
+        )
+        .route("/api/v1/grids/{id}/buildings", get(v::grid_buildings))
+        .route("/api/v1/grids/{id}/residents", get(v::grid_residents))
+        .route(
+            "/api/v1/grids/{id}/organizations",
+            get(v::grid_organizations),
+        )
+        .route("/api/v1/grids/{id}/places", get(v::grid_places))
+        .route("/api/v1/grids/{id}/cameras", get(v::grid_cameras))
+        .route("/api/v1/population-counts", get(v::counts))
+        .route("/api/v1/unmask-log", get(v::unmask_log))
 }
 
 /// Routes that take whole boundary files, each with its own body limit

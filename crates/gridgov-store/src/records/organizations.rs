@@ -1,0 +1,300 @@
+//! Organizations of a grid (群防群治组织, enterprises, schools…): create, correct, remove, read.
+
+use gridgov_core::FieldError;
+use gridgov_core::auth::{Actor, Permission};
+use gridgov_core::base_data::{OrganizationDraft, ValidOrganization};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::{grid_for_record, invalid, need};
+use crate::audit::{self, Change};
+use crate::error::is_unique_violation;
+use crate::{Store, StoreError, StoreResult};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OrganizationInput {
+    /// On an edit, empty keeps the grid.
+    #[serde(default)]
+    pub grid_id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub credit_code: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct OrganizationView {
+    pub id: String,
+    pub county_code: String,
+    pub grid_id: String,
+    pub grid_code: String,
+    pub path: String,
+    pub name: String,
+    pub kind: String,
+    pub credit_code: Option<String>,
+    pub address: String,
+    pub contact: String,
+    /// A public contact number, shown as stored.
+    pub phone: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "o.id, o.county_code, o.grid_id, g.code AS grid_code, o.path, o.name, \
+    o.kind, o.credit_code, o.address, o.contact, o.phone, o.version, o.created_at, o.updated_at";
+
+async fn organization_in(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    county: &str,
+    id: &str,
+) -> StoreResult<OrganizationView> {
+    let (lo, hi) = actor.scope.range();
+    sqlx::query_as::<_, OrganizationView>(&format!(
+        "SELECT {COLUMNS} FROM organizations o JOIN grids g ON g.id = o.grid_id \
+         WHERE o.county_code = $1 AND o.id = $2 AND o.path >= $3 AND o.path < $4"
+    ))
+    .bind(county)
+    .bind(id)
+    .bind(lo)
+    .bind(hi)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+fn name_taken(name: &str) -> StoreError {
+    StoreError::Conflict(FieldError::new(
+        "name",
+        "taken",
+        format!("本网格已有名为 {name} 的组织"),
+        format!("this grid already has an organization named {name}"),
+    ))
+}
+
+impl OrganizationInput {
+    fn check(&self) -> StoreResult<ValidOrganization> {
+        OrganizationDraft {
+            name: &self.name,
+            kind: &self.kind,
+            credit_code: &self.credit_code,
+            address: &self.address,
+            contact: &self.contact,
+            phone: &self.phone,
+        }
+        .check()
+        .map_err(invalid)
+    }
+}
+
+fn summary(o: &ValidOrganization, grid: &str) -> serde_json::Value {
+    json!({"grid": grid, "name": o.name, "kind": o.kind.as_str(),
+        "credit_code": o.credit_code.as_ref().map(|c| c.as_str().to_owned()),
+        "address": o.address, "contact": o.contact})
+}
+
+impl Store {
+    pub async fn create_organization(
+        &self,
+        actor: &Actor,
+        input: &OrganizationInput,
+    ) -> StoreResult<OrganizationView> {
+        need(actor, Permission::EditBaseData)?;
+        let o = input.check()?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = self.now_ms();
+        let mut tx = self.pool.begin().await?;
+        let grid = grid_for_record(&mut tx, actor, &input.grid_id).await?;
+        let r = sqlx::query(
+            "INSERT INTO organizations (id, county_code, grid_id, path, name, kind, credit_code, \
+             address, contact, phone, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(&id)
+        .bind(&grid.county_code)
+        .bind(&grid.id)
+        .bind(&grid.path)
+        .bind(&o.name)
+        .bind(o.kind.as_str())
+        .bind(o.credit_code.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(&o.address)
+        .bind(&o.contact)
+        .bind(
+            o.phone
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match r {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(name_taken(&o.name)),
+            Err(e) => return Err(e.into()),
+        }
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            Change {
+                action: "organization.create",
+                resource: format!("organization:{id}"),
+                scope_path: &grid.path,
+                summary: summary(&o, &grid.code),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.organization(actor, &grid.county_code, &id).await
+    }
+
+    pub async fn update_organization(
+        &self,
+        actor: &Actor,
+        county: &str,
+        id: &str,
+        input: &OrganizationInput,
+        version: i64,
+    ) -> StoreResult<OrganizationView> {
+        need(actor, Permission::EditBaseData)?;
+        let o = input.check()?;
+        let now = self.now_ms();
+        let mut tx = self.pool.begin().await?;
+        let before = organization_in(&mut tx, actor, county, id).await?;
+        let grid_id = Some(input.grid_id.trim())
+            .filter(|g| !g.is_empty())
+            .unwrap_or(&before.grid_id)
+            .to_owned();
+        let grid = grid_for_record(&mut tx, actor, &grid_id).await?;
+        let r = sqlx::query(
+            "UPDATE organizations SET county_code = $1, grid_id = $2, path = $3, name = $4, \
+             kind = $5, credit_code = $6, address = $7, contact = $8, phone = $9, \
+             version = version + 1, updated_at = $10 \
+             WHERE county_code = $11 AND id = $12 AND version = $13",
+        )
+        .bind(&grid.county_code)
+        .bind(&grid.id)
+        .bind(&grid.path)
+        .bind(&o.name)
+        .bind(o.kind.as_str())
+        .bind(o.credit_code.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(&o.address)
+        .bind(&o.contact)
+        .bind(
+            o.phone
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+        )
+        .bind(now)
+        .bind(county)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await;
+        let n = match r {
+            Ok(r) => r.rows_affected(),
+            Err(e) if is_unique_violation(&e) => return Err(name_taken(&o.name)),
+            Err(e) => return Err(e.into()),
+        };
+        if n == 0 {
+            return Err(StoreError::VersionConflict);
+        }
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            Change {
+                action: "organization.update",
+                resource: format!("organization:{id}"),
+                scope_path: &grid.path,
+                summary: json!({"before": {"grid_id": before.grid_id, "name": before.name,
+                    "kind": before.kind, "address": before.address, "contact": before.contact},
+                    "after": summary(&o, &grid.code)}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.organization(actor, &grid.county_code, id).await
+    }
+
+    pub async fn delete_organization(
+        &self,
+        actor: &Actor,
+        county: &str,
+        id: &str,
+        version: i64,
+    ) -> StoreResult<()> {
+        need(actor, Permission::EditBaseData)?;
+        let now = self.now_ms();
+        let mut tx = self.pool.begin().await?;
+        let before = organization_in(&mut tx, actor, county, id).await?;
+        let n = sqlx::query(
+            "DELETE FROM organizations WHERE county_code = $1 AND id = $2 AND version = $3",
+        )
+        .bind(county)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::VersionConflict);
+        }
+        audit::append(
+            &mut tx,
+            now,
+            actor,
+            Change {
+                action: "organization.delete",
+                resource: format!("organization:{id}"),
+                scope_path: &before.path,
+                summary: json!({"name": before.name, "kind": before.kind}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn organization(
+        &self,
+        actor: &Actor,
+        county: &str,
+        id: &str,
+    ) -> StoreResult<OrganizationView> {
+        need(actor, Permission::ViewBaseData)?;
+        let mut conn = self.pool.acquire().await?;
+        organization_in(&mut conn, actor, county, id).await
+    }
+
+    /// The organizations of a grid inside the actor's scope, by name.
+    pub async fn grid_organizations(
+        &self,
+        actor: &Actor,
+        grid_id: &str,
+    ) -> StoreResult<Vec<OrganizationView>> {
+        need(actor, Permission::ViewBaseData)?;
+        let (lo, hi) = actor.scope.range();
+        Ok(sqlx::query_as::<_, OrganizationView>(&format!(
+            "SELECT {COLUMNS} FROM organizations o JOIN grids g ON g.id = o.grid_id \
+             WHERE o.grid_id = $1 AND o.path >= $2 AND o.path < $3 ORDER BY o.name LIMIT 2000"
+        ))
+        .bind(grid_id)
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
