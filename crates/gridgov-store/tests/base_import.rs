@@ -8,9 +8,10 @@ use std::sync::Arc;
 use gridgov_core::auth::{Actor, Role};
 use gridgov_core::base_data::RecordKind;
 use gridgov_core::ids::id_check_char;
-use gridgov_store::base::{BaseImportOptions, BaseImportReport, CsvSource};
+use gridgov_store::base::{BaseImportOptions, BaseImportReport};
 use gridgov_store::grids::GridInput;
 use gridgov_store::on_both;
+use gridgov_store::sheets::SheetReader;
 use gridgov_store::testing::{add_user, seed_regions};
 use gridgov_store::{Store, StoreError};
 
@@ -64,11 +65,7 @@ async fn try_import(
     csv: &str,
     accept_valid: bool,
 ) -> Result<BaseImportReport, StoreError> {
-    let source = CsvSource::new(
-        std::io::Cursor::new(csv.as_bytes().to_vec()),
-        csv.len() as u64,
-    )
-    .unwrap();
+    let source = SheetReader::from_bytes("test.csv", csv.as_bytes().to_vec(), 1 << 20).unwrap();
     store
         .import_base(
             actor,

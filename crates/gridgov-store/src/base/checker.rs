@@ -149,6 +149,14 @@ pub(crate) fn check_all(
                     en: f.en,
                     warning: false,
                 });
+                if source.row_faults_recoverable() {
+                    out.rows_read += 1;
+                    if !accept_valid {
+                        sending = false;
+                        batch = Vec::new();
+                    }
+                    continue;
+                }
                 // A broken file cannot be trusted past the break.
                 break;
             }

@@ -18,12 +18,13 @@ mod grid_lookup;
 mod links;
 mod rows;
 mod run;
+mod sheet_source;
 mod source;
 mod spec;
 mod writer;
 
 pub use run::import_report_csv;
-pub use source::{CsvSource, RowSource, SourceFault};
+pub use source::{RowSource, SourceFault};
 
 use gridgov_core::base_data::RecordKind;
 use serde::Serialize;

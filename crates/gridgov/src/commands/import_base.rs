@@ -9,8 +9,9 @@ use gridgov_core::auth::Actor;
 use gridgov_core::base_data::{RecordKind, templates};
 use gridgov_store::Store;
 use gridgov_store::base::{
-    BaseImportOptions, BaseImportProgress, BaseImportReport, CsvSource, import_report_csv,
+    BaseImportOptions, BaseImportProgress, BaseImportReport, import_report_csv,
 };
+use gridgov_store::sheets::SheetReader;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::BaseImportArgs;
@@ -66,24 +67,20 @@ pub async fn import_file(
     source: &str,
     accept_valid: bool,
 ) -> Result<BaseImportReport> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("reading {}", path.display()))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        bail!(
-            "{} is {} MB, over the limit of {} MB / 文件过大",
-            path.display(),
-            size >> 20,
-            MAX_FILE_BYTES >> 20
-        );
-    }
-    let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let src = CsvSource::new(std::io::BufReader::with_capacity(1 << 20, f), size)
-        .map_err(|f| anyhow::anyhow!("{} / {}", f.zh, f.en))?;
+    let src = SheetReader::open(path, MAX_FILE_BYTES)
+        .map_err(|e| anyhow::anyhow!("{} / {}", e.zh, e.en))?;
+    let size = src.progress().1;
     let bar = ProgressBar::new(size);
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
-    ) {
+    // CSV progress counts bytes of the file; XLSX (converted when opened) counts rows.
+    let in_bytes = std::fs::metadata(path)
+        .map(|m| m.len() == size)
+        .unwrap_or(false);
+    let template = if in_bytes {
+        "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})"
+    } else {
+        "{spinner} {msg} [{bar:30}] {pos}/{len} rows ({eta})"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_message(format!("{} / {}", kind.as_str(), kind.zh()));
