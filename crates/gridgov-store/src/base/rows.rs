@@ -107,7 +107,6 @@ impl RowPlan for PersonPlan {
             None => None,
         };
         let key = format!("{}|{}", g.county_code, sealed_id.index);
-        let c = &self.common;
         let (phone_sealed, phone_index) = match sealed_phone {
             Some(s) => (Some(s.sealed), Some(s.index)),
             None => (None, None),
@@ -130,10 +129,6 @@ impl RowPlan for PersonPlan {
                 text(p.registered_address),
                 text(p.residence_type.as_str()),
                 text(p.tags),
-                text(c.batch.as_str()),
-                text(c.batch.as_str()),
-                Value::Int(c.now),
-                Value::Int(c.now),
             ],
             key,
             warnings: p.warnings,
@@ -198,7 +193,6 @@ impl RowPlan for BuildingPlan {
                 ))
             })?),
         };
-        let c = &self.common;
         Ok(Planned {
             key: format!("{}|{}|{}", g.county_code, g.id, b.code),
             row: vec![
@@ -211,10 +205,6 @@ impl RowPlan for BuildingPlan {
                 Value::OptInt(b.floors),
                 Value::OptInt(b.units),
                 opt_text(head_id),
-                text(c.batch.as_str()),
-                text(c.batch.as_str()),
-                Value::Int(c.now),
-                Value::Int(c.now),
             ],
             warnings: Vec::new(),
         })
@@ -254,7 +244,6 @@ impl RowPlan for HousePlan {
             .buildings
             .get(&(g.id.clone(), h.building.clone()))
             .ok_or_else(|| one(building_fault(grid.trim(), &h.building)))?;
-        let c = &self.common;
         Ok(Planned {
             key: format!("{}|{}|{}|{}", g.county_code, building_id, h.unit, h.number),
             row: vec![
@@ -267,10 +256,6 @@ impl RowPlan for HousePlan {
                 text(h.number),
                 text(h.house_use.as_str()),
                 Value::OptFloat(h.area_m2),
-                text(c.batch.as_str()),
-                text(c.batch.as_str()),
-                Value::Int(c.now),
-                Value::Int(c.now),
             ],
             warnings: Vec::new(),
         })
@@ -389,7 +374,6 @@ impl RowPlan for OrganizationPlan {
                 return Err(errs);
             }
         };
-        let c = &self.common;
         Ok(Planned {
             key: format!("{}|{}|{}", g.county_code, g.id, o.name),
             row: vec![
@@ -403,10 +387,6 @@ impl RowPlan for OrganizationPlan {
                 text(o.address),
                 text(o.contact),
                 text(o.phone.map(|p| p.as_str().to_owned()).unwrap_or_default()),
-                text(c.batch.as_str()),
-                text(c.batch.as_str()),
-                Value::Int(c.now),
-                Value::Int(c.now),
             ],
             warnings: Vec::new(),
         })
@@ -441,7 +421,6 @@ impl RowPlan for PlacePlan {
                 return Err(errs);
             }
         };
-        let c = &self.common;
         Ok(Planned {
             key: format!("{}|{}|{}", g.county_code, g.id, p.name),
             row: vec![
@@ -454,10 +433,6 @@ impl RowPlan for PlacePlan {
                 text(p.address),
                 Value::OptFloat(p.location.map(|l| l.0)),
                 Value::OptFloat(p.location.map(|l| l.1)),
-                text(c.batch.as_str()),
-                text(c.batch.as_str()),
-                Value::Int(c.now),
-                Value::Int(c.now),
             ],
             warnings: Vec::new(),
         })

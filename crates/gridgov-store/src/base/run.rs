@@ -16,7 +16,7 @@ use super::rows::{
 };
 use super::source::RowSource;
 use super::spec::{self, TableSpec};
-use super::writer::{BulkWriter, Conn, Mode, open_conn};
+use super::writer::{BulkWriter, Conn, Mode, Stamps, open_conn};
 use super::{BaseImportOptions, BaseImportProgress, BaseImportReport, RowFault, kind_table};
 use crate::audit::{self, Change};
 use crate::{Store, StoreError, StoreResult};
@@ -63,7 +63,11 @@ impl Store {
         }
         let conn = open_conn(self, &lock).await?;
         let mode = (kind == RecordKind::Links).then_some(Mode::Plain);
-        let mut writer = BulkWriter::start(conn, spec, mode).await?;
+        let stamps = Stamps {
+            batch: batch.clone(),
+            now,
+        };
+        let mut writer = BulkWriter::start(conn, spec, mode, &stamps).await?;
         let first_load = writer.mode() == Mode::FirstLoad;
 
         let (tx, mut rx) = tokio::sync::mpsc::channel(4);
@@ -141,7 +145,12 @@ impl Store {
         report.batch_id = Some(batch.clone());
         progress(BaseImportProgress::Committing);
         record_batch(&mut conn, actor, kind, opts, &report, now).await?;
-        conn.commit().await?;
+        conn.commit(if kind == RecordKind::Links {
+            "person_houses"
+        } else {
+            kind_table(kind)
+        })
+        .await?;
         report.committed = true;
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)

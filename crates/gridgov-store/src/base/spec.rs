@@ -27,7 +27,19 @@ pub(crate) struct TableSpec {
     pub sealed: &'static [(&'static str, &'static str)],
     /// Whether the table has `version` and `updated_batch` to bump on change.
     pub versioned: bool,
+    /// The last columns, the same for every row of an import (its batch and time): the writer
+    /// fills them in, so millions of rows do not each carry four copies.
+    pub stamps: &'static [Stamp],
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stamp {
+    Batch,
+    Now,
+}
+
+/// created_batch, updated_batch, created_at, updated_at.
+const BATCH_AND_TIMES: &[Stamp] = &[Stamp::Batch, Stamp::Batch, Stamp::Now, Stamp::Now];
 
 pub(crate) const PERSONS: TableSpec = TableSpec {
     table: "persons",
@@ -69,6 +81,7 @@ pub(crate) const PERSONS: TableSpec = TableSpec {
     ],
     sealed: &[("phone_sealed", "phone_bidx")],
     versioned: true,
+    stamps: BATCH_AND_TIMES,
 };
 
 pub(crate) const BUILDINGS: TableSpec = TableSpec {
@@ -92,6 +105,7 @@ pub(crate) const BUILDINGS: TableSpec = TableSpec {
     compare: &["path", "address", "floors", "units", "building_head_id"],
     sealed: &[],
     versioned: true,
+    stamps: BATCH_AND_TIMES,
 };
 
 pub(crate) const HOUSES: TableSpec = TableSpec {
@@ -115,6 +129,7 @@ pub(crate) const HOUSES: TableSpec = TableSpec {
     compare: &["grid_id", "path", "house_use", "area_m2"],
     sealed: &[],
     versioned: true,
+    stamps: BATCH_AND_TIMES,
 };
 
 pub(crate) const ORGANIZATIONS: TableSpec = TableSpec {
@@ -139,6 +154,7 @@ pub(crate) const ORGANIZATIONS: TableSpec = TableSpec {
     compare: &["path", "kind", "credit_code", "address", "contact", "phone"],
     sealed: &[],
     versioned: true,
+    stamps: BATCH_AND_TIMES,
 };
 
 pub(crate) const PLACES: TableSpec = TableSpec {
@@ -162,6 +178,7 @@ pub(crate) const PLACES: TableSpec = TableSpec {
     compare: &["path", "kind", "address", "lng", "lat"],
     sealed: &[],
     versioned: true,
+    stamps: BATCH_AND_TIMES,
 };
 
 pub(crate) const PERSON_HOUSES: TableSpec = TableSpec {
@@ -180,6 +197,7 @@ pub(crate) const PERSON_HOUSES: TableSpec = TableSpec {
     compare: &["relation", "since"],
     sealed: &[],
     versioned: false,
+    stamps: &[Stamp::Batch, Stamp::Now, Stamp::Now],
 };
 
 /// Links as read from the file, before persons and houses are joined to them in the database.
@@ -199,6 +217,7 @@ pub(crate) const LINK_STAGE: TableSpec = TableSpec {
     compare: &[],
     sealed: &[],
     versioned: false,
+    stamps: &[],
 };
 
 impl TableSpec {

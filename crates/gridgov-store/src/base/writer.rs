@@ -20,7 +20,7 @@
 
 use sqlx::{Connection, Executor, PgConnection, SqliteConnection};
 
-use super::spec::{Row, TableSpec, Value};
+use super::spec::{Row, Stamp, TableSpec, Value};
 use crate::regions::bulk::push_escaped;
 use crate::{Backend, Store, StoreResult};
 
@@ -40,9 +40,46 @@ pub(crate) enum Conn {
 /// under SQLite's limit of 32,766 parameters for any table here.
 const SQLITE_ROWS: usize = 400;
 
+/// The values of an import's stamp columns.
+#[derive(Debug, Clone)]
+pub(crate) struct Stamps {
+    pub batch: String,
+    pub now: i64,
+}
+
+impl Stamps {
+    /// The stamp columns as SQL literals (the batch is a UUID, so it needs no escaping; checked
+    /// anyway) and as COPY text, computed once per import.
+    fn literals(&self, spec: &TableSpec) -> (String, String) {
+        let batch: String = self
+            .batch
+            .chars()
+            .filter(|c| c.is_ascii_hexdigit() || *c == '-')
+            .collect();
+        let mut sql = String::new();
+        let mut copy = String::new();
+        for s in spec.stamps {
+            match s {
+                Stamp::Batch => {
+                    sql.push_str(&format!(", '{batch}'"));
+                    copy.push_str(&format!("\t{batch}"));
+                }
+                Stamp::Now => {
+                    sql.push_str(&format!(", {}", self.now));
+                    copy.push_str(&format!("\t{}", self.now));
+                }
+            }
+        }
+        (sql, copy)
+    }
+}
+
 pub(crate) struct BulkWriter {
     pub(crate) conn: Conn,
     spec: &'static TableSpec,
+    /// The stamp columns as SQL literals (`, 'batch', 1795…`) and as COPY text.
+    stamp_sql: String,
+    stamp_copy: String,
     mode: Mode,
     rebuild: Vec<String>,
     count_before: i64,
@@ -92,11 +129,11 @@ impl Conn {
         })
     }
 
-    pub(crate) async fn commit(mut self) -> StoreResult<()> {
+    pub(crate) async fn commit(mut self, table: &str) -> StoreResult<()> {
         self.execute("COMMIT").await?;
         if let Conn::Pg(c) = &mut self {
             // Fresh statistics, or the planner treats a table loaded a moment ago as empty.
-            c.execute("ANALYZE").await?;
+            c.execute(format!("ANALYZE {table}").as_str()).await?;
         }
         Ok(())
     }
@@ -113,7 +150,9 @@ impl BulkWriter {
         mut conn: Conn,
         spec: &'static TableSpec,
         mode: Option<Mode>,
+        stamps: &Stamps,
     ) -> StoreResult<BulkWriter> {
+        let (stamp_sql, stamp_copy) = stamps.literals(spec);
         let t = spec.table;
         let mode = match mode {
             Some(m) => m,
@@ -185,6 +224,8 @@ impl BulkWriter {
         Ok(BulkWriter {
             conn,
             spec,
+            stamp_sql,
+            stamp_copy,
             mode,
             rebuild,
             count_before,
@@ -210,7 +251,8 @@ impl BulkWriter {
                 } else {
                     String::new()
                 };
-                let one = format!("({})", vec!["?"; spec.columns.len()].join(", "));
+                let bound = spec.columns.len() - spec.stamps.len();
+                let one = format!("({}{})", vec!["?"; bound].join(", "), self.stamp_sql);
                 let mut rows = rows.into_iter().peekable();
                 while rows.peek().is_some() {
                     let chunk: Vec<Row> = rows.by_ref().take(SQLITE_ROWS).collect();
@@ -243,7 +285,7 @@ impl BulkWriter {
                 };
                 let mut buf = String::with_capacity(rows.len() * 256);
                 for row in &rows {
-                    copy_row(&mut buf, row);
+                    copy_row(&mut buf, row, &self.stamp_copy);
                 }
                 let mut copy = c
                     .copy_in_raw(&format!(
@@ -333,7 +375,7 @@ async fn drop_secondary_pg(conn: &mut PgConnection, table: &str) -> StoreResult<
 }
 
 /// One row in COPY's text format: tab-separated, `\N` for NULL.
-pub(crate) fn copy_row(buf: &mut String, row: &Row) {
+pub(crate) fn copy_row(buf: &mut String, row: &Row, stamps: &str) {
     use std::fmt::Write;
     for (i, v) in row.iter().enumerate() {
         if i > 0 {
@@ -352,6 +394,7 @@ pub(crate) fn copy_row(buf: &mut String, row: &Row) {
             }
         }
     }
+    buf.push_str(stamps);
     buf.push('\n');
 }
 
@@ -370,7 +413,8 @@ mod tests {
                 Value::Int(3),
                 Value::OptFloat(Some(86.5)),
             ],
+            "\tb1\t7",
         );
-        assert_eq!(buf, "a\\tb\t\\N\t3\t86.5\n");
+        assert_eq!(buf, "a\\tb\t\\N\t3\t86.5\tb1\t7\n");
     }
 }
