@@ -24,6 +24,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
+    /// Base-data imports started from the desk on this node.
+    pub imports: Arc<pages::import_jobs::ImportJobs>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
+            imports: Arc::default(),
         }
     }
 }
@@ -123,7 +126,8 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(cfg.body_limit));
     Router::new()
         .merge(limited)
-        .merge(api::upload_router().layer(csrf))
+        .merge(api::upload_router().layer(csrf.clone()))
+        .merge(pages::base_import::upload_router().layer(csrf))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             cfg.request_timeout,

@@ -18,6 +18,7 @@ mod grid_lookup;
 mod links;
 mod rows;
 mod run;
+mod sheet_source;
 mod source;
 mod spec;
 mod writer;
