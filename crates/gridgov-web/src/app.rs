@@ -108,6 +108,22 @@ pub fn app(state: AppState) -> Router {
         .route("/grids/{id}/police/claim", post(pages::grid_staff::claim))
         .route("/grids/{id}/police/pair", post(pages::grid_staff::pair))
         .route("/grids/{id}/police/unpair", post(pages::grid_staff::unpair))
+        .route("/grids/{id}/base", get(pages::base_drill::grid))
+        .route("/buildings/{county}/{id}", get(pages::base_drill::building))
+        .route("/houses/{county}/{id}", get(pages::base_drill::house))
+        .route("/people", get(pages::people::search))
+        .route("/people/export", post(pages::people::export))
+        .route("/people/counts", get(pages::population::page))
+        .route("/people/{county}/{id}", get(pages::person_page::page))
+        .route(
+            "/people/{county}/{id}/unmask",
+            post(pages::person_page::unmask),
+        )
+        .route("/import", get(pages::base_import::form))
+        .route("/import/template/{kind}", get(pages::base_import::template))
+        .route("/import/{job}", get(pages::import_job::page))
+        .route("/import/{job}/status", get(pages::import_job::status))
+        .route("/import/{job}/report.csv", get(pages::import_job::report))
         .route("/map", get(pages::grid_map::page))
         .route("/card/{region}/{code}", get(pages::grid_card::page));
     let ops = Router::new()
