@@ -148,7 +148,11 @@ on_both!(a_worker_finds_a_person_and_walks_the_grid_masked, |db| {
     let s = seeded(&db).await;
     let mut w = logged_in(&db, "worker").await;
     let home = w.get("/").await;
-    assert!(home.body.contains("href=\"/people\""), "sidebar: {}", home.body);
+    assert!(
+        home.body.contains("href=\"/people\""),
+        "sidebar: {}",
+        home.body
+    );
 
     let r = w.get("/people").await;
     ok(&r, "search page");
@@ -168,20 +172,40 @@ on_both!(a_worker_finds_a_person_and_walks_the_grid_masked, |db| {
 
     let r = w.get(&person_href).await;
     ok(&r, "person page");
-    assert!(r.body.contains("张三") && r.body.contains("302"), "{}", r.body);
+    assert!(
+        r.body.contains("张三") && r.body.contains("302"),
+        "{}",
+        r.body
+    );
     assert!(!r.body.contains(&s.full_id) && !r.body.contains("13812345678"));
-    assert!(r.body.contains(&format!("/buildings/{}/{}", s.county, s.building)));
+    assert!(
+        r.body
+            .contains(&format!("/buildings/{}/{}", s.county, s.building))
+    );
     assert!(r.body.contains("person.create"), "history: {}", r.body);
 
     let r = w.get(&format!("/grids/{}/base", s.grid)).await;
     ok(&r, "grid base data");
-    assert!(r.body.contains("B7") && r.body.contains("张三"), "{}", r.body);
-    let r = w.get(&format!("/buildings/{}/{}", s.county, s.building)).await;
+    assert!(
+        r.body.contains("B7") && r.body.contains("张三"),
+        "{}",
+        r.body
+    );
+    let r = w
+        .get(&format!("/buildings/{}/{}", s.county, s.building))
+        .await;
     ok(&r, "building");
-    assert!(r.body.contains(&format!("/houses/{}/{}", s.county, s.house)));
+    assert!(
+        r.body
+            .contains(&format!("/houses/{}/{}", s.county, s.house))
+    );
     let r = w.get(&format!("/houses/{}/{}", s.county, s.house)).await;
     ok(&r, "house");
-    assert!(r.body.contains("租户") && r.body.contains(&person_href), "{}", r.body);
+    assert!(
+        r.body.contains("租户") && r.body.contains(&person_href),
+        "{}",
+        r.body
+    );
     assert!(!r.body.contains(&s.full_id));
 
     // The next village: searches find nobody, every address is 404.
@@ -220,7 +244,11 @@ on_both!(a_full_number_needs_a_reason_and_is_shown_once, |db| {
     let r = l
         .post_form(
             &unmask,
-            &[("csrf", &page.csrf()), ("field", "id_card_no"), ("reason", "入户核查身份")],
+            &[
+                ("csrf", &page.csrf()),
+                ("field", "id_card_no"),
+                ("reason", "入户核查身份"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
@@ -231,7 +259,10 @@ on_both!(a_full_number_needs_a_reason_and_is_shown_once, |db| {
     let csrf = page.csrf();
     // No reason: 422 naming the field, nothing revealed, nothing logged.
     let r = w
-        .post_form(&unmask, &[("csrf", &csrf), ("field", "id_card_no"), ("reason", "")])
+        .post_form(
+            &unmask,
+            &[("csrf", &csrf), ("field", "id_card_no"), ("reason", "")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("field-error"), "{}", r.body);
@@ -239,14 +270,21 @@ on_both!(a_full_number_needs_a_reason_and_is_shown_once, |db| {
     assert_eq!(db.store.scalar_for_tests(log).await.unwrap(), 0);
     // Without the token: refused before anything happens.
     let r = w
-        .post_form(&unmask, &[("field", "id_card_no"), ("reason", "入户核查身份")])
+        .post_form(
+            &unmask,
+            &[("field", "id_card_no"), ("reason", "入户核查身份")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 
     let r = w
         .post_form(
             &unmask,
-            &[("csrf", &csrf), ("field", "id_card_no"), ("reason", "入户核查身份")],
+            &[
+                ("csrf", &csrf),
+                ("field", "id_card_no"),
+                ("reason", "入户核查身份"),
+            ],
         )
         .await;
     ok(&r, "unmask");
@@ -254,7 +292,14 @@ on_both!(a_full_number_needs_a_reason_and_is_shown_once, |db| {
     assert_eq!(r.headers["cache-control"], "no-store");
     assert_eq!(db.store.scalar_for_tests(log).await.unwrap(), 1);
     let r = w
-        .post_form(&unmask, &[("csrf", &csrf), ("field", "phone"), ("reason", "联系本人核实")])
+        .post_form(
+            &unmask,
+            &[
+                ("csrf", &csrf),
+                ("field", "phone"),
+                ("reason", "联系本人核实"),
+            ],
+        )
         .await;
     assert!(r.body.contains("13812345678"), "{}", r.body);
     assert_eq!(db.store.scalar_for_tests(log).await.unwrap(), 2);
@@ -269,7 +314,11 @@ on_both!(a_full_number_needs_a_reason_and_is_shown_once, |db| {
     let r = o
         .post_form(
             &unmask,
-            &[("csrf", &csrf), ("field", "id_card_no"), ("reason", "入户核查身份")],
+            &[
+                ("csrf", &csrf),
+                ("field", "id_card_no"),
+                ("reason", "入户核查身份"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
@@ -281,11 +330,19 @@ on_both!(counts_show_the_sizing_flag_and_export_is_masked, |db| {
     let mut c = logged_in(&db, "center").await;
     let r = c.get("/people/counts").await;
     ok(&r, "district counts");
-    assert!(r.body.contains("/people/counts?region=420202001"), "{}", r.body);
+    assert!(
+        r.body.contains("/people/counts?region=420202001"),
+        "{}",
+        r.body
+    );
     let r = c.get(&format!("/people/counts?region={XINJIE}")).await;
     ok(&r, "village counts");
     // One household against a band of 300–500: the grid is flagged.
-    assert!(r.body.contains(&format!("/grids/{}/base", s.grid)), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("/grids/{}/base", s.grid)),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("偏少"), "{}", r.body);
     assert!(r.body.contains("100.0%"), "floating share: {}", r.body);
 
@@ -298,8 +355,17 @@ on_both!(counts_show_the_sizing_flag_and_export_is_masked, |db| {
     let csrf = c.get("/people").await.csrf();
     let r = c.post_form("/people/export", &[("csrf", &csrf)]).await;
     ok(&r, "export");
-    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
-    assert!(r.body.contains("张三") && r.body.contains("420202********"), "{}", r.body);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        r.body.contains("张三") && r.body.contains("420202********"),
+        "{}",
+        r.body
+    );
     assert!(!r.body.contains(&s.full_id));
     let csrf = o.get("/people").await.csrf();
     let r = o.post_form("/people/export", &[("csrf", &csrf)]).await;
@@ -356,7 +422,10 @@ on_both!(an_uploaded_file_is_imported_in_the_background, |db| {
     let csrf = form.csrf();
     // Without the token the upload is refused before the file is read.
     let r = c
-        .post_multipart("/import", &[("kind", None, b"persons"), ("file", Some("a.csv"), b"x")])
+        .post_multipart(
+            "/import",
+            &[("kind", None, b"persons"), ("file", Some("a.csv"), b"x")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     // A missing source is named on the form.
@@ -379,15 +448,25 @@ on_both!(an_uploaded_file_is_imported_in_the_background, |db| {
     assert_eq!(db.store.scalar_for_tests(persons).await.unwrap(), 3);
     // Someone else's import is not theirs to see.
     assert_eq!(w.get(&job).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(w.get(&format!("{job}/status")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.get(&format!("{job}/status")).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // The imported person's page names the batch: source, file, who.
     let r = c.get("/people?q=%E6%9D%8E%E5%9B%9B").await;
     let at = r.body.find("href=\"/people/420202/").expect("a result");
-    let href: String = r.body[at + 6..].chars().take_while(|ch| *ch != '"').collect();
+    let href: String = r.body[at + 6..]
+        .chars()
+        .take_while(|ch| *ch != '"')
+        .collect();
     let r = c.get(&href).await;
     ok(&r, "imported person");
-    assert!(r.body.contains("社区摸排") && r.body.contains("社区摸排.csv"), "{}", r.body);
+    assert!(
+        r.body.contains("社区摸排") && r.body.contains("社区摸排.csv"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("center 测试"), "{}", r.body);
 });
 
@@ -412,8 +491,16 @@ on_both!(a_bad_file_shows_its_faults_and_writes_nothing, |db| {
     assert_eq!(db.store.scalar_for_tests(persons).await.unwrap(), 1);
     let r = c.get(&format!("{job}/report.csv")).await;
     ok(&r, "report");
-    assert!(r.body.contains("行 row") && r.body.contains("\n3,"), "{}", r.body);
-    assert!(!r.body.contains("420202199001010010"), "numbers masked: {}", r.body);
+    assert!(
+        r.body.contains("行 row") && r.body.contains("\n3,"),
+        "{}",
+        r.body
+    );
+    assert!(
+        !r.body.contains("420202199001010010"),
+        "numbers masked: {}",
+        r.body
+    );
 
     // Accepting the valid rows keeps the good one.
     let r = upload(&mut c, &csrf, "户籍", &bad, true).await;

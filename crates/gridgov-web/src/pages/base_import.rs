@@ -130,7 +130,15 @@ pub async fn form(
 ) -> Result<Response, AppError> {
     need_import(&u.actor)?;
     let kind = q.kind.unwrap_or_default();
-    let page = form_page(&state, &u, &kind, String::new(), false, FormErrors::default()).await;
+    let page = form_page(
+        &state,
+        &u,
+        &kind,
+        String::new(),
+        false,
+        FormErrors::default(),
+    )
+    .await;
     Ok(render(&page))
 }
 
@@ -235,7 +243,14 @@ pub async fn upload(
         source,
         file_name,
     };
-    tokio::spawn(run(state.clone(), u.actor.clone(), id.clone(), kind, file, opts));
+    tokio::spawn(run(
+        state.clone(),
+        u.actor.clone(),
+        id.clone(),
+        kind,
+        file,
+        opts,
+    ));
     Ok(Redirect::to(&format!("/import/{id}")).into_response())
 }
 
@@ -250,20 +265,14 @@ async fn run(
 ) {
     let path = file.path().to_owned();
     // Opening an XLSX converts its cells: blocking work, off the async threads.
-    let opened = tokio::task::spawn_blocking(move || {
-        SheetReader::open(&path, UPLOAD_LIMIT as u64)
-    })
-    .await;
+    let opened =
+        tokio::task::spawn_blocking(move || SheetReader::open(&path, UPLOAD_LIMIT as u64)).await;
     let reader = match opened {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
-            state.imports.finish(
-                &id,
-                JobState::Failed {
-                    zh: e.zh,
-                    en: e.en,
-                },
-            );
+            state
+                .imports
+                .finish(&id, JobState::Failed { zh: e.zh, en: e.en });
             return;
         }
         Err(e) => {
@@ -284,8 +293,18 @@ async fn run(
     let end = match result {
         Ok(report) => JobState::Done(Arc::new(report)),
         Err(StoreError::Invalid(inv)) => JobState::Failed {
-            zh: inv.0.iter().map(|e| e.zh.as_str()).collect::<Vec<_>>().join("；"),
-            en: inv.0.iter().map(|e| e.en.as_str()).collect::<Vec<_>>().join("; "),
+            zh: inv
+                .0
+                .iter()
+                .map(|e| e.zh.as_str())
+                .collect::<Vec<_>>()
+                .join("；"),
+            en: inv
+                .0
+                .iter()
+                .map(|e| e.en.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
         },
         Err(e) => {
             tracing::error!(error = %e, import = %id, "base import failed");

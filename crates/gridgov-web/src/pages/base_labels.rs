@@ -21,12 +21,18 @@ pub fn residence(lang: Lang, key: &str) -> String {
     pick(
         lang,
         key,
-        ResidenceType::parse("residence_type", key).ok().map(ResidenceType::zh),
+        ResidenceType::parse("residence_type", key)
+            .ok()
+            .map(ResidenceType::zh),
     )
 }
 
 pub fn house_use(lang: Lang, key: &str) -> String {
-    pick(lang, key, HouseUse::parse("house_use", key).ok().map(HouseUse::zh))
+    pick(
+        lang,
+        key,
+        HouseUse::parse("house_use", key).ok().map(HouseUse::zh),
+    )
 }
 
 pub fn org_kind(lang: Lang, key: &str) -> String {
@@ -34,7 +40,11 @@ pub fn org_kind(lang: Lang, key: &str) -> String {
 }
 
 pub fn place_kind(lang: Lang, key: &str) -> String {
-    pick(lang, key, PlaceKind::parse("kind", key).ok().map(PlaceKind::zh))
+    pick(
+        lang,
+        key,
+        PlaceKind::parse("kind", key).ok().map(PlaceKind::zh),
+    )
 }
 
 #[cfg(test)]

@@ -198,10 +198,7 @@ pub async fn report(
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}-report.csv\"",
-                    job.kind.as_str()
-                ),
+                format!("attachment; filename=\"{}-report.csv\"", job.kind.as_str()),
             ),
         ],
         import_report_csv(job.kind, &r.faults),
@@ -215,9 +212,15 @@ mod tests {
 
     #[test]
     fn reading_shows_a_fraction_only_when_the_size_is_known() {
-        let known = stage(Lang::En, Some(BaseImportProgress::Reading { done: 5, total: 10 }));
+        let known = stage(
+            Lang::En,
+            Some(BaseImportProgress::Reading { done: 5, total: 10 }),
+        );
         assert_eq!(known.permille, Some(500));
-        let unknown = stage(Lang::En, Some(BaseImportProgress::Reading { done: 5, total: 0 }));
+        let unknown = stage(
+            Lang::En,
+            Some(BaseImportProgress::Reading { done: 5, total: 0 }),
+        );
         assert_eq!(unknown.permille, None);
     }
 }

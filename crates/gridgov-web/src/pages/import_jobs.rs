@@ -20,7 +20,10 @@ pub enum JobState {
     Running(Option<BaseImportProgress>),
     Done(Arc<BaseImportReport>),
     /// The import could not run (not a row fault: those are in a report).
-    Failed { zh: String, en: String },
+    Failed {
+        zh: String,
+        en: String,
+    },
 }
 
 #[derive(Clone)]
@@ -153,7 +156,9 @@ mod tests {
         jobs.progress(&id, BaseImportProgress::Written { rows: 7 });
         assert!(matches!(
             jobs.get(&id, "u1").map(|j| j.state),
-            Some(JobState::Running(Some(BaseImportProgress::Written { rows: 7 })))
+            Some(JobState::Running(Some(BaseImportProgress::Written {
+                rows: 7
+            })))
         ));
         jobs.finish(&id, JobState::Done(Arc::new(BaseImportReport::default())));
         // Progress reported late does not bring a finished job back to life.

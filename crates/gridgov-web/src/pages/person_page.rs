@@ -315,6 +315,9 @@ mod tests {
     #[test]
     fn only_the_two_numbers_can_be_asked_for() {
         assert!(matches!(field_kind("phone"), Ok(FieldKind::Phone)));
-        assert_eq!(field_kind("name").err().map(|e| e.field), Some("field".into()));
+        assert_eq!(
+            field_kind("name").err().map(|e| e.field),
+            Some("field".into())
+        );
     }
 }

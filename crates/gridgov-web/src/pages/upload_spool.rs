@@ -108,10 +108,8 @@ pub async fn read_import_form(
             "accept_valid" => up.accept_valid = !field.text().await?.is_empty(),
             "file" if up.file.is_none() => {
                 up.file_name = clean_file_name(field.file_name().unwrap_or(""));
-                let path = std::env::temp_dir().join(format!(
-                    "gridgov-upload-{}",
-                    uuid::Uuid::now_v7().simple()
-                ));
+                let path = std::env::temp_dir()
+                    .join(format!("gridgov-upload-{}", uuid::Uuid::now_v7().simple()));
                 let spooled = SpooledFile(path);
                 let mut out = tokio::fs::File::create(spooled.path()).await?;
                 while let Some(chunk) = field.chunk().await? {
