@@ -184,6 +184,12 @@ on_both!(a_worker_finds_a_person_and_walks_the_grid_masked, |db| {
     );
     assert!(r.body.contains("person.create"), "history: {}", r.body);
 
+    let r = w.get(&format!("/grids/{}", s.grid)).await;
+    assert!(
+        r.body.contains(&format!("/grids/{}/base", s.grid)),
+        "{}",
+        r.body
+    );
     let r = w.get(&format!("/grids/{}/base", s.grid)).await;
     ok(&r, "grid base data");
     assert!(
