@@ -24,6 +24,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
+    /// Base-data imports started from the desk on this node.
+    pub imports: Arc<pages::import_jobs::ImportJobs>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
+            imports: Arc::default(),
         }
     }
 }
@@ -105,6 +108,22 @@ pub fn app(state: AppState) -> Router {
         .route("/grids/{id}/police/claim", post(pages::grid_staff::claim))
         .route("/grids/{id}/police/pair", post(pages::grid_staff::pair))
         .route("/grids/{id}/police/unpair", post(pages::grid_staff::unpair))
+        .route("/grids/{id}/base", get(pages::base_drill::grid))
+        .route("/buildings/{county}/{id}", get(pages::base_drill::building))
+        .route("/houses/{county}/{id}", get(pages::base_drill::house))
+        .route("/people", get(pages::people::search))
+        .route("/people/export", post(pages::people::export))
+        .route("/people/counts", get(pages::population::page))
+        .route("/people/{county}/{id}", get(pages::person_page::page))
+        .route(
+            "/people/{county}/{id}/unmask",
+            post(pages::person_page::unmask),
+        )
+        .route("/import", get(pages::base_import::form))
+        .route("/import/template/{kind}", get(pages::base_import::template))
+        .route("/import/{job}", get(pages::import_job::page))
+        .route("/import/{job}/status", get(pages::import_job::status))
+        .route("/import/{job}/report.csv", get(pages::import_job::report))
         .route("/map", get(pages::grid_map::page))
         .route("/card/{region}/{code}", get(pages::grid_card::page));
     let ops = Router::new()
@@ -123,7 +142,8 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(cfg.body_limit));
     Router::new()
         .merge(limited)
-        .merge(api::upload_router().layer(csrf))
+        .merge(api::upload_router().layer(csrf.clone()))
+        .merge(pages::base_import::upload_router().layer(csrf))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             cfg.request_timeout,

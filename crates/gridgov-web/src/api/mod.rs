@@ -19,6 +19,9 @@ mod regions;
 mod users;
 mod views;
 
+/// The streamed CSV download of a person export, shared with the desk's export button.
+pub(crate) use records_views::csv_response;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};

@@ -23,6 +23,22 @@ use crate::error::AppError;
 pub const FIELD: &str = "csrf";
 pub const HEADER: &str = "x-csrf-token";
 
+/// Routes taking multipart uploads too large to buffer here (hundreds of MB). The guard hands
+/// them the expected token as [`Deferred`]; the handler compares it with the form's first field
+/// before it reads the file. Any other multipart request is checked (and refused) as usual.
+pub const MULTIPART_PATHS: &[&str] = &["/import"];
+
+/// The token a deferred multipart form must carry; absent when no session cookie came.
+#[derive(Clone)]
+pub struct Deferred(String);
+
+impl Deferred {
+    /// Whether the form's token is the expected one.
+    pub fn matches(&self, given: &str) -> bool {
+        same(&self.0, given)
+    }
+}
+
 pub fn token(key: &SecretKey, purpose: &str, binding: &str) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = match Hmac::<Sha256>::new_from_slice(key.bytes()) {
@@ -69,6 +85,15 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(expected) = expected else {
         return AppError::Csrf.into_response();
     };
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart && MULTIPART_PATHS.contains(&req.uri().path()) {
+        let mut req = req;
+        req.extensions_mut().insert(Deferred(expected));
+        return next.run(req).await;
+    }
     if let Some(h) = headers.get(HEADER).and_then(|v| v.to_str().ok()) {
         return if same(h, &expected) {
             next.run(req).await

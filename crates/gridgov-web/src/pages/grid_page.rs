@@ -96,6 +96,8 @@ pub struct GridPage {
     /// The QR code as inline SVG, for current grids (a retired grid has no public card).
     pub card_qr: Option<String>,
     pub can_manage: bool,
+    /// Links to the grid's buildings, residents and other base data.
+    pub can_view_base: bool,
     pub can_staff: bool,
     pub can_claim: bool,
     pub can_unpair: bool,
@@ -293,6 +295,7 @@ async fn build(
         card_url,
         card_qr,
         can_manage: current && can_manage(&u.actor),
+        can_view_base: u.actor.can(Permission::ViewBaseData),
         can_staff: current && u.actor.can(Permission::ManageGridStaff),
         can_claim: current && can_claim_perm && g.grid.police_user_id.is_none(),
         can_unpair: current

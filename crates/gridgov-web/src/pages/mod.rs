@@ -3,6 +3,9 @@
 
 pub mod account;
 pub mod audit;
+pub mod base_drill;
+pub mod base_import;
+pub mod base_labels;
 pub mod error;
 pub mod grid_bulk;
 pub mod grid_card;
@@ -13,11 +16,17 @@ pub mod grid_page;
 pub mod grid_staff;
 pub mod grids;
 pub mod home;
+pub mod import_job;
+pub mod import_jobs;
 pub mod lang;
+pub mod people;
+pub mod person_page;
+pub mod population;
 pub mod qr;
 pub mod regions;
 pub mod templates;
 pub mod time;
+pub mod upload_spool;
 pub mod users;
 
 use askama::Template;
@@ -68,7 +77,7 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 6] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 7] = [
             ("/", t.nav_home, "home", None),
             (
                 "/regions",
@@ -77,6 +86,12 @@ impl Chrome {
                 Some(Permission::ViewRegions),
             ),
             ("/grids", t.nav_grids, "grid", Some(Permission::ViewGrids)),
+            (
+                "/people",
+                t.nav_people,
+                "users",
+                Some(Permission::ViewBaseData),
+            ),
             (
                 "/admin/users",
                 t.nav_users,
