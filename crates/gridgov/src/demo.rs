@@ -82,6 +82,10 @@ pub async fn run(
         .await
         .context("checking the data key")?;
     prepare_city(&store).await?;
+    let people = crate::demo_people::ensure(&store, &config.data_dir).await?;
+    if people > 0 {
+        tracing::info!(persons = people, "demo people loaded");
+    }
     let logins = login_table(&store).await?;
     tracing::info!(secs = started.elapsed().as_secs_f64(), "demo ready");
     serve_until_signal(store, web, &config.listen, |addr| {

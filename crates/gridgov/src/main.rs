@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod demo;
 mod demo_network;
+mod demo_people;
 mod progress;
 mod report;
 mod text;

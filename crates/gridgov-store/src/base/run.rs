@@ -156,6 +156,14 @@ impl Store {
         Ok(report)
     }
 
+    /// Whether any person is recorded (a fresh deployment has none).
+    pub async fn has_persons(&self) -> StoreResult<bool> {
+        Ok(sqlx::query("SELECT 1 FROM persons LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
     async fn plan_for(
         &self,
         actor: &Actor,

@@ -2,7 +2,7 @@
 //! Results and the exact commands are kept in docs/benchmarks.md.
 
 mod demo_startup;
-mod generate;
+pub(crate) mod generate;
 mod grid_map;
 mod http;
 mod import_base;
