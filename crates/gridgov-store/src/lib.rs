@@ -20,6 +20,7 @@ pub mod regions;
 pub mod testing;
 pub mod users;
 pub mod users_bulk;
+pub mod verify;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use db::{Backend, DatabaseUrl, Store};
