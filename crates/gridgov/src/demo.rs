@@ -20,12 +20,12 @@ use crate::text::pad_wide;
 pub const DEMO_PASSWORD: &str = "Demo-2026";
 
 /// Provinces, cities and counties of the whole country (levels 1–3).
-const COUNTIES: RegionSource = RegionSource::Embedded {
+pub(crate) const COUNTIES: RegionSource = RegionSource::Embedded {
     name: "china_counties.csv",
     bytes: include_bytes!("../demo/china_counties.csv"),
 };
 
-const REGIONS: RegionSource = RegionSource::Embedded {
+pub(crate) const REGIONS: RegionSource = RegionSource::Embedded {
     name: "huangshi_regions.csv",
     bytes: include_bytes!("../demo/huangshi_regions.csv"),
 };
@@ -136,7 +136,7 @@ fn demo_name(username: &str) -> &'static str {
 }
 
 /// Creates the demo users that are missing, hashing their passwords concurrently.
-async fn ensure_users(store: &Store) -> Result<()> {
+pub(crate) async fn ensure_users(store: &Store) -> Result<()> {
     let system = Actor::system();
     let existing: HashSet<String> = store
         .list_users(&system, None, 500, 0)

@@ -1,6 +1,7 @@
 //! `gridgov bench …`: each benchmark prints gridgov's figure beside a comparison.
 //! Results and the exact commands are kept in docs/benchmarks.md.
 
+mod compare;
 mod demo_startup;
 mod generate;
 mod grid_map;
@@ -10,6 +11,7 @@ mod import_regions;
 mod locate;
 mod region_browser;
 mod stats;
+mod survey_variant;
 mod synthetic_county;
 mod temp_db;
 
@@ -63,6 +65,11 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             requests,
             backend,
         } => grid_map::run(&backend, grids, requests).await,
+        BenchCommand::Compare {
+            persons,
+            seed,
+            backend,
+        } => compare::run(&backend, persons, seed).await,
     }
 }
 
