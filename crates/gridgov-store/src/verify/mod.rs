@@ -80,7 +80,7 @@ impl TaskKind {
         }
     }
 
-    fn parse(s: &str) -> Option<TaskKind> {
+    pub fn parse(s: &str) -> Option<TaskKind> {
         [
             TaskKind::Differs,
             TaskKind::MissingInRecords,
@@ -108,7 +108,7 @@ impl TaskStatus {
         }
     }
 
-    fn parse(s: &str) -> Option<TaskStatus> {
+    pub fn parse(s: &str) -> Option<TaskStatus> {
         [TaskStatus::Open, TaskStatus::Claimed, TaskStatus::Resolved]
             .into_iter()
             .find(|k| k.as_str() == s)

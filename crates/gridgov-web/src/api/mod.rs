@@ -14,6 +14,7 @@ mod grids;
 mod me;
 mod regions;
 mod users;
+mod verify;
 mod views;
 
 use axum::Router;
@@ -68,6 +69,7 @@ use crate::error::ErrorBody;
         grid_boundaries::merge,
         forms::list, forms::create, forms::show, forms::publish,
         forms::record_forms, forms::record_form, forms::set_values,
+        verify::list, verify::show, verify::claim, verify::decide, verify::comparisons,
     ),
     components(schemas(
         ErrorBody,
@@ -104,6 +106,7 @@ use crate::error::ErrorBody;
         grid_staff::PairPolice,
         grid_micro::AddMicroGrid,
         grid_boundaries::MergeGrids,
+        verify::TaskView, verify::ComparisonView, verify::DecideRequest, verify::CorrectionDoc,
     )),
     modifiers(&BearerAuth)
 )]
@@ -178,6 +181,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/grid-cards/{region_code}/{code}", get(grids::card))
         .merge(forms::router())
+        .merge(verify::router())
 }
 
 /// Routes that take whole boundary files, each with its own body limit
