@@ -22,6 +22,7 @@ pub mod sheets;
 pub mod testing;
 pub mod users;
 pub mod users_bulk;
+pub mod verify;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use db::{Backend, DatabaseUrl, Store};

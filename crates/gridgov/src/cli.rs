@@ -369,6 +369,16 @@ pub enum BenchCommand {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// Source comparison (人房比对): a city's persons as records, a survey of them with
+    /// differences at known rates, loaded and compared; tasks counted against what was injected.
+    Compare {
+        #[arg(long, default_value_t = 2_500_000)]
+        persons: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
     /// The SVG map page of a county with 2,000 grids: server time and size.
     GridMap {
         #[arg(long, default_value_t = 2_000)]

@@ -13,15 +13,17 @@
 //!   valid rows; otherwise the batch is recorded (the provenance of every row it wrote) and
 //!   audited in the same transaction.
 
-mod checker;
-mod grid_lookup;
+// Shared with the source comparison (`verify`), which loads a second source of persons the
+// same way.
+pub(crate) mod checker;
+pub(crate) mod grid_lookup;
 mod links;
-mod rows;
+pub(crate) mod rows;
 mod run;
 mod sheet_source;
 mod source;
-mod spec;
-mod writer;
+pub(crate) mod spec;
+pub(crate) mod writer;
 
 pub use run::import_report_csv;
 pub use source::{RowSource, SourceFault};

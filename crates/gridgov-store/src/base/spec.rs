@@ -84,6 +84,41 @@ pub(crate) const PERSONS: TableSpec = TableSpec {
     stamps: BATCH_AND_TIMES,
 };
 
+/// A second source of persons, loaded for a comparison (see `verify`): the persons' columns
+/// behind the comparison and the row of the file, keyed by comparison and the persons' key.
+pub(crate) const SOURCE_PERSONS: TableSpec = TableSpec {
+    table: "source_persons",
+    columns: &[
+        "comparison_id",
+        "row_no",
+        "id",
+        "county_code",
+        "grid_id",
+        "path",
+        "name",
+        "id_card_sealed",
+        "id_card_bidx",
+        "gender",
+        "birth_date",
+        "id_flags",
+        "ethnicity",
+        "phone_sealed",
+        "phone_bidx",
+        "registered_address",
+        "residence_type",
+        "tags",
+        "created_batch",
+        "updated_batch",
+        "created_at",
+        "updated_at",
+    ],
+    key: &["comparison_id", "county_code", "id_card_bidx"],
+    compare: PERSONS.compare,
+    sealed: PERSONS.sealed,
+    versioned: false,
+    stamps: BATCH_AND_TIMES,
+};
+
 pub(crate) const BUILDINGS: TableSpec = TableSpec {
     table: "buildings",
     columns: &[
@@ -271,6 +306,8 @@ mod tests {
         assert!(c.contains("version = persons.version + 1"));
         assert!(c.ends_with("persons.tags IS DISTINCT FROM excluded.tags"));
         assert!(!PERSON_HOUSES.upsert_clause().contains("version"));
+        // A source row is a person row behind its comparison and file row.
+        assert_eq!(&SOURCE_PERSONS.columns[2..], PERSONS.columns);
         for spec in [
             &PERSONS,
             &BUILDINGS,
@@ -278,6 +315,7 @@ mod tests {
             &ORGANIZATIONS,
             &PLACES,
             &PERSON_HOUSES,
+            &SOURCE_PERSONS,
         ] {
             for c in spec.key.iter().chain(spec.compare) {
                 assert!(spec.columns.contains(c), "{}.{c}", spec.table);

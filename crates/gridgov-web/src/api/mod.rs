@@ -17,6 +17,7 @@ mod records_places;
 mod records_views;
 mod regions;
 mod users;
+mod verify;
 mod views;
 
 /// The streamed CSV download of a person export, shared with the desk's export button.
@@ -110,6 +111,7 @@ use crate::error::ErrorBody;
         records_views::counts,
         records_views::unmask_log,
         records_views::export,
+        verify::list, verify::show, verify::claim, verify::decide, verify::comparisons,
     ),
     components(schemas(
         ErrorBody,
@@ -149,6 +151,7 @@ use crate::error::ErrorBody;
         records_persons::UnmaskRequest,
         records_persons::UnmaskResponse,
         records_views::ExportRequest,
+        verify::TaskView, verify::ComparisonView, verify::DecideRequest, verify::CorrectionDoc,
     )),
     modifiers(&BearerAuth)
 )]
@@ -223,6 +226,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/grid-cards/{region_code}/{code}", get(grids::card))
         .merge(forms::router())
+        .merge(verify::router())
         .merge(records_router())
 }
 

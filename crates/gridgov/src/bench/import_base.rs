@@ -110,7 +110,7 @@ async fn run_in(args: &ImportBaseArgs<'_>, work: &Path) -> Result<()> {
 }
 
 /// A fresh migrated database with a data key and the demo city.
-async fn city(db: &TempDb) -> Result<Store> {
+pub(crate) async fn city(db: &TempDb) -> Result<Store> {
     let mut store = Store::connect(&db.url()?).await?;
     store.migrate().await?;
     let key = DataKey::from_hex(&DataKey::generate_hex())?;

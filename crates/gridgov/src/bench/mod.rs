@@ -1,6 +1,7 @@
 //! `gridgov bench …`: each benchmark prints gridgov's figure beside a comparison.
 //! Results and the exact commands are kept in docs/benchmarks.md.
 
+mod compare;
 mod demo_startup;
 pub(crate) mod generate;
 mod grid_map;
@@ -11,6 +12,7 @@ mod import_regions;
 mod locate;
 mod region_browser;
 mod stats;
+mod survey_variant;
 mod synthetic_county;
 mod temp_db;
 
@@ -76,6 +78,11 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             requests,
             backend,
         } => grid_map::run(&backend, grids, requests).await,
+        BenchCommand::Compare {
+            persons,
+            seed,
+            backend,
+        } => compare::run(&backend, persons, seed).await,
     }
 }
 

@@ -1,0 +1,208 @@
+//! Reading and claiming tasks, always inside the caller's scope: a task outside it is not found,
+//! the same answer as no task at all.
+
+use gridgov_core::FieldError;
+use gridgov_core::auth::{Actor, Permission};
+use sqlx::AnyConnection;
+
+use super::{Comparison, TaskFilter, TaskKind, TaskStatus, VerificationTask};
+use crate::{Store, StoreError, StoreResult};
+
+/// A task row as stored, with its comparison's source and its grid's key.
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: String,
+    comparison_id: String,
+    source: String,
+    county_code: String,
+    grid_id: String,
+    grid: Option<String>,
+    path: String,
+    person_id: Option<String>,
+    source_row_id: Option<String>,
+    source_row_no: Option<i64>,
+    name: String,
+    kind: String,
+    fields: String,
+    status: String,
+    claimed_by: Option<String>,
+    claimed_at: Option<i64>,
+    decision: Option<String>,
+    decided_by: Option<String>,
+    decided_at: Option<i64>,
+    note: Option<String>,
+    created_at: i64,
+}
+
+const TASK_SELECT: &str = "SELECT t.id, t.comparison_id, c.source, t.county_code, t.grid_id, \
+    (SELECT g.region_code || '-' || g.code FROM grids g WHERE g.id = t.grid_id) AS grid, \
+    t.path, t.person_id, t.source_row_id, t.source_row_no, t.name, t.kind, t.fields, t.status, \
+    t.claimed_by, t.claimed_at, t.decision, t.decided_by, t.decided_at, t.note, t.created_at \
+    FROM verification_tasks t JOIN comparisons c ON c.id = t.comparison_id";
+
+impl TaskRow {
+    fn into_task(self) -> StoreResult<VerificationTask> {
+        let bad = |what: &str| StoreError::Internal(format!("task {}: stored {what}", self.id));
+        Ok(VerificationTask {
+            kind: TaskKind::parse(&self.kind).ok_or_else(|| bad("kind"))?,
+            status: TaskStatus::parse(&self.status).ok_or_else(|| bad("status"))?,
+            fields: serde_json::from_str(&self.fields).map_err(|_| bad("fields"))?,
+            grid: self.grid.unwrap_or_default(),
+            id: self.id,
+            comparison_id: self.comparison_id,
+            source: self.source,
+            county_code: self.county_code,
+            grid_id: self.grid_id,
+            path: self.path,
+            person_id: self.person_id,
+            source_row_id: self.source_row_id,
+            source_row_no: self.source_row_no,
+            name: self.name,
+            claimed_by: self.claimed_by,
+            claimed_at: self.claimed_at,
+            decision: self.decision,
+            decided_by: self.decided_by,
+            decided_at: self.decided_at,
+            note: self.note,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// The task with this id inside the actor's scope.
+pub(super) async fn find_task(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+) -> StoreResult<VerificationTask> {
+    let (lo, hi) = actor.scope.range();
+    sqlx::query_as::<_, TaskRow>(&format!(
+        "{TASK_SELECT} WHERE t.id = $1 AND t.path >= $2 AND t.path < $3"
+    ))
+    .bind(id)
+    .bind(lo)
+    .bind(hi)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?
+    .into_task()
+}
+
+/// Why a task cannot be taken or decided: someone else holds it, or it is decided.
+pub(super) fn taken(task: &VerificationTask) -> StoreError {
+    if task.status == TaskStatus::Resolved {
+        StoreError::Conflict(FieldError::new(
+            "task",
+            "task_resolved",
+            "该核对任务已处理",
+            "this verification task is already decided",
+        ))
+    } else {
+        StoreError::Conflict(FieldError::new(
+            "task",
+            "task_claimed",
+            "该核对任务已被他人认领",
+            "someone else has claimed this verification task",
+        ))
+    }
+}
+
+impl Store {
+    /// Tasks inside the actor's scope, open ones by default, in path order (grid by grid).
+    pub async fn verification_tasks(
+        &self,
+        actor: &Actor,
+        filter: &TaskFilter,
+    ) -> StoreResult<Vec<VerificationTask>> {
+        if !actor.can(Permission::VerifyRecords) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = actor.scope.range();
+        let status = filter.status.unwrap_or(TaskStatus::Open);
+        // Optional filters bind NULL when unused, so the statement stays one text.
+        let rows = sqlx::query_as::<_, TaskRow>(&format!(
+            "{TASK_SELECT} WHERE t.status = $1 AND t.path >= $2 AND t.path < $3 \
+             AND ($4 IS NULL OR t.kind = $4) AND ($5 IS NULL OR t.comparison_id = $5) \
+             ORDER BY t.path, t.id LIMIT $6 OFFSET $7"
+        ))
+        .bind(status.as_str())
+        .bind(lo)
+        .bind(hi)
+        .bind(filter.kind.map(TaskKind::as_str))
+        .bind(filter.comparison_id.as_deref())
+        .bind(filter.limit.clamp(1, 500))
+        .bind(filter.offset.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(TaskRow::into_task).collect()
+    }
+
+    /// One task inside the actor's scope.
+    pub async fn verification_task(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> StoreResult<VerificationTask> {
+        if !actor.can(Permission::VerifyRecords) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut conn = self.pool.acquire().await?;
+        find_task(&mut conn, actor, id).await
+    }
+
+    /// Takes an open task for the actor. Only one claimer: a task someone else holds, or one
+    /// already decided, is a conflict; claiming one's own task again changes nothing.
+    pub async fn claim_task(&self, actor: &Actor, id: &str) -> StoreResult<VerificationTask> {
+        if !actor.can(Permission::VerifyRecords) {
+            return Err(StoreError::Forbidden);
+        }
+        let now = self.now_ms();
+        let mut tx = self.pool.begin().await?;
+        let task = find_task(&mut tx, actor, id).await?;
+        // The status in the WHERE makes the claim a compare-and-set: of two claimers racing,
+        // one updates the row and the other finds it no longer open.
+        let claimed = sqlx::query(
+            "UPDATE verification_tasks SET status = 'claimed', claimed_by = $1, claimed_at = $2 \
+             WHERE county_code = $3 AND id = $4 AND status = 'open'",
+        )
+        .bind(&actor.user_id)
+        .bind(now)
+        .bind(&task.county_code)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            let current = find_task(&mut tx, actor, id).await?;
+            let mine = current.status == TaskStatus::Claimed
+                && current.claimed_by.as_deref() == Some(actor.user_id.as_str());
+            return if mine {
+                Ok(current)
+            } else {
+                Err(taken(&current))
+            };
+        }
+        let task = find_task(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    /// Comparisons whose scope lies inside the actor's, newest first.
+    pub async fn comparisons(&self, actor: &Actor, limit: i64) -> StoreResult<Vec<Comparison>> {
+        if !(actor.can(Permission::CompareSources) || actor.can(Permission::VerifyRecords)) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = actor.scope.range();
+        Ok(sqlx::query_as::<_, Comparison>(
+            "SELECT id, source, file_name, actor_name, scope_path, rows_read, rows_loaded, \
+             rejected, differs, missing_in_records, missing_in_source, load_ms, compare_ms, \
+             created_at FROM comparisons WHERE scope_path >= $1 AND scope_path < $2 \
+             ORDER BY created_at DESC, id DESC LIMIT $3",
+        )
+        .bind(lo)
+        .bind(hi)
+        .bind(limit.clamp(1, 500))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
