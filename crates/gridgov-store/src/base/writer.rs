@@ -94,9 +94,10 @@ pub(crate) async fn open_conn(store: &Store, lock: &[&str]) -> StoreResult<Conn>
     Ok(match store.backend() {
         Backend::Sqlite => {
             let mut c = SqliteConnection::connect(store.url.as_str()).await?;
+            // A large cache and two sorter threads for the indexes built after a first load.
             c.execute(
                 "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                 PRAGMA cache_size = -262144; BEGIN IMMEDIATE",
+                 PRAGMA cache_size = -262144; PRAGMA threads = 2; BEGIN IMMEDIATE",
             )
             .await?;
             Conn::Sqlite(c)
