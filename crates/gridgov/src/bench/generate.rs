@@ -7,6 +7,7 @@
 //! known rates (a wrong check digit, an impossible birth date, a person listed twice, a phone
 //! missing a digit), counted in `gen.json` so an import can be checked against them.
 
+use std::collections::HashSet;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -73,6 +74,7 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
     // Persons per occupied house (8 % of houses stand empty).
     let per_house = args.persons as f64 / (args.houses as f64 * 0.92).max(1.0);
     let mut seen_ids: Vec<(String, String)> = Vec::new();
+    let mut issued: HashSet<u64> = HashSet::new();
     let bar = crate::progress::counter(args.persons as u64, "persons");
     for g in &grids {
         let houses = ((args.houses as f64) * g.weight / total_weight).round() as usize;
@@ -127,7 +129,7 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
                     } else {
                         (g.county.as_str(), g.county_name.as_str())
                     };
-                    let (id, year, month, day, female) = make_id(&mut rng, origin, member);
+                    let (id, year, month, day, female) = make_id(&mut rng, &mut issued, origin, member);
                     let mut id = id;
                     let mut birth = format!("{year:04}-{month:02}-{day:02}");
                     let name = make_name(&mut rng);
@@ -342,19 +344,32 @@ fn family_size(rng: &mut StdRng, mean: f64) -> usize {
 }
 
 /// A valid ID number: region, birth date, sequence (odd for men), check character.
-fn make_id(rng: &mut StdRng, county: &str, member: usize) -> (String, i32, u32, u32, bool) {
-    let year = match member {
-        0 | 1 => rng.gen_range(1945..2000),
-        2 | 3 => rng.gen_range(1975..2024),
-        _ => rng.gen_range(1930..1970),
-    };
-    let month = rng.gen_range(1..=12u32);
-    let day = rng.gen_range(1..=28u32);
-    let female = rng.gen_bool(0.49);
-    let seq = rng.gen_range(0..500u32) * 2 + u32::from(!female);
-    let first = format!("{county}{year:04}{month:02}{day:02}{seq:03}");
-    let check = id_check_char(&first).unwrap_or('0');
-    (format!("{first}{check}"), year, month, day, female)
+/// A number nobody else in the city has: millions of residents born in a handful of counties
+/// would otherwise share numbers by chance (about one in seventy at 2.5 million), which real
+/// numbers never do, and every such pair would count as an unplanned duplicate.
+fn make_id(
+    rng: &mut StdRng,
+    issued: &mut HashSet<u64>,
+    county: &str,
+    member: usize,
+) -> (String, i32, u32, u32, bool) {
+    loop {
+        let year = match member {
+            0 | 1 => rng.gen_range(1945..2000),
+            2 | 3 => rng.gen_range(1975..2024),
+            _ => rng.gen_range(1930..1970),
+        };
+        let month = rng.gen_range(1..=12u32);
+        let day = rng.gen_range(1..=28u32);
+        let female = rng.gen_bool(0.49);
+        let seq = rng.gen_range(0..500u32) * 2 + u32::from(!female);
+        let first = format!("{county}{year:04}{month:02}{day:02}{seq:03}");
+        if !first.parse::<u64>().is_ok_and(|n| issued.insert(n)) {
+            continue;
+        }
+        let check = id_check_char(&first).unwrap_or('0');
+        return (format!("{first}{check}"), year, month, day, female);
+    }
 }
 
 fn wrong_check(id: &str) -> String {
