@@ -44,6 +44,21 @@ fn one(e: FieldError) -> Vec<FieldError> {
     vec![e]
 }
 
+/// The row's grid and its checked fields, or every fault of both.
+fn both<G, R>(
+    grid: Result<G, FieldError>,
+    record: Result<R, Vec<FieldError>>,
+) -> Result<(G, R), Vec<FieldError>> {
+    match (grid, record) {
+        (Ok(g), Ok(r)) => Ok((g, r)),
+        (g, r) => {
+            let mut errs = g.err().map(one).unwrap_or_default();
+            errs.extend(r.err().unwrap_or_default());
+            Err(errs)
+        }
+    }
+}
+
 /// Buildings by grid and code: what houses and links name.
 pub(crate) type BuildingIds = HashMap<(String, String), String>;
 
@@ -93,14 +108,7 @@ impl RowPlan for PersonPlan {
             tags,
         };
         let p = draft.check(self.today, |pre| self.prefixes.status(pre));
-        let (g, p) = match (g, p) {
-            (Ok(g), Ok(p)) => (g, p),
-            (g, p) => {
-                let mut errs = g.err().map(one).unwrap_or_default();
-                errs.extend(p.err().unwrap_or_default());
-                return Err(errs);
-            }
-        };
+        let (g, p) = both(g, p)?;
         let sealed_id = self.protector.seal_id_card(&p.id_card).map_err(internal)?;
         let sealed_phone = match &p.phone {
             Some(ph) => Some(self.protector.seal_phone(ph).map_err(internal)?),
@@ -174,14 +182,7 @@ impl RowPlan for BuildingPlan {
             building_head: head,
         }
         .check();
-        let (g, b) = match (g, b) {
-            (Ok(g), Ok(b)) => (g, b),
-            (g, b) => {
-                let mut errs = g.err().map(one).unwrap_or_default();
-                errs.extend(b.err().unwrap_or_default());
-                return Err(errs);
-            }
-        };
+        let (g, b) = both(g, b)?;
         let head_id = match &b.building_head {
             None => None,
             Some(u) => Some(self.users.get(u).cloned().ok_or_else(|| {
@@ -232,14 +233,7 @@ impl RowPlan for HousePlan {
             area_m2: area,
         }
         .check();
-        let (g, h) = match (g, h) {
-            (Ok(g), Ok(h)) => (g, h),
-            (g, h) => {
-                let mut errs = g.err().map(one).unwrap_or_default();
-                errs.extend(h.err().unwrap_or_default());
-                return Err(errs);
-            }
-        };
+        let (g, h) = both(g, h)?;
         let building_id = self
             .buildings
             .get(&(g.id.clone(), h.building.clone()))
@@ -366,14 +360,7 @@ impl RowPlan for OrganizationPlan {
             phone,
         }
         .check();
-        let (g, o) = match (g, o) {
-            (Ok(g), Ok(o)) => (g, o),
-            (g, o) => {
-                let mut errs = g.err().map(one).unwrap_or_default();
-                errs.extend(o.err().unwrap_or_default());
-                return Err(errs);
-            }
-        };
+        let (g, o) = both(g, o)?;
         Ok(Planned {
             key: format!("{}|{}|{}", g.county_code, g.id, o.name),
             row: vec![
@@ -413,14 +400,7 @@ impl RowPlan for PlacePlan {
             lat,
         }
         .check();
-        let (g, p) = match (g, p) {
-            (Ok(g), Ok(p)) => (g, p),
-            (g, p) => {
-                let mut errs = g.err().map(one).unwrap_or_default();
-                errs.extend(p.err().unwrap_or_default());
-                return Err(errs);
-            }
-        };
+        let (g, p) = both(g, p)?;
         Ok(Planned {
             key: format!("{}|{}|{}", g.county_code, g.id, p.name),
             row: vec![

@@ -129,7 +129,8 @@ pub async fn run(store: &Store, args: &GenArgs) -> Result<()> {
                     } else {
                         (g.county.as_str(), g.county_name.as_str())
                     };
-                    let (id, year, month, day, female) = make_id(&mut rng, &mut issued, origin, member);
+                    let (id, year, month, day, female) =
+                        make_id(&mut rng, &mut issued, origin, member);
                     let mut id = id;
                     let mut birth = format!("{year:04}-{month:02}-{day:02}");
                     let name = make_name(&mut rng);
