@@ -74,7 +74,8 @@ on_both!(exports_mask_unless_a_reason_is_given, |db| {
     assert!(csv.contains(&full) && csv.contains("13700001111"));
     let log = s.unmask_log(&t.center, None, 10, None).await.unwrap();
     assert_eq!(log.len(), 1);
-    assert_eq!(log[0].export_rows(), Some(701));
+    assert_eq!(log[0].export_rows, Some(701));
+    assert_eq!(log[0].person_id, None);
     assert_eq!(log[0].reason, "年度核查比对");
 
     // Narrowed to a region outside the scope: not found.

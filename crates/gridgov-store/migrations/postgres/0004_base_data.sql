@@ -187,7 +187,10 @@ CREATE TABLE unmask_log (
     id          TEXT PRIMARY KEY,
     at          BIGINT NOT NULL,
     actor_id    TEXT NOT NULL REFERENCES users (id),
-    person_id   TEXT NOT NULL,
+    -- The person whose number was shown; NULL for a revealing export, which says how many
+    -- persons it revealed instead.
+    person_id   TEXT,
+    export_rows BIGINT,
     county_code TEXT NOT NULL,
     field       TEXT NOT NULL,
     reason      TEXT NOT NULL,

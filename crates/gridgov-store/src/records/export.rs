@@ -8,7 +8,7 @@ use gridgov_core::base_data::{Ethnicity, RecordKind, ResidenceType};
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use super::unmask::{EXPORT_MARK, check_reason};
+use super::unmask::check_reason;
 use super::{mask, need};
 use crate::audit::{self, Change};
 use crate::grids::narrowed_range;
@@ -128,13 +128,13 @@ impl Store {
         let export_id = uuid::Uuid::now_v7().to_string();
         if let Some(reason) = &reason {
             sqlx::query(
-                "INSERT INTO unmask_log (id, at, actor_id, person_id, county_code, field, reason, \
-                 path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO unmask_log (id, at, actor_id, export_rows, county_code, field, \
+                 reason, path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(&export_id)
             .bind(now)
             .bind(&actor.user_id)
-            .bind(format!("{EXPORT_MARK}{rows}"))
+            .bind(rows)
             .bind(lo.split('/').nth(2).unwrap_or_default())
             .bind("id_card_no+phone")
             .bind(reason)

@@ -17,10 +17,6 @@ use crate::{Store, StoreResult};
 /// Which protected field of a person to reveal.
 pub type UnmaskField = FieldKind;
 
-/// Marks an export's row in the log: its person column reads `export:<rows>` (one row stands for
-/// every person exported, and says how many).
-pub(crate) const EXPORT_MARK: &str = "export:";
-
 /// A reason of 4–200 characters: long enough to say something an auditor can check.
 pub(crate) fn check_reason(reason: &str) -> Result<String, FieldError> {
     let r = parse_text("reason", reason, 200, true)?;
@@ -42,19 +38,15 @@ pub struct UnmaskEntry {
     pub at: i64,
     pub actor_id: String,
     pub actor_name: Option<String>,
-    pub person_id: String,
+    /// The person shown; `None` for a revealing export.
+    pub person_id: Option<String>,
+    /// For a revealing export, how many persons it revealed.
+    pub export_rows: Option<i64>,
     pub person_name: Option<String>,
     pub county_code: String,
     pub field: String,
     pub reason: String,
     pub path: String,
-}
-
-impl UnmaskEntry {
-    /// For an export's row, how many persons it revealed.
-    pub fn export_rows(&self) -> Option<i64> {
-        self.person_id.strip_prefix(EXPORT_MARK)?.parse().ok()
-    }
 }
 
 impl Store {
@@ -127,7 +119,7 @@ impl Store {
         need(actor, Permission::ViewAudit)?;
         let (lo, hi) = actor.scope.range();
         let mut sql = String::from(
-            "SELECT l.id, l.at, l.actor_id, u.display_name AS actor_name, l.person_id, \
+            "SELECT l.id, l.at, l.actor_id, u.display_name AS actor_name, l.person_id, l.export_rows, \
              p.name AS person_name, l.county_code, l.field, l.reason, l.path \
              FROM unmask_log l LEFT JOIN users u ON u.id = l.actor_id \
              LEFT JOIN persons p ON p.county_code = l.county_code AND p.id = l.person_id \
