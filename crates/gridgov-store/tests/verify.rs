@@ -288,6 +288,26 @@ on_both!(one_worker_claims_and_decides_each_task, |db| {
     // Claimed tasks leave the open list.
     assert_eq!(open_tasks(&db.store, &w.worker).await.len(), 3);
 
+    // Only the claimer gives a claim back; a claim left for over a week lapses.
+    let not_theirs = db.store.release_task(&w.other_worker, &zhang.id).await;
+    assert!(matches!(not_theirs, Err(StoreError::Conflict(e)) if e.code == "task_claimed"));
+    let back = db.store.release_task(&w.worker, &zhang.id).await.unwrap();
+    assert_eq!((back.status, back.claimed_by), (TaskStatus::Open, None));
+    let again = db.store.release_task(&w.worker, &zhang.id).await;
+    assert!(matches!(again, Err(StoreError::Conflict(e)) if e.code == "task_open"));
+    db.store
+        .claim_task(&w.other_worker, &zhang.id)
+        .await
+        .unwrap();
+    assert!(db.store.claim_task(&w.worker, &zhang.id).await.is_err());
+    db.clock
+        .advance_ms(gridgov_store::verify::CLAIM_EXPIRES_MS + 1);
+    let lapsed = db.store.claim_task(&w.worker, &zhang.id).await.unwrap();
+    assert_eq!(
+        lapsed.claimed_by.as_deref(),
+        Some(w.worker.user_id.as_str())
+    );
+
     // The survey is right about 张三: the record takes its name and phone, with the
     // comparison's batch as provenance.
     let done = db

@@ -13,6 +13,7 @@ mod tasks;
 
 pub use correction::Correction;
 pub use load::CompareOptions;
+pub use tasks::CLAIM_EXPIRES_MS;
 
 use serde::{Deserialize, Serialize};
 

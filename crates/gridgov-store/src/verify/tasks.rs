@@ -89,6 +89,9 @@ pub(super) async fn find_task(
 }
 
 /// Why a task cannot be taken or decided: someone else holds it, or it is decided.
+/// How long a claim holds without a decision: a week of field work.
+pub const CLAIM_EXPIRES_MS: i64 = 7 * 24 * 3_600_000;
+
 pub(super) fn taken(task: &VerificationTask) -> StoreError {
     if task.status == TaskStatus::Resolved {
         StoreError::Conflict(FieldError::new(
@@ -160,15 +163,18 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let task = find_task(&mut tx, actor, id).await?;
         // The status in the WHERE makes the claim a compare-and-set: of two claimers racing,
-        // one updates the row and the other finds it no longer open.
+        // one updates the row and the other finds it no longer open. A claim left undecided for
+        // CLAIM_EXPIRES_MS lapses, so a worker who moved on does not keep a task from the rest.
         let claimed = sqlx::query(
             "UPDATE verification_tasks SET status = 'claimed', claimed_by = $1, claimed_at = $2 \
-             WHERE county_code = $3 AND id = $4 AND status = 'open'",
+             WHERE county_code = $3 AND id = $4 AND (status = 'open' \
+             OR (status = 'claimed' AND claimed_at < $5))",
         )
         .bind(&actor.user_id)
         .bind(now)
         .bind(&task.county_code)
         .bind(id)
+        .bind(now - CLAIM_EXPIRES_MS)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -182,6 +188,40 @@ impl Store {
                 Err(taken(&current))
             };
         }
+        let task = find_task(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    /// Gives a claimed task back to the grid's workers: the claimer's own, or anyone's for a
+    /// center that may compare sources (a worker who left). Anything else is a conflict.
+    pub async fn release_task(&self, actor: &Actor, id: &str) -> StoreResult<VerificationTask> {
+        if !actor.can(Permission::VerifyRecords) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.pool.begin().await?;
+        let task = find_task(&mut tx, actor, id).await?;
+        let mine = task.claimed_by.as_deref() == Some(actor.user_id.as_str());
+        if task.status != TaskStatus::Claimed || !(mine || actor.can(Permission::CompareSources)) {
+            return Err(if task.status == TaskStatus::Open {
+                StoreError::Conflict(FieldError::new(
+                    "task",
+                    "task_open",
+                    "该核对任务尚未被认领",
+                    "this verification task is not claimed",
+                ))
+            } else {
+                taken(&task)
+            });
+        }
+        sqlx::query(
+            "UPDATE verification_tasks SET status = 'open', claimed_by = NULL, claimed_at = NULL \
+             WHERE county_code = $1 AND id = $2 AND status = 'claimed'",
+        )
+        .bind(&task.county_code)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         let task = find_task(&mut tx, actor, id).await?;
         tx.commit().await?;
         Ok(task)

@@ -111,7 +111,7 @@ use crate::error::ErrorBody;
         records_views::counts,
         records_views::unmask_log,
         records_views::export,
-        verify::list, verify::show, verify::claim, verify::decide, verify::comparisons,
+        verify::list, verify::show, verify::claim, verify::release, verify::decide, verify::comparisons,
     ),
     components(schemas(
         ErrorBody,

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/verification/tasks", get(list))
         .route("/api/v1/verification/tasks/{id}", get(show))
         .route("/api/v1/verification/tasks/{id}/claim", post(claim))
+        .route("/api/v1/verification/tasks/{id}/release", post(release))
         .route("/api/v1/verification/tasks/{id}/decision", post(decide))
 }
 
@@ -198,6 +199,19 @@ pub async fn claim(
     Path(id): Path<String>,
 ) -> Result<Json<TaskView>, AppError> {
     Ok(Json(state.store.claim_task(&u.actor, &id).await?.into()))
+}
+
+#[utoipa::path(post, operation_id = "release_verification_task", tag = "verification", path = "/api/v1/verification/tasks/{id}/release",
+    params(("id" = String, Path)),
+    responses((status = 200, body = TaskView, description = "Open again for the grid's workers"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Not claimed, claimed by someone else, or already decided")))]
+pub async fn release(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<TaskView>, AppError> {
+    Ok(Json(state.store.release_task(&u.actor, &id).await?.into()))
 }
 
 /// The values found on the ground, for `correct`; absent fields keep the record's value.
