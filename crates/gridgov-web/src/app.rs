@@ -124,6 +124,10 @@ pub fn app(state: AppState) -> Router {
         .route("/import/{job}", get(pages::import_job::page))
         .route("/import/{job}/status", get(pages::import_job::status))
         .route("/import/{job}/report.csv", get(pages::import_job::report))
+        .route("/verification", get(pages::verify::page))
+        .route("/verification/{id}/claim", post(pages::verify::claim))
+        .route("/verification/{id}/release", post(pages::verify::release))
+        .route("/verification/{id}/decide", post(pages::verify::decide))
         .route("/map", get(pages::grid_map::page))
         .route("/card/{region}/{code}", get(pages::grid_card::page));
     let ops = Router::new()

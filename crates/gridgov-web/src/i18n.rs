@@ -356,6 +356,33 @@ texts! {
     more_in_report: "其余见报告文件，未列出的条数：", "More in the report file; not listed here:";
     download_report: "下载逐行报告（CSV）", "Download the row report (CSV)";
     import_another: "继续导入", "Import another file";
+    // Verification tasks (认领核对).
+    nav_verify: "核对", "Verification";
+    verify_title: "认领核对", "Verification tasks";
+    verify_hint: "比对发现的差异按网格分派：认领一条，实地核实后决定以哪一方为准。", "Differences found by comparing sources go to their grid: claim one, check on the ground, then decide which side is right.";
+    task_open: "待认领", "Open";
+    task_mine: "我认领的", "Claimed by me";
+    task_claimed: "已认领", "Claimed";
+    task_resolved: "已处理", "Resolved";
+    task_differs: "信息不一致", "Differs";
+    task_missing_in_records: "台账缺失", "Missing in records";
+    task_missing_in_source: "来源缺失", "Missing in source";
+    task: "核对任务", "Task";
+    differences: "差异", "Differences";
+    record_side: "台账", "Record";
+    source_side: "来源", "Source";
+    differs: "不一致", "differs";
+    claimer: "认领人", "Claimed by";
+    claim_task: "认领", "Claim";
+    release_task: "放弃认领", "Release";
+    decision: "处理结果", "Decision";
+    keep_record: "以台账为准", "Keep record";
+    take_source: "以来源为准", "Take source";
+    correct_record: "按实地核实更正", "Correct";
+    correct_hint: "更正时只填写需要改的项，空项保留台账原值。", "When correcting, fill only what changes; empty fields keep the record's value.";
+    note: "备注", "Note";
+    submit: "提交", "Submit";
+    no_tasks: "没有核对任务。", "No verification tasks.";
 }
 
 impl Texts {

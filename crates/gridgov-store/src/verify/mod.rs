@@ -150,6 +150,8 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     pub kind: Option<TaskKind>,
     pub comparison_id: Option<String>,
+    /// Only tasks held by this user: a worker's own claims, apart from a colleague's.
+    pub claimed_by: Option<String>,
     pub limit: i64,
     pub offset: i64,
 }

@@ -126,6 +126,7 @@ impl Store {
         let rows = sqlx::query_as::<_, TaskRow>(&format!(
             "{TASK_SELECT} WHERE t.status = $1 AND t.path >= $2 AND t.path < $3 \
              AND ($4 IS NULL OR t.kind = $4) AND ($5 IS NULL OR t.comparison_id = $5) \
+             AND ($8 IS NULL OR t.claimed_by = $8) \
              ORDER BY t.path, t.id LIMIT $6 OFFSET $7"
         ))
         .bind(status.as_str())
@@ -135,6 +136,7 @@ impl Store {
         .bind(filter.comparison_id.as_deref())
         .bind(filter.limit.clamp(1, 500))
         .bind(filter.offset.max(0))
+        .bind(filter.claimed_by.as_deref())
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(TaskRow::into_task).collect()

@@ -169,6 +169,7 @@ pub async fn list(
         comparison_id: filled(&p.comparison).map(str::to_owned),
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
+        ..TaskFilter::default()
     };
     let tasks = state.store.verification_tasks(&u.actor, &filter).await?;
     Ok(Json(tasks.into_iter().map(Into::into).collect()))

@@ -28,6 +28,7 @@ pub mod templates;
 pub mod time;
 pub mod upload_spool;
 pub mod users;
+pub mod verify;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -77,7 +78,7 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 7] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 8] = [
             ("/", t.nav_home, "home", None),
             (
                 "/regions",
@@ -97,6 +98,12 @@ impl Chrome {
                 t.nav_users,
                 "users",
                 Some(Permission::ViewUsers),
+            ),
+            (
+                "/verification",
+                t.nav_verify,
+                "check",
+                Some(Permission::VerifyRecords),
             ),
             ("/audit", t.nav_audit, "log", Some(Permission::ViewAudit)),
             ("/account", t.nav_account, "key", None),
