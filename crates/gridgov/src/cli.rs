@@ -41,6 +41,27 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// Compare a second source of persons (e.g. a community survey against household
+    /// registration) with the records, field by field, and raise verification tasks (人房比对).
+    Compare {
+        /// A persons file in the import template's layout (CSV or XLSX).
+        path: PathBuf,
+        /// The source's name, kept as the provenance of values taken from it.
+        #[arg(long, value_name = "SOURCE")]
+        source: String,
+        /// The region the source covers (a township or village code); records outside it are
+        /// not reported missing. Default: everywhere.
+        #[arg(long, value_name = "CODE")]
+        area: Option<String>,
+        /// Keep the valid rows of a file with faults (by default one fault refuses the file).
+        #[arg(long)]
+        accept_valid: bool,
+        /// Where to write the row-by-row report of faults (default `<name>.report.csv`).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Write the import template of a kind of base data (CSV with Chinese headers and an
     /// example row, readable by Excel).
     Template {

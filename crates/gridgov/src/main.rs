@@ -57,6 +57,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { db, listen } => commands::serve::run(file, &db, listen).await,
         Command::Migrate { db } => commands::migrate::run(file, &db).await,
         Command::Import { what } => commands::import::run(file, what).await,
+        Command::Compare {
+            path,
+            source,
+            area,
+            accept_valid,
+            report,
+            db,
+        } => {
+            commands::compare::run(
+                file,
+                &db,
+                commands::compare::CompareArgs {
+                    path,
+                    source,
+                    area,
+                    accept_valid,
+                    report,
+                },
+            )
+            .await
+        }
         Command::Template { kind, out } => commands::import_base::template(kind.into(), out),
         Command::User { db, action } => commands::user::run(file, &db, action).await,
         Command::Grids { db, action } => commands::grids::run(file, &db, action).await,

@@ -152,7 +152,7 @@ pub fn print_report(r: &BaseImportReport) {
 }
 
 /// `persons.csv` → `persons.report.csv` beside it.
-fn report_path(path: &Path) -> PathBuf {
+pub fn report_path(path: &Path) -> PathBuf {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
