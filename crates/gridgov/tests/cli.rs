@@ -259,3 +259,98 @@ fn the_generator_writes_valid_base_data_with_the_faults_it_counts() {
     );
     assert_eq!(manifest["persons"].as_u64().unwrap(), 3000);
 }
+
+#[test]
+fn base_data_imports_reimports_and_compares_from_the_command_line() {
+    let dir = data_dir();
+    let d = dir.0.as_path();
+    let o = gridgov(d, &["import", "regions", DEMO_REGIONS], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gridgov(d, &["grids", "one-per-village", "420202"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = d.join("gen");
+    let gen_dir = out.to_str().unwrap();
+    let o = gridgov(
+        d,
+        &[
+            "bench",
+            "gen",
+            "--persons",
+            "2000",
+            "--houses",
+            "1200",
+            "--out",
+            gen_dir,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let file = |k: &str| out.join(format!("{k}.csv")).to_str().unwrap().to_owned();
+
+    // The generator's faults reject the persons file whole, with a row report beside it.
+    let o = gridgov(d, &["import", "buildings", &file("buildings")], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gridgov(d, &["import", "houses", &file("houses")], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gridgov(d, &["import", "persons", &file("persons")], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("REJECTED"), "{}", text(&o));
+    let report = std::fs::read_to_string(out.join("persons.report.csv")).unwrap();
+    assert!(report.contains("wrong check digit"), "{report}");
+    // Accepting the valid rows keeps them; importing again changes nothing.
+    let o = gridgov(
+        d,
+        &["import", "persons", &file("persons"), "--accept-valid"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gridgov(
+        d,
+        &["import", "persons", &file("persons"), "--accept-valid"],
+        None,
+    );
+    assert!(text(&o).contains("inserted 0, updated 0"), "{}", text(&o));
+    let o = gridgov(
+        d,
+        &["import", "links", &file("links"), "--accept-valid"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+
+    // A survey with one phone changed and the first person missing: two tasks.
+    let persons = std::fs::read_to_string(file("persons")).unwrap();
+    let mut lines: Vec<String> = persons.lines().map(str::to_owned).collect();
+    let first_valid = (1..lines.len())
+        .find(|&i| {
+            let id = lines[i].split(',').nth(2).unwrap();
+            gridgov_core::ids::IdCardNo::parse("id", id).is_ok()
+                && lines[i].split(',').nth(6).is_some_and(|p| p.len() == 11)
+        })
+        .unwrap();
+    let mut cells: Vec<String> = lines[first_valid + 1]
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let changed_ok =
+        gridgov_core::ids::IdCardNo::parse("id", &cells[2]).is_ok() && cells[6].len() == 11;
+    cells[6] = "13900000001".into();
+    lines[first_valid + 1] = cells.join(",");
+    lines.remove(first_valid);
+    let survey = d.join("survey.csv");
+    std::fs::write(&survey, lines.join("\n")).unwrap();
+    let o = gridgov(
+        d,
+        &[
+            "compare",
+            survey.to_str().unwrap(),
+            "--source",
+            "社区摸排",
+            "--accept-valid",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let expected_differ = if changed_ok { "1 differ" } else { "0 differ" };
+    assert!(text(&o).contains(expected_differ), "{}", text(&o));
+    assert!(text(&o).contains("1 missing in the source"), "{}", text(&o));
+}
