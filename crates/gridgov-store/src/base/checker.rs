@@ -172,8 +172,8 @@ pub(crate) fn check_all(
         };
         match plan.plan(row_no, &cells) {
             Ok(p) => {
-                if let Some(first) = seen.insert(fingerprint(&p.key), row_no) {
-                    seen.insert(fingerprint(&p.key), first);
+                let first = *seen.entry(fingerprint(&p.key)).or_insert(row_no);
+                if first != row_no {
                     out.rejected += 1;
                     let col = columns.get(dedupe_column(kind)).map_or("", |c| c.key);
                     out.keep(RowFault {

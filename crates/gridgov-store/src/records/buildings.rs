@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
 
+use super::delete_versioned;
 use super::{grid_for_record, invalid, need};
 use crate::audit::{self, Change};
 use crate::error::is_unique_violation;
@@ -301,18 +302,7 @@ impl Store {
                 format!("the building still has {houses} houses; remove them first"),
             )));
         }
-        let n = sqlx::query(
-            "DELETE FROM buildings WHERE county_code = $1 AND id = $2 AND version = $3",
-        )
-        .bind(county)
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::VersionConflict);
-        }
+        delete_versioned(&mut tx, "buildings", county, id, version).await?;
         audit::append(
             &mut tx,
             now,

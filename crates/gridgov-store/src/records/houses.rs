@@ -9,6 +9,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::buildings::building_in;
+use super::delete_versioned;
 use super::{invalid, need};
 use crate::audit::{self, Change};
 use crate::error::is_unique_violation;
@@ -244,17 +245,7 @@ impl Store {
                 format!("{residents} people are recorded as living here; unlink them first"),
             )));
         }
-        let n =
-            sqlx::query("DELETE FROM houses WHERE county_code = $1 AND id = $2 AND version = $3")
-                .bind(county)
-                .bind(id)
-                .bind(version)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if n == 0 {
-            return Err(StoreError::VersionConflict);
-        }
+        delete_versioned(&mut tx, "houses", county, id, version).await?;
         audit::append(
             &mut tx,
             now,

@@ -46,6 +46,30 @@ use sqlx::AnyConnection;
 use crate::grids::{Grid, current_grid_in};
 use crate::{StoreError, StoreResult};
 
+/// Deletes one versioned record by its key; `VersionConflict` when the version moved on (or the
+/// row went) since the caller read it. `table` is one of this module's own tables.
+pub(crate) async fn delete_versioned(
+    conn: &mut AnyConnection,
+    table: &str,
+    county: &str,
+    id: &str,
+    version: i64,
+) -> StoreResult<()> {
+    let n = sqlx::query(&format!(
+        "DELETE FROM {table} WHERE county_code = $1 AND id = $2 AND version = $3"
+    ))
+    .bind(county)
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
+}
+
 /// `Forbidden` unless the actor holds the permission.
 pub(crate) fn need(actor: &Actor, p: Permission) -> StoreResult<()> {
     if actor.can(p) {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
 
+use super::delete_versioned;
 use super::{grid_for_record, invalid, need};
 use crate::audit::{self, Change};
 use crate::error::is_unique_violation;
@@ -240,18 +241,7 @@ impl Store {
         let now = self.now_ms();
         let mut tx = self.pool.begin().await?;
         let before = organization_in(&mut tx, actor, county, id).await?;
-        let n = sqlx::query(
-            "DELETE FROM organizations WHERE county_code = $1 AND id = $2 AND version = $3",
-        )
-        .bind(county)
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::VersionConflict);
-        }
+        delete_versioned(&mut tx, "organizations", county, id, version).await?;
         audit::append(
             &mut tx,
             now,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
 
+use super::delete_versioned;
 use super::{grid_for_record, invalid, mask, need, today_in_china};
 use crate::audit::{self, Change};
 use crate::error::is_unique_violation;
@@ -463,17 +464,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let before = person_row(&mut tx, actor, county, id).await?;
         let masked = mask::id_card(self.protector()?, &before.id_card_sealed)?;
-        let n =
-            sqlx::query("DELETE FROM persons WHERE county_code = $1 AND id = $2 AND version = $3")
-                .bind(county)
-                .bind(id)
-                .bind(version)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if n == 0 {
-            return Err(StoreError::VersionConflict);
-        }
+        delete_versioned(&mut tx, "persons", county, id, version).await?;
         sqlx::query("DELETE FROM person_houses WHERE county_code = $1 AND person_id = $2")
             .bind(county)
             .bind(id)
