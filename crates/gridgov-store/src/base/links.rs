@@ -6,17 +6,37 @@ use super::writer::Conn;
 use super::{MAX_FAULTS, RowFault};
 use crate::StoreResult;
 
-const JOINS: &str = "FROM link_stage s \
-     LEFT JOIN persons p ON p.id_card_bidx = s.id_card_bidx AND p.county_code = s.county_code \
-     LEFT JOIN houses h ON h.county_code = s.county_code AND h.building_id = s.building_id \
-     AND h.unit = s.unit AND h.number = s.number";
+/// Every staged row with its person's and house's ids, NULL where missing: the join runs once,
+/// and both the faults and the merge read its result.
+pub(crate) async fn resolve(conn: &mut Conn) -> StoreResult<()> {
+    let pg = matches!(conn, Conn::Pg(_));
+    if pg {
+        // Temporary tables get no automatic statistics; without them the planner takes the
+        // stage for empty and joins millions of rows in a nested loop.
+        conn.execute("ANALYZE link_stage").await?;
+    }
+    let on_commit = if pg { " ON COMMIT DROP" } else { "" };
+    conn.execute(&format!(
+        "CREATE TEMP TABLE link_resolved{on_commit} AS \
+         SELECT s.row_no, s.county_code, p.id AS person_id, h.id AS house_id, s.relation, s.since \
+         FROM link_stage s \
+         LEFT JOIN persons p ON p.id_card_bidx = s.id_card_bidx AND p.county_code = s.county_code \
+         LEFT JOIN houses h ON h.county_code = s.county_code AND h.building_id = s.building_id \
+         AND h.unit = s.unit AND h.number = s.number"
+    ))
+    .await?;
+    if pg {
+        conn.execute("ANALYZE link_resolved").await?;
+    }
+    Ok(())
+}
 
 /// Rows whose person or house is not recorded, and how many there are in all.
 pub(crate) async fn missing(conn: &mut Conn) -> StoreResult<(Vec<RowFault>, u64)> {
     let sql = format!(
-        "SELECT s.row_no, CASE WHEN p.id IS NULL THEN 1 ELSE 0 END, \
-         CASE WHEN h.id IS NULL THEN 1 ELSE 0 END {JOINS} \
-         WHERE p.id IS NULL OR h.id IS NULL ORDER BY s.row_no"
+        "SELECT row_no, CASE WHEN person_id IS NULL THEN 1 ELSE 0 END, \
+         CASE WHEN house_id IS NULL THEN 1 ELSE 0 END FROM link_resolved \
+         WHERE person_id IS NULL OR house_id IS NULL ORDER BY row_no"
     );
     let rows: Vec<(i64, i32, i32)> = match conn {
         Conn::Sqlite(c) => sqlx::query_as(&sql).fetch_all(&mut *c).await?,
@@ -57,16 +77,27 @@ pub(crate) async fn missing(conn: &mut Conn) -> StoreResult<(Vec<RowFault>, u64)
 }
 
 /// Writes the links whose person and house exist; returns how many rows were written
-/// (inserted or changed).
+/// (inserted or changed). Into an empty table (a first load) the secondary index is dropped and
+/// rebuilt, and rows go in key order so the primary key grows at its end.
 pub(crate) async fn merge(conn: &mut Conn, batch: &str, now: i64) -> StoreResult<u64> {
+    let empty = conn
+        .count("SELECT COUNT(*) FROM (SELECT 1 FROM person_houses LIMIT 1) x")
+        .await?
+        == 0;
+    let rebuild = if empty {
+        conn.drop_secondary("person_houses").await?
+    } else {
+        Vec::new()
+    };
     let sql = format!(
         "INSERT INTO person_houses (county_code, person_id, house_id, relation, since, \
          created_batch, created_at, updated_at) \
-         SELECT s.county_code, p.id, h.id, s.relation, s.since, $1, $2, $2 {JOINS} \
-         WHERE p.id IS NOT NULL AND h.id IS NOT NULL {}",
+         SELECT county_code, person_id, house_id, relation, since, $1, $2, $2 \
+         FROM link_resolved WHERE person_id IS NOT NULL AND house_id IS NOT NULL \
+         ORDER BY county_code, person_id, house_id {}",
         super::spec::PERSON_HOUSES.upsert_clause()
     );
-    Ok(match conn {
+    let written = match conn {
         Conn::Sqlite(c) => sqlx::query(&sql)
             .bind(batch)
             .bind(now)
@@ -79,5 +110,7 @@ pub(crate) async fn merge(conn: &mut Conn, batch: &str, now: i64) -> StoreResult
             .execute(&mut *c)
             .await?
             .rows_affected(),
-    })
+    };
+    conn.rebuild("person_houses", &rebuild).await?;
+    Ok(written)
 }

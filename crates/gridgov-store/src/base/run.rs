@@ -70,25 +70,18 @@ impl Store {
         let mut writer = BulkWriter::start(conn, spec, mode, &stamps).await?;
         let first_load = writer.mode() == Mode::FirstLoad;
 
-        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
         let accept_valid = opts.accept_valid;
         let p = progress.clone();
         let checker = tokio::task::spawn_blocking(move || {
             let (mut source, mut plan) = (source, plan);
             check_all(kind, &mut *source, &mut *plan, accept_valid, tx, &*p)
         });
-        let mut write_error = None;
-        while let Some(rows) = rx.recv().await {
-            if let Err(e) = writer.write(rows).await {
-                write_error = Some(e);
-                break;
-            }
-            progress(BaseImportProgress::Written {
-                rows: writer.written,
-            });
-        }
-        // Dropping the receiver stops the checker's sends; it still finishes its count.
-        drop(rx);
+        let p = progress.clone();
+        let write_error = writer
+            .write_stream(rx, &move |rows| p(BaseImportProgress::Written { rows }))
+            .await
+            .err();
         let outcome: CheckOutcome = checker
             .await
             .map_err(|e| StoreError::Internal(format!("import checker: {e}")))?;
@@ -117,6 +110,7 @@ impl Store {
             .finish(&move || p(BaseImportProgress::Indexing))
             .await?;
         if kind == RecordKind::Links {
+            super::links::resolve(&mut conn).await?;
             let (faults, missing) = super::links::missing(&mut conn).await?;
             report.rejected += missing;
             report.faults.extend(faults);

@@ -18,7 +18,14 @@
 //! SQLite binds positional `?` parameters: numbered ones (`$n`) are looked up by walking a list,
 //! which makes binding a many-row statement quadratic. PostgreSQL gets COPY's text format.
 
-use sqlx::{Connection, Executor, PgConnection, SqliteConnection};
+use std::future::Future;
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Connection, Executor, PgConnection, Sqlite, SqliteConnection};
+use tokio::sync::mpsc::Receiver;
 
 use super::spec::{Row, Stamp, TableSpec, Value};
 use crate::regions::bulk::push_escaped;
@@ -131,10 +138,54 @@ impl Conn {
     }
 
     pub(crate) async fn commit(mut self, table: &str) -> StoreResult<()> {
+        let started = Instant::now();
         self.execute("COMMIT").await?;
+        tracing::info!(
+            table,
+            secs = started.elapsed().as_secs_f64(),
+            "import committed"
+        );
         if let Conn::Pg(c) = &mut self {
             // Fresh statistics, or the planner treats a table loaded a moment ago as empty.
             c.execute(format!("ANALYZE {table}").as_str()).await?;
+        }
+        Ok(())
+    }
+
+    /// Drops a table's secondary indexes (and on PostgreSQL its foreign keys); returns the
+    /// statements that make them again, read back from the catalogue so the rebuild is exactly
+    /// what the migrations made.
+    pub(crate) async fn drop_secondary(&mut self, table: &str) -> StoreResult<Vec<String>> {
+        match self {
+            Conn::Sqlite(c) => {
+                let idx: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master \
+                     WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
+                )
+                .bind(table)
+                .fetch_all(&mut *c)
+                .await?;
+                let mut rebuild = Vec::new();
+                for (name, sql) in idx {
+                    c.execute(format!("DROP INDEX \"{name}\"").as_str()).await?;
+                    rebuild.push(sql);
+                }
+                Ok(rebuild)
+            }
+            Conn::Pg(c) => drop_secondary_pg(c, table).await,
+        }
+    }
+
+    /// Runs the statements [`Conn::drop_secondary`] returned, timing each in the log.
+    pub(crate) async fn rebuild(&mut self, table: &str, ddl: &[String]) -> StoreResult<()> {
+        for d in ddl {
+            let started = Instant::now();
+            self.execute(d).await?;
+            tracing::info!(
+                table,
+                secs = started.elapsed().as_secs_f64(),
+                "index rebuilt: {d}"
+            );
         }
         Ok(())
     }
@@ -172,20 +223,7 @@ impl BulkWriter {
         };
         let mut rebuild = Vec::new();
         match (mode, &mut conn) {
-            (Mode::FirstLoad, Conn::Sqlite(c)) => {
-                let idx: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT name, sql FROM sqlite_master \
-                     WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
-                )
-                .bind(t)
-                .fetch_all(&mut *c)
-                .await?;
-                for (name, sql) in idx {
-                    c.execute(format!("DROP INDEX \"{name}\"").as_str()).await?;
-                    rebuild.push(sql);
-                }
-            }
-            (Mode::FirstLoad, Conn::Pg(c)) => rebuild = drop_secondary_pg(c, t).await?,
+            (Mode::FirstLoad, _) => rebuild = conn.drop_secondary(t).await?,
             (Mode::Upsert, Conn::Pg(c)) => {
                 c.execute(
                     format!(
@@ -239,66 +277,58 @@ impl BulkWriter {
         self.mode
     }
 
-    pub(crate) async fn write(&mut self, rows: Vec<Row>) -> StoreResult<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        self.written += rows.len() as u64;
-        let spec = self.spec;
-        match &mut self.conn {
+    /// Writes every batch of rows the checker sends, until it stops sending or a write fails.
+    /// The receiver is dropped on return, so a checker still sending after a failure stops.
+    pub(crate) async fn write_stream(
+        &mut self,
+        mut rx: Receiver<Vec<Row>>,
+        on_written: &(dyn Fn(u64) + Send + Sync),
+    ) -> StoreResult<()> {
+        let started = Instant::now();
+        let mut waiting = Duration::ZERO;
+        let result = match &mut self.conn {
             Conn::Sqlite(c) => {
-                let upsert = if self.mode == Mode::Upsert {
-                    spec.upsert_clause()
-                } else {
-                    String::new()
+                let mut feed = Feed {
+                    rx: &mut rx,
+                    waiting: &mut waiting,
+                    written: &mut self.written,
+                    on_written,
                 };
-                let bound = spec.columns.len() - spec.stamps.len();
-                let one = format!("({}{})", vec!["?"; bound].join(", "), self.stamp_sql);
-                let mut rows = rows.into_iter().peekable();
-                while rows.peek().is_some() {
-                    let chunk: Vec<Row> = rows.by_ref().take(SQLITE_ROWS).collect();
-                    let sql = format!(
-                        "INSERT INTO {} ({}) VALUES {} {upsert}",
-                        spec.table,
-                        spec.column_list(),
-                        vec![one.as_str(); chunk.len()].join(", ")
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for row in chunk {
-                        for v in row {
-                            q = match v {
-                                Value::Text(s) => q.bind(s),
-                                Value::OptText(s) => q.bind(s),
-                                Value::Int(i) => q.bind(i),
-                                Value::OptInt(i) => q.bind(i),
-                                Value::OptFloat(f) => q.bind(f),
-                            };
-                        }
-                    }
-                    self.affected += q.execute(&mut *c).await?.rows_affected();
-                }
+                let insert = SqliteInsert {
+                    spec: self.spec,
+                    stamp_sql: &self.stamp_sql,
+                    upsert: self.mode == Mode::Upsert,
+                };
+                insert
+                    .stream(c, &mut feed)
+                    .await
+                    .map(|n| self.affected += n)
             }
             Conn::Pg(c) => {
                 let target = if self.mode == Mode::Upsert {
-                    format!("stage_{}", spec.table)
+                    format!("stage_{}", self.spec.table)
                 } else {
-                    spec.table.to_owned()
+                    self.spec.table.to_owned()
                 };
-                let mut buf = String::with_capacity(rows.len() * 256);
-                for row in &rows {
-                    copy_row(&mut buf, row, &self.stamp_copy);
-                }
-                let mut copy = c
-                    .copy_in_raw(&format!(
-                        "COPY {target} ({}) FROM STDIN",
-                        spec.column_list()
-                    ))
-                    .await?;
-                copy.send(buf.into_bytes()).await?;
-                copy.finish().await?;
+                let sql = format!("COPY {target} ({}) FROM STDIN", self.spec.column_list());
+                let mut feed = Feed {
+                    rx: &mut rx,
+                    waiting: &mut waiting,
+                    written: &mut self.written,
+                    on_written,
+                };
+                copy_stream(c, &sql, &self.stamp_copy, &mut feed).await
             }
-        }
-        Ok(())
+        };
+        drop(rx);
+        tracing::info!(
+            table = self.spec.table,
+            rows = self.written,
+            secs = started.elapsed().as_secs_f64(),
+            waiting_for_rows = waiting.as_secs_f64(),
+            "import rows written"
+        );
+        result
     }
 
     /// Ends the rows: merges the staging table (PostgreSQL upserts), rebuilds dropped indexes.
@@ -323,9 +353,7 @@ impl BulkWriter {
         if !self.rebuild.is_empty() {
             on_index();
         }
-        for ddl in &self.rebuild {
-            self.conn.execute(ddl).await?;
-        }
+        self.conn.rebuild(t, &self.rebuild).await?;
         let (inserted, updated) = match self.mode {
             Mode::FirstLoad | Mode::Plain => (self.written, 0),
             Mode::Upsert => {
@@ -341,8 +369,124 @@ impl BulkWriter {
     }
 }
 
-/// Drops a table's secondary indexes and foreign keys; returns the statements that make them
-/// again, read back from the catalogue so the rebuild is exactly what the migrations made.
+/// The checker's batches as the writer takes them, counting the time spent waiting for rows
+/// (which side of the pipe is slower) and the rows written.
+struct Feed<'a> {
+    rx: &'a mut Receiver<Vec<Row>>,
+    waiting: &'a mut Duration,
+    written: &'a mut u64,
+    on_written: &'a (dyn Fn(u64) + Send + Sync),
+}
+
+impl Feed<'_> {
+    async fn next(&mut self) -> Option<Vec<Row>> {
+        let asked = Instant::now();
+        let rows = self.rx.recv().await;
+        *self.waiting += asked.elapsed();
+        rows
+    }
+
+    fn done(&mut self, rows: usize) {
+        *self.written += rows as u64;
+        (self.on_written)(*self.written);
+    }
+}
+
+/// One COPY for the whole import: the server parses and stores a batch while this side formats
+/// the next, instead of the two taking turns statement by statement.
+async fn copy_stream(
+    c: &mut PgConnection,
+    sql: &str,
+    stamps: &str,
+    feed: &mut Feed<'_>,
+) -> StoreResult<()> {
+    let mut copy = c.copy_in_raw(sql).await?;
+    while let Some(rows) = feed.next().await {
+        let mut buf = String::with_capacity(rows.len() * 256);
+        for row in &rows {
+            copy_row(&mut buf, row, stamps);
+        }
+        copy.send(buf.into_bytes()).await?;
+        feed.done(rows.len());
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+/// Multi-row INSERTs on SQLite.
+struct SqliteInsert<'a> {
+    spec: &'static TableSpec,
+    stamp_sql: &'a str,
+    upsert: bool,
+}
+
+impl SqliteInsert<'_> {
+    fn sql(&self, rows: usize) -> String {
+        let bound = self.spec.columns.len() - self.spec.stamps.len();
+        let one = format!("({}{})", vec!["?"; bound].join(", "), self.stamp_sql);
+        let upsert = if self.upsert {
+            self.spec.upsert_clause()
+        } else {
+            String::new()
+        };
+        format!(
+            "INSERT INTO {} ({}) VALUES {} {upsert}",
+            self.spec.table,
+            self.spec.column_list(),
+            vec![one.as_str(); rows].join(", ")
+        )
+    }
+
+    /// Writes every batch; returns the rows the statements affected. The connection's worker
+    /// thread runs one statement while this thread binds the next chunk's values, so the two
+    /// cores share the work instead of taking turns.
+    async fn stream(&self, c: &mut SqliteConnection, feed: &mut Feed<'_>) -> StoreResult<u64> {
+        let full = self.sql(SQLITE_ROWS);
+        let mut affected = 0;
+        while let Some(rows) = feed.next().await {
+            let n = rows.len();
+            // Only a batch's last chunk can be short.
+            let tail = self.sql(n % SQLITE_ROWS);
+            let sql_for = |len: usize| if len == SQLITE_ROWS { &full } else { &tail };
+            let mut rows = rows.into_iter();
+            let mut chunks = std::iter::from_fn(|| {
+                let chunk: Vec<Row> = rows.by_ref().take(SQLITE_ROWS).collect();
+                (!chunk.is_empty()).then_some(chunk)
+            });
+            let mut next = chunks.next().map(|ch| bind(sql_for(ch.len()), ch));
+            while let Some(q) = next.take() {
+                let mut exec = std::pin::pin!(q.execute(&mut *c));
+                // The first poll hands the statement to the worker thread.
+                let first = std::future::poll_fn(|cx| Poll::Ready(exec.as_mut().poll(cx))).await;
+                next = chunks.next().map(|ch| bind(sql_for(ch.len()), ch));
+                let done = match first {
+                    Poll::Ready(done) => done,
+                    Poll::Pending => exec.await,
+                };
+                affected += done?.rows_affected();
+            }
+            feed.done(n);
+        }
+        Ok(affected)
+    }
+}
+
+fn bind(sql: &str, chunk: Vec<Row>) -> Query<'_, Sqlite, SqliteArguments<'_>> {
+    let mut q = sqlx::query(sql);
+    for row in chunk {
+        for v in row {
+            q = match v {
+                Value::Text(s) => q.bind(s),
+                Value::OptText(s) => q.bind(s),
+                Value::Int(i) => q.bind(i),
+                Value::OptInt(i) => q.bind(i),
+                Value::OptFloat(f) => q.bind(f),
+            };
+        }
+    }
+    q
+}
+
 async fn drop_secondary_pg(conn: &mut PgConnection, table: &str) -> StoreResult<Vec<String>> {
     let indexes: Vec<(String, String)> = sqlx::query_as(
         "SELECT indexname::text, indexdef FROM pg_indexes \

@@ -115,7 +115,7 @@ impl Store {
             now,
         };
         let mut writer = BulkWriter::start(conn, &SOURCE_PERSONS, None, &stamps).await?;
-        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
         let accept_valid = opts.accept_valid;
         let p = progress.clone();
         let checker = tokio::task::spawn_blocking(move || {
@@ -129,17 +129,11 @@ impl Store {
                 &*p,
             )
         });
-        let mut write_error = None;
-        while let Some(rows) = rx.recv().await {
-            if let Err(e) = writer.write(rows).await {
-                write_error = Some(e);
-                break;
-            }
-            progress(BaseImportProgress::Written {
-                rows: writer.written,
-            });
-        }
-        drop(rx);
+        let p = progress.clone();
+        let write_error = writer
+            .write_stream(rx, &move |rows| p(BaseImportProgress::Written { rows }))
+            .await
+            .err();
         let outcome: CheckOutcome = checker
             .await
             .map_err(|e| StoreError::Internal(format!("comparison checker: {e}")))?;

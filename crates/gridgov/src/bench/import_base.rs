@@ -36,7 +36,12 @@ pub async fn run(args: &ImportBaseArgs<'_>) -> Result<()> {
     println!("machine: {}", super::machine());
     let work = temp_dir("import-base")?;
     let result = run_in(args, &work).await;
-    let _ = std::fs::remove_dir_all(&work);
+    // GRIDGOV_BENCH_KEEP=1 keeps the generated and exported files, to try loaders by hand.
+    if std::env::var_os("GRIDGOV_BENCH_KEEP").is_some() {
+        eprintln!("kept {}", work.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&work);
+    }
     result
 }
 
