@@ -12,7 +12,8 @@ use gridgov_core::ids::china_date_of_ms;
 use super::checker::{CheckOutcome, RowPlan, check_all};
 use super::grid_lookup::GridLookup;
 use super::rows::{
-    BuildingIds, BuildingPlan, Common, HousePlan, LinkPlan, OrganizationPlan, PersonPlan, PlacePlan,
+    BuildingIds, BuildingPlan, Common, HousePlan, LinkPlan, OrganizationPlan, PersonPlan,
+    PlacePlan, RowIds,
 };
 use super::source::RowSource;
 use super::spec::{self, TableSpec};
@@ -53,6 +54,7 @@ impl Store {
             grids: GridLookup::load(self, actor).await?,
             batch: uuid::Uuid::now_v7().to_string(),
             now,
+            ids: RowIds::new(now),
         };
         let batch = common.batch.clone();
         let plan = self.plan_for(actor, kind, common).await?;

@@ -17,7 +17,7 @@ use super::{ComparisonReport, TaskCounts};
 use crate::audit::{self, Change};
 use crate::base::checker::{Cells, CheckOutcome, Planned, RowPlan, check_all};
 use crate::base::grid_lookup::GridLookup;
-use crate::base::rows::{Common, PersonPlan};
+use crate::base::rows::{Common, PersonPlan, RowIds};
 use crate::base::spec::{SOURCE_PERSONS, Value};
 use crate::base::writer::{BulkWriter, Conn, Stamps, open_conn};
 use crate::base::{BaseImportProgress, RowSource};
@@ -102,6 +102,7 @@ impl Store {
                     grids: GridLookup::load(self, &within).await?,
                     batch: comparison.clone(),
                     now,
+                    ids: RowIds::new(now),
                 },
                 prefixes: self.id_prefixes().await?,
                 protector: self.protector()?.clone(),

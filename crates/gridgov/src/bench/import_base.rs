@@ -384,7 +384,14 @@ fn secondary_indexes(db: &TempDb, table: &str) -> Result<(Vec<String>, Vec<Strin
 /// Runs psql commands (a `\copy` among them) in one transaction.
 fn psql_transaction(url: &str, commands: &[&str]) -> Result<()> {
     let mut cmd = Command::new("psql");
-    cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", url]);
+    cmd.args([
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "--single-transaction",
+        url,
+    ]);
     for c in commands {
         cmd.args(["-c", c]);
     }
