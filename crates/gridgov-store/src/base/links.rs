@@ -75,13 +75,16 @@ pub(crate) async fn missing(conn: &mut Conn) -> StoreResult<(Vec<RowFault>, u64)
 }
 
 /// Writes the links whose person and house exist; returns how many rows were written
-/// (inserted or changed). Into an empty table (a first load) the secondary index is dropped and
-/// rebuilt, and rows go in key order so the primary key grows at its end.
+/// (inserted or changed). On PostgreSQL, into an empty table (a first load), the secondary index
+/// is dropped and rebuilt, and rows go in key order so the primary key grows at its end.
 pub(crate) async fn merge(conn: &mut Conn, batch: &str, now: i64) -> StoreResult<u64> {
-    let empty = conn
-        .count("SELECT COUNT(*) FROM (SELECT 1 FROM person_houses LIMIT 1) x")
-        .await?
-        == 0;
+    let pg = matches!(conn, Conn::Pg(_));
+    // On SQLite the rebuild's sorter held more memory than it saved time.
+    let empty = pg
+        && conn
+            .count("SELECT COUNT(*) FROM (SELECT 1 FROM person_houses LIMIT 1) x")
+            .await?
+            == 0;
     let rebuild = if empty {
         conn.drop_secondary("person_houses").await?
     } else {
@@ -90,7 +93,7 @@ pub(crate) async fn merge(conn: &mut Conn, batch: &str, now: i64) -> StoreResult
     // PostgreSQL sorts within its work_mem; SQLite's sorter would hold a large share of the
     // connection's cache per sorting thread, in this process, and the rows arrive nearly in key
     // order anyway (persons are imported in file order with time-ordered ids).
-    let order = if matches!(conn, Conn::Pg(_)) {
+    let order = if pg {
         " ORDER BY county_code, person_id, house_id"
     } else {
         ""
