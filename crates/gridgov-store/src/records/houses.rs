@@ -10,9 +10,8 @@ use sqlx::AnyConnection;
 
 use super::buildings::building_in;
 use super::delete_versioned;
-use super::{invalid, need};
+use super::{invalid, need, one_updated, written};
 use crate::audit::{self, Change};
-use crate::error::is_unique_violation;
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -137,11 +136,7 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(number_taken(&h)),
-            Err(e) => return Err(e.into()),
-        }
+        written(r, || number_taken(&h))?;
         audit::append(
             &mut tx,
             now,
@@ -188,14 +183,7 @@ impl Store {
         .bind(version)
         .execute(&mut *tx)
         .await;
-        let n = match r {
-            Ok(r) => r.rows_affected(),
-            Err(e) if is_unique_violation(&e) => return Err(number_taken(&h)),
-            Err(e) => return Err(e.into()),
-        };
-        if n == 0 {
-            return Err(StoreError::VersionConflict);
-        }
+        one_updated(written(r, || number_taken(&h))?)?;
         audit::append(
             &mut tx,
             now,

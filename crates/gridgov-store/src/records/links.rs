@@ -5,12 +5,13 @@
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::base_data::LinkDraft;
+use gridgov_core::ids::china_date_of_ms;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::houses::house_in;
 use super::persons::person_row;
-use super::{invalid, need, today_in_china};
+use super::{invalid, need};
 use crate::audit::{self, Change};
 use crate::{Store, StoreError, StoreResult};
 
@@ -68,7 +69,7 @@ impl Store {
             relation: &input.relation,
             since: &input.since,
         }
-        .check(today_in_china(now))
+        .check(china_date_of_ms(now))
         .map_err(invalid)?;
         sqlx::query(
             "INSERT INTO person_houses (county_code, person_id, house_id, relation, since, \

@@ -40,9 +40,10 @@ pub use views::{
 
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
-use gridgov_core::ids::Ymd;
 use sqlx::AnyConnection;
+use sqlx::any::AnyQueryResult;
 
+use crate::error::is_unique_violation;
 use crate::grids::{Grid, current_grid_in};
 use crate::{StoreError, StoreResult};
 
@@ -64,10 +65,30 @@ pub(crate) async fn delete_versioned(
     .execute(conn)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(StoreError::VersionConflict);
+    one_updated(n)
+}
+
+/// What a record's INSERT or UPDATE did: the rows it touched, a unique violation as the kind's
+/// own conflict (`taken`: the code, name or number already used), anything else as it came.
+pub(crate) fn written(
+    result: Result<AnyQueryResult, sqlx::Error>,
+    taken: impl FnOnce() -> StoreError,
+) -> StoreResult<u64> {
+    match result {
+        Ok(r) => Ok(r.rows_affected()),
+        Err(e) if is_unique_violation(&e) => Err(taken()),
+        Err(e) => Err(e.into()),
     }
-    Ok(())
+}
+
+/// A write keyed by `version = $n` that touched no row: the record moved on (or went) since the
+/// caller read it.
+pub(crate) fn one_updated(rows: u64) -> StoreResult<()> {
+    if rows == 0 {
+        Err(StoreError::VersionConflict)
+    } else {
+        Ok(())
+    }
 }
 
 /// `Forbidden` unless the actor holds the permission.
@@ -106,49 +127,23 @@ pub(crate) async fn grid_for_record(
     }
 }
 
-/// Today's date in China (UTC+8), for the checks that refuse dates in the future.
-pub(crate) fn today_in_china(now_ms: i64) -> Ymd {
-    let days = (now_ms + 8 * 3_600_000).div_euclid(86_400_000);
-    civil_from_days(days)
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> Ymd {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as i32, m as u32, d as u32)
+/// The grid of an edited record: the one the input names, or the one it is in when the input
+/// leaves the grid empty.
+pub(crate) async fn grid_for_edit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: &str,
+    current: &str,
+) -> StoreResult<Grid> {
+    let id = if input.trim().is_empty() {
+        current
+    } else {
+        input
+    };
+    grid_for_record(conn, actor, id).await
 }
 
 /// A page of a list: at most `limit` rows (1–500) from `offset`.
 pub(crate) fn page(limit: i64, offset: i64) -> (i64, i64) {
     (limit.clamp(1, 500), offset.max(0))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_in_china() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        // 2026-11-23 08:00 in Shanghai is midnight UTC; 2026-11-22 16:00 UTC is already the 23rd.
-        assert_eq!(today_in_china(1_795_392_000_000), (2026, 11, 23));
-        assert_eq!(
-            today_in_china(1_795_392_000_000 - 8 * 3_600_000),
-            (2026, 11, 23)
-        );
-        assert_eq!(
-            today_in_china(1_795_392_000_000 - 8 * 3_600_000 - 1),
-            (2026, 11, 22)
-        );
-    }
 }

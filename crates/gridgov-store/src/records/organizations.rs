@@ -8,9 +8,8 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::delete_versioned;
-use super::{grid_for_record, invalid, need};
+use super::{grid_for_edit, grid_for_record, invalid, need, one_updated, written};
 use crate::audit::{self, Change};
-use crate::error::is_unique_violation;
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -139,11 +138,7 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(name_taken(&o.name)),
-            Err(e) => return Err(e.into()),
-        }
+        written(r, || name_taken(&o.name))?;
         audit::append(
             &mut tx,
             now,
@@ -173,11 +168,7 @@ impl Store {
         let now = self.now_ms();
         let mut tx = self.pool.begin().await?;
         let before = organization_in(&mut tx, actor, county, id).await?;
-        let grid_id = Some(input.grid_id.trim())
-            .filter(|g| !g.is_empty())
-            .unwrap_or(&before.grid_id)
-            .to_owned();
-        let grid = grid_for_record(&mut tx, actor, &grid_id).await?;
+        let grid = grid_for_edit(&mut tx, actor, &input.grid_id, &before.grid_id).await?;
         let r = sqlx::query(
             "UPDATE organizations SET county_code = $1, grid_id = $2, path = $3, name = $4, \
              kind = $5, credit_code = $6, address = $7, contact = $8, phone = $9, \
@@ -204,14 +195,7 @@ impl Store {
         .bind(version)
         .execute(&mut *tx)
         .await;
-        let n = match r {
-            Ok(r) => r.rows_affected(),
-            Err(e) if is_unique_violation(&e) => return Err(name_taken(&o.name)),
-            Err(e) => return Err(e.into()),
-        };
-        if n == 0 {
-            return Err(StoreError::VersionConflict);
-        }
+        one_updated(written(r, || name_taken(&o.name))?)?;
         audit::append(
             &mut tx,
             now,

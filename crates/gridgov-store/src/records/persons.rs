@@ -6,15 +6,15 @@
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::base_data::{Ethnicity, PersonDraft, ValidPerson};
+use gridgov_core::ids::china_date_of_ms;
 use gridgov_core::ids::format_ymd;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::delete_versioned;
-use super::{grid_for_record, invalid, mask, need, today_in_china};
+use super::{grid_for_edit, grid_for_record, invalid, mask, need, one_updated, written};
 use crate::audit::{self, Change};
-use crate::error::is_unique_violation;
 use crate::protect::{Protector, Sealed};
 use crate::{Store, StoreError, StoreResult};
 
@@ -264,7 +264,7 @@ impl Store {
     async fn prepare_person(&self, input: &PersonInput) -> StoreResult<Prepared> {
         let prot = self.protector()?;
         let prefixes = self.id_prefixes().await?;
-        let today = today_in_china(self.now_ms());
+        let today = china_date_of_ms(self.now_ms());
         let valid = input
             .draft()
             .check(today, |p| prefixes.status(p))
@@ -319,14 +319,8 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await;
-        match inserted {
-            Ok(_) => {}
-            // Someone took the number between the check and the insert.
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::Conflict(duplicate_elsewhere()));
-            }
-            Err(e) => return Err(e.into()),
-        }
+        // Someone took the number between the check and the insert.
+        written(inserted, || StoreError::Conflict(duplicate_elsewhere()))?;
         audit::append(
             &mut tx,
             now,
@@ -361,11 +355,7 @@ impl Store {
         let now = self.now_ms();
         let mut tx = self.pool.begin().await?;
         let before = person_row(&mut tx, actor, county, id).await?;
-        let grid_id = Some(input.grid_id.trim())
-            .filter(|g| !g.is_empty())
-            .unwrap_or(&before.grid_id)
-            .to_owned();
-        let grid = grid_for_record(&mut tx, actor, &grid_id).await?;
+        let grid = grid_for_edit(&mut tx, actor, &input.grid_id, &before.grid_id).await?;
         ensure_id_free(
             &mut tx,
             actor,
@@ -403,16 +393,7 @@ impl Store {
         .bind(version)
         .execute(&mut *tx)
         .await;
-        let n = match n {
-            Ok(r) => r.rows_affected(),
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::Conflict(duplicate_elsewhere()));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        if n == 0 {
-            return Err(StoreError::VersionConflict);
-        }
+        one_updated(written(n, || StoreError::Conflict(duplicate_elsewhere()))?)?;
         if grid.county_code != before.county_code {
             // Links carry the county of their person and house; a move across counties
             // leaves the old houses behind (the person no longer lives there).

@@ -9,9 +9,8 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::delete_versioned;
-use super::{grid_for_record, invalid, need};
+use super::{grid_for_edit, grid_for_record, invalid, need, one_updated, written};
 use crate::audit::{self, Change};
-use crate::error::is_unique_violation;
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -119,11 +118,7 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(name_taken(&s.name)),
-            Err(e) => return Err(e.into()),
-        }
+        written(r, || name_taken(&s.name))?;
         audit::append(
             &mut tx,
             now,
@@ -154,11 +149,7 @@ impl Store {
         let now = self.now_ms();
         let mut tx = self.pool.begin().await?;
         let before = place_in(&mut tx, actor, county, id).await?;
-        let grid_id = Some(input.grid_id.trim())
-            .filter(|g| !g.is_empty())
-            .unwrap_or(&before.grid_id)
-            .to_owned();
-        let grid = grid_for_record(&mut tx, actor, &grid_id).await?;
+        let grid = grid_for_edit(&mut tx, actor, &input.grid_id, &before.grid_id).await?;
         let r = sqlx::query(
             "UPDATE places SET county_code = $1, grid_id = $2, path = $3, name = $4, kind = $5, \
              address = $6, lng = $7, lat = $8, version = version + 1, updated_at = $9 \
@@ -178,14 +169,7 @@ impl Store {
         .bind(version)
         .execute(&mut *tx)
         .await;
-        let n = match r {
-            Ok(r) => r.rows_affected(),
-            Err(e) if is_unique_violation(&e) => return Err(name_taken(&s.name)),
-            Err(e) => return Err(e.into()),
-        };
-        if n == 0 {
-            return Err(StoreError::VersionConflict);
-        }
+        one_updated(written(r, || name_taken(&s.name))?)?;
         audit::append(
             &mut tx,
             now,

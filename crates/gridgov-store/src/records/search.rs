@@ -3,11 +3,12 @@
 
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
+use gridgov_core::ids::china_date_of_ms;
 use gridgov_core::ids::{IdCardNo, Phone};
 use serde::Serialize;
 
 use super::persons::{PERSON_COLUMNS, PERSON_FROM, PersonListItem, PersonRow};
-use super::{need, page, today_in_china};
+use super::{need, page};
 use crate::db::escape_like;
 use crate::{Store, StoreResult};
 
@@ -81,7 +82,7 @@ impl Store {
         let prot = self.protector()?;
         let (lo, hi) = actor.scope.range();
         let (limit, offset) = page(limit, offset);
-        let (kind, rows) = match read_query(q, today_in_china(self.now_ms()))? {
+        let (kind, rows) = match read_query(q, china_date_of_ms(self.now_ms()))? {
             Query::IdCard(id) => (
                 SearchKind::IdCardNo,
                 self.exact("p.id_card_bidx", &prot.id_card_index(&id), &lo, &hi)
