@@ -286,14 +286,14 @@ impl BulkWriter {
     ) -> StoreResult<()> {
         let started = Instant::now();
         let mut waiting = Duration::ZERO;
+        let mut feed = Feed {
+            rx: &mut rx,
+            waiting: &mut waiting,
+            written: &mut self.written,
+            on_written,
+        };
         let result = match &mut self.conn {
             Conn::Sqlite(c) => {
-                let mut feed = Feed {
-                    rx: &mut rx,
-                    waiting: &mut waiting,
-                    written: &mut self.written,
-                    on_written,
-                };
                 let insert = SqliteInsert {
                     spec: self.spec,
                     stamp_sql: &self.stamp_sql,
@@ -311,12 +311,6 @@ impl BulkWriter {
                     self.spec.table.to_owned()
                 };
                 let sql = format!("COPY {target} ({}) FROM STDIN", self.spec.column_list());
-                let mut feed = Feed {
-                    rx: &mut rx,
-                    waiting: &mut waiting,
-                    written: &mut self.written,
-                    on_written,
-                };
                 copy_stream(c, &sql, &self.stamp_copy, &mut feed).await
             }
         };
@@ -445,9 +439,12 @@ impl SqliteInsert<'_> {
         let mut affected = 0;
         while let Some(rows) = feed.next().await {
             let n = rows.len();
-            // Only a batch's last chunk can be short.
-            let tail = self.sql(n % SQLITE_ROWS);
-            let sql_for = |len: usize| if len == SQLITE_ROWS { &full } else { &tail };
+            // Only a batch's last chunk can be short; its statement is made when there is one.
+            let tail = (n % SQLITE_ROWS != 0).then(|| self.sql(n % SQLITE_ROWS));
+            let sql_for = |len: usize| match &tail {
+                Some(t) if len != SQLITE_ROWS => t,
+                _ => &full,
+            };
             let mut rows = rows.into_iter();
             let mut chunks = std::iter::from_fn(|| {
                 let chunk: Vec<Row> = rows.by_ref().take(SQLITE_ROWS).collect();

@@ -121,6 +121,27 @@ async fn run_in(args: &ImportBaseArgs<'_>, work: &Path) -> Result<()> {
                 (p.rows + h.rows) as f64 / (p.secs + h.secs)
             );
         }
+        // The floor against the targets: what any loader of these rows could reach at best.
+        for k in [RecordKind::Houses, RecordKind::Persons] {
+            if let (Some(t), Some(f)) = (row_of(&theirs, k), row_of(&floor, k)) {
+                println!(
+                    "{}: the floor is {:.2}× faster than the tool (target for gridgov ≥ 2×)",
+                    k.as_str(),
+                    t.secs / f.secs
+                );
+            }
+        }
+        if let (Some(p), Some(h)) = (
+            row_of(&floor, RecordKind::Persons),
+            row_of(&floor, RecordKind::Houses),
+        ) {
+            println!(
+                "floor, persons + houses: {} rows in {:.2} s = {:.0} rows/s (target for gridgov ≥ 250,000)",
+                p.rows + h.rows,
+                p.secs + h.secs,
+                (p.rows + h.rows) as f64 / (p.secs + h.secs)
+            );
+        }
         let tool_name = if pg.is_some() {
             "psql \\copy"
         } else {
@@ -338,6 +359,11 @@ async fn tool(
         }));
     }
     Ok(out)
+}
+
+/// The tool's row of a kind, when it loaded that kind.
+fn row_of(rows: &[Option<Row>], kind: RecordKind) -> Option<&Row> {
+    rows.iter().flatten().find(|r| r.kind == kind)
 }
 
 /// How the tool meets the table's secondary indexes.
