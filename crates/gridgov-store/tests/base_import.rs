@@ -297,3 +297,67 @@ on_both!(an_importer_writes_only_inside_their_scope, |db| {
         .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden), "{e:?}");
 });
+
+on_both!(links_reach_only_persons_inside_the_importers_scope, |db| {
+    let sys = setup(&db.store).await;
+    // 湖滨社区, the other community of 黄石港区: same county, outside the importer's scope.
+    db.store
+        .create_grid(
+            &sys,
+            &GridInput {
+                region: "420202001002".into(),
+                code: "G1".into(),
+                name: "湖滨 G1 网格".into(),
+                kind: "comprehensive".into(),
+                household_target: "400".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    import(&db.store, &sys, RecordKind::Buildings, BUILDINGS, false).await;
+    import(&db.store, &sys, RecordKind::Houses, HOUSES, false).await;
+    let persons = format!(
+        "所属网格,姓名,公民身份号码,人口类型\n\
+         420202001001-G1,张三,{},户籍\n\
+         420202001002-G1,李四,{},户籍\n",
+        id(1),
+        id(3)
+    );
+    let r = import(&db.store, &sys, RecordKind::Persons, &persons, false).await;
+    assert_eq!(r.inserted, 2, "{r:?}");
+    let officer = add_user(
+        &db.store,
+        &sys,
+        "xinjie-center",
+        Role::CenterOperator,
+        XINJIE,
+    )
+    .await;
+    let links = format!(
+        "公民身份号码,所属网格,楼栋编码,单元,门牌号,与户主关系\n\
+         {},420202001001-G1,B1,1,101,本人\n\
+         {},420202001001-G1,B1,1,102,租户\n",
+        id(1),
+        id(3)
+    );
+    // 李四 lives in 湖滨: to 新街's center the number is unknown, as if nobody had it.
+    let r = import(&db.store, &officer.actor(), RecordKind::Links, &links, true).await;
+    assert_eq!((r.inserted, r.rejected), (1, 1), "{r:?}");
+    assert_eq!(
+        (r.faults[0].row, r.faults[0].code.as_str()),
+        (3, "unknown_person")
+    );
+    assert_eq!(count(&db.store, "person_houses").await, 1);
+    // Whether anyone is recorded at all is scoped too.
+    assert!(db.store.has_persons(&officer.actor()).await.unwrap());
+    let xisai = add_user(
+        &db.store,
+        &sys,
+        "xisai-center",
+        Role::CenterOperator,
+        "420203",
+    )
+    .await;
+    assert!(!db.store.has_persons(&xisai.actor()).await.unwrap());
+});

@@ -2,13 +2,17 @@
 //! (by building, unit and number) in the database, where both already are. Rows whose person
 //! or house is missing are faults like any other.
 
+use gridgov_core::scope::ScopePath;
+
 use super::writer::Conn;
 use super::{MAX_FAULTS, RowFault};
 use crate::StoreResult;
 
 /// Every staged row with its person's and house's ids, NULL where missing: the join runs once,
-/// and both the faults and the merge read its result.
-pub(crate) async fn resolve(conn: &mut Conn) -> StoreResult<()> {
+/// and both the faults and the merge read its result. Persons are matched inside the importer's
+/// scope only (houses already are: their buildings were looked up in scope), so an import can
+/// neither link nor learn of a person it may not see.
+pub(crate) async fn resolve(conn: &mut Conn, scope: &ScopePath) -> StoreResult<()> {
     let pg = matches!(conn, Conn::Pg(_));
     if pg {
         // Temporary tables get no automatic statistics; without them the planner takes the
@@ -16,15 +20,32 @@ pub(crate) async fn resolve(conn: &mut Conn) -> StoreResult<()> {
         conn.execute("ANALYZE link_stage").await?;
     }
     let on_commit = if pg { " ON COMMIT DROP" } else { "" };
-    conn.execute(&format!(
+    let sql = format!(
         "CREATE TEMP TABLE link_resolved{on_commit} AS \
          SELECT s.row_no, s.county_code, p.id AS person_id, h.id AS house_id, s.relation, s.since \
          FROM link_stage s \
          LEFT JOIN persons p ON p.id_card_bidx = s.id_card_bidx AND p.county_code = s.county_code \
+         AND p.path >= $1 AND p.path < $2 \
          LEFT JOIN houses h ON h.county_code = s.county_code AND h.building_id = s.building_id \
          AND h.unit = s.unit AND h.number = s.number"
-    ))
-    .await?;
+    );
+    let (lo, hi) = scope.range();
+    match conn {
+        Conn::Sqlite(c) => {
+            sqlx::query(&sql)
+                .bind(&lo)
+                .bind(&hi)
+                .execute(&mut *c)
+                .await?;
+        }
+        Conn::Pg(c) => {
+            sqlx::query(&sql)
+                .bind(&lo)
+                .bind(&hi)
+                .execute(&mut *c)
+                .await?;
+        }
+    }
     if pg {
         conn.execute("ANALYZE link_resolved").await?;
     }
@@ -49,8 +70,8 @@ pub(crate) async fn missing(conn: &mut Conn) -> StoreResult<(Vec<RowFault>, u64)
                 (
                     "id_card_no",
                     "unknown_person",
-                    "该县（市、区）没有此身份证号的人员：请先导入人口",
-                    "no person with this ID number in the county: import the persons first",
+                    "您范围内的该县（市、区）没有此身份证号的人员：请先导入人口",
+                    "no person with this ID number in the county inside your scope: import the persons first",
                 )
             } else {
                 (

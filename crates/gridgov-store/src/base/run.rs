@@ -112,7 +112,7 @@ impl Store {
             .finish(&move || p(BaseImportProgress::Indexing))
             .await?;
         if kind == RecordKind::Links {
-            super::links::resolve(&mut conn).await?;
+            super::links::resolve(&mut conn, &actor.scope).await?;
             let (faults, missing) = super::links::missing(&mut conn).await?;
             report.rejected += missing;
             report.faults.extend(faults);
@@ -152,12 +152,20 @@ impl Store {
         Ok(report)
     }
 
-    /// Whether any person is recorded (a fresh deployment has none).
-    pub async fn has_persons(&self) -> StoreResult<bool> {
-        Ok(sqlx::query("SELECT 1 FROM persons LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?
-            .is_some())
+    /// Whether any person is recorded inside the actor's scope (a fresh deployment has none).
+    pub async fn has_persons(&self, actor: &Actor) -> StoreResult<bool> {
+        if !actor.can(Permission::ViewBaseData) {
+            return Err(StoreError::Forbidden);
+        }
+        let (lo, hi) = actor.scope.range();
+        Ok(
+            sqlx::query("SELECT 1 FROM persons WHERE path >= $1 AND path < $2 LIMIT 1")
+                .bind(lo)
+                .bind(hi)
+                .fetch_optional(&self.pool)
+                .await?
+                .is_some(),
+        )
     }
 
     async fn plan_for(
