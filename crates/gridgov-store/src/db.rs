@@ -5,7 +5,7 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{StoreError, StoreResult};
@@ -92,7 +92,12 @@ impl FromStr for DatabaseUrl {
 /// The store: a pool and the clock. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Reads, and on PostgreSQL writes too.
     pub(crate) pool: AnyPool,
+    /// Writes. On SQLite a second pool of one connection: writers queue here, in order and
+    /// without holding a thread, instead of waiting on SQLite's lock while holding connections
+    /// that readers need. On PostgreSQL the same pool as `pool`.
+    pub(crate) write_pool: AnyPool,
     pub(crate) url: DatabaseUrl,
     pub(crate) clock: Arc<dyn Clock>,
     /// This node's point-to-grid index, shared by every clone of the store.
@@ -103,6 +108,34 @@ pub struct Store {
 }
 
 static DRIVERS: Once = Once::new();
+
+/// How long SQLite waits for its write lock before a write gives up as busy (milliseconds).
+const SQLITE_BUSY_MS: u64 = 10_000;
+/// How long a writer waits for its turn at SQLite's one write connection. Longer than the busy
+/// timeout, so the writer at the head of the queue gives up before those behind it.
+const WRITE_QUEUE_SECS: u64 = 20;
+
+fn pool_options(sqlite: bool, connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if sqlite {
+                    conn.execute(
+                        format!(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA busy_timeout = {SQLITE_BUSY_MS}; PRAGMA foreign_keys = ON; \
+                             PRAGMA cache_size = -65536;"
+                        )
+                        .as_str(),
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+}
 
 /// `$from, $from+1, …` for `n` values, for an `IN (…)` list bound one value per parameter
 /// (the `Any` driver has no arrays).
@@ -131,26 +164,22 @@ impl Store {
     ) -> StoreResult<Store> {
         DRIVERS.call_once(install_default_drivers);
         let sqlite = url.backend == Backend::Sqlite;
-        let opts = AnyPoolOptions::new()
-            // SQLite has one writer; more connections only queue on its lock.
-            .max_connections(if sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                             PRAGMA cache_size = -65536;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            });
-        let pool = opts.connect(url.as_str()).await?;
+        let pool = pool_options(sqlite, if sqlite { 8 } else { 16 })
+            .connect(url.as_str())
+            .await?;
+        let write_pool = if sqlite {
+            // Writers wait their turn here. The one connection may itself wait on SQLite's lock
+            // (a bulk import holds it on a connection of its own) for the busy timeout.
+            pool_options(true, 1)
+                .acquire_timeout(Duration::from_secs(WRITE_QUEUE_SECS))
+                .connect(url.as_str())
+                .await?
+        } else {
+            pool.clone()
+        };
         Ok(Store {
             pool,
+            write_pool,
             url: url.clone(),
             clock,
             locator: Arc::default(),
@@ -160,6 +189,22 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.url.backend
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a transaction that began as a reader and then wrote would fail with
+    /// SQLITE_BUSY_SNAPSHOT when another writer committed in between, where this one waits.
+    /// Every transaction that may write begins here.
+    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
+        Ok(match self.backend() {
+            Backend::Sqlite => self.write_pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write_pool.begin().await?,
+        })
+    }
+
+    /// The pool for a write of one statement outside a transaction.
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.write_pool
     }
 
     pub fn database_url(&self) -> &DatabaseUrl {
@@ -199,6 +244,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.write_pool.close().await;
         self.pool.close().await;
     }
 }

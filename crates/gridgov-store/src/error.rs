@@ -37,14 +37,55 @@ pub enum StoreError {
     Rows(Vec<RowError>),
     #[error("configuration: {0}")]
     Config(String),
+    /// The database is busy with other writers (a lock held too long, a deadlock broken, a queue
+    /// for connections too long). Nothing was written; the same request may be sent again.
+    #[error("the database is busy; retry in {retry_after_secs} s")]
+    Busy { retry_after_secs: i64 },
     #[error(transparent)]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
     #[error("internal: {0}")]
     Internal(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Contention is told apart from faults here, once, so that no caller reports a busy
+    /// database as an internal error.
+    fn from(e: sqlx::Error) -> Self {
+        if is_contention(&e) {
+            tracing::warn!(error = %e, "database busy");
+            StoreError::Busy {
+                retry_after_secs: 1,
+            }
+        } else {
+            StoreError::Db(e)
+        }
+    }
+}
+
+/// SQLite's busy and locked codes (with their extended forms, such as 517 BUSY_SNAPSHOT), and
+/// PostgreSQL's serialization failure, deadlock and lock-timeout states, and a pool that had
+/// no connection free in time: the errors that mean "others are writing", not "this is wrong".
+pub(crate) fn is_contention(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(d) => {
+            if let Some(pg) = d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                matches!(pg.code(), "40001" | "40P01" | "55P03")
+            } else if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // The primary code is the low byte of the extended one.
+                d.code()
+                    .and_then(|c| c.parse::<i64>().ok())
+                    .is_some_and(|n| matches!(n & 0xff, 5 | 6))
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
 }
 
 impl From<FieldError> for StoreError {

@@ -195,7 +195,7 @@ impl Store {
         let hash = hash_password(&password).await?;
         let now = self.now_ms();
         let id = uuid::Uuid::now_v7().to_string();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO users (id, username, display_name, role, scope_code, scope_path, \
              password_hash, disabled, version, created_at, updated_at, password_changed_at) \
@@ -362,7 +362,7 @@ impl Store {
             .into());
         }
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let n = sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, scope_code = $3, scope_path = $4, \
              version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7",
@@ -417,7 +417,7 @@ impl Store {
             .into());
         }
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET disabled = $1, version = version + 1, updated_at = $2 WHERE id = $3",
         )
@@ -496,7 +496,7 @@ impl Store {
     ) -> StoreResult<()> {
         let hash = hash_password(pw).await?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2, \
              version = version + 1 WHERE id = $3",

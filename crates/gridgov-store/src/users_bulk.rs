@@ -118,7 +118,7 @@ impl Store {
             ("password_changed_at", "BIGINT"),
             ("password_hash", "TEXT"),
         ];
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         match insert_rows(&mut tx, "users", &columns, &rows).await {
             Ok(()) => {}
             Err(StoreError::Db(e)) if crate::error::is_unique_violation(&e) => {

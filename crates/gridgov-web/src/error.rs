@@ -140,6 +140,14 @@ impl AppError {
                     ),
                 )
             }
+            AppError::Store(S::Busy { .. }) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorBody::new(
+                    "busy",
+                    "系统繁忙，未保存任何内容，请稍后重试",
+                    "the system is busy and nothing was saved; try again shortly",
+                ),
+            ),
             AppError::Store(S::BadCredentials) => (
                 StatusCode::UNAUTHORIZED,
                 ErrorBody::new(
@@ -183,7 +191,9 @@ impl IntoResponse for AppError {
             tracing::error!(error = ?self, "internal error");
         }
         let mut res = status.into_response();
-        if let AppError::Store(StoreError::Throttled { retry_after_secs }) = &self
+        if let AppError::Store(
+            StoreError::Throttled { retry_after_secs } | StoreError::Busy { retry_after_secs },
+        ) = &self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);

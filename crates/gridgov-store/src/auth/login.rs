@@ -68,7 +68,7 @@ impl Store {
     }
 
     async fn record_failure(&self, name: &str, now: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let cur: Option<(i64, i64)> = sqlx::query_as(
             "SELECT failures, first_failed_at FROM login_failures WHERE username = $1",
         )

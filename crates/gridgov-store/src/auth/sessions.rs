@@ -28,7 +28,7 @@ impl Store {
         let now = self.now_ms();
         let token = random_token(32);
         let expires_at = now + SESSION_IDLE_MS;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
              VALUES ($1, $2, $3, $3, $4)",
@@ -83,7 +83,7 @@ impl Store {
             .bind(&hash)
             .bind(now)
             .bind((now + SESSION_IDLE_MS).min(created + SESSION_MAX_MS))
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         }
         Ok(Some(r.user.into_user()?))
@@ -93,7 +93,7 @@ impl Store {
     pub async fn logout(&self, token: &str) -> StoreResult<()> {
         let now = self.now_ms();
         let hash = token_hash(token);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let who = sqlx::query_as::<_, UserRow>(&format!(
             "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
             crate::users::USER_COLUMNS_U
@@ -122,7 +122,7 @@ impl Store {
     pub async fn delete_session(&self, token: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -131,7 +131,7 @@ impl Store {
     pub async fn purge_expired_sessions(&self) -> StoreResult<u64> {
         let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(self.now_ms())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(r.rows_affected())
     }
@@ -140,7 +140,7 @@ impl Store {
     pub async fn logout_everywhere(&self, actor: &Actor) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(&actor.user_id)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

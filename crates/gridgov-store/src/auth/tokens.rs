@@ -68,7 +68,7 @@ impl Store {
             last_used_at: None,
             revoked_at: None,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -112,7 +112,7 @@ impl Store {
     /// Revokes one of the actor's own tokens.
     pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> StoreResult<()> {
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let n = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
         )
@@ -164,7 +164,7 @@ impl Store {
             sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
                 .bind(&hash)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await?;
         }
         Ok(Some(row.user.into_user()?))

@@ -100,7 +100,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let RecordPlace { county_code, path } =
             find_record(&mut tx, actor, kind, record_id).await?;
         let form = sqlx::query_as::<_, CurrentForm>(CURRENT_SELECT)

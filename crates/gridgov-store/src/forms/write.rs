@@ -56,7 +56,7 @@ impl Store {
         let d = FormDefinition::parse(definition)?;
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO forms (id, key, target, department, created_by, created_at, \
              current_version) VALUES ($1, $2, $3, $4, $5, $6, 1)",
@@ -109,7 +109,7 @@ impl Store {
         }
         let d = FormDefinition::parse(definition)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (key, target): (String, String) =
             sqlx::query_as("SELECT key, target FROM forms WHERE id = $1")
                 .bind(form_id)

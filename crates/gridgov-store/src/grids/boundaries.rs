@@ -503,7 +503,7 @@ impl Store {
             ("updated_at", "BIGINT"),
         ];
         columns.extend(BOUNDARY_COLUMNS);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         match insert_rows(&mut tx, "grids", &columns, &inserts).await {
             Ok(()) => {}
             // Someone created one of these grids since the check.
@@ -643,7 +643,7 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Rows(errors));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for chunk in codes.chunks(500) {
             let sql = format!(
                 "DELETE FROM region_boundaries WHERE code IN ({})",

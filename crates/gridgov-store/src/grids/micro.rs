@@ -55,7 +55,7 @@ impl Store {
             return Err(StoreError::Internal("checked input went missing".into()));
         };
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let g = current_grid_in(&mut tx, actor, grid_id).await?;
         let r = sqlx::query(
             "INSERT INTO micro_grids (grid_id, code, name, buildings, created_at) \
@@ -112,7 +112,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let g = current_grid_in(&mut tx, actor, grid_id).await?;
         let n = sqlx::query("DELETE FROM micro_grids WHERE grid_id = $1 AND code = $2")
             .bind(&g.id)

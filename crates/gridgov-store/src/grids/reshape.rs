@@ -282,7 +282,7 @@ impl Store {
             .to_owned();
         let now = self.now_ms();
         let new_codes: Vec<&str> = parts.iter().map(|p| p.code.as_str()).collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for old in olds {
             // Re-read inside the transaction: a concurrent change must not be overwritten.
             let fresh = current_grid_in(&mut tx, actor, &old.id).await?;

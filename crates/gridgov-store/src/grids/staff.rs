@@ -86,7 +86,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET phone = $1, updated_at = $2 WHERE id = $3")
             .bind(&phone)
             .bind(now)
@@ -143,7 +143,7 @@ impl Store {
         let duty = Duty::parse("duty", duty)?;
         let user = self.named_user(actor, "username", username).await?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let g = current_grid_in(&mut tx, actor, grid_id).await?;
         if !user.scope_path.contains(&g.path) {
             return Err(outside_grid("username", &user).into());
@@ -201,7 +201,7 @@ impl Store {
         }
         let duty = Duty::parse("duty", duty)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let g = current_grid_in(&mut tx, actor, grid_id).await?;
         let n =
             sqlx::query("DELETE FROM grid_staff WHERE grid_id = $1 AND user_id = $2 AND duty = $3")
@@ -266,7 +266,7 @@ impl Store {
             .into());
         }
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let g = current_grid_in(&mut tx, actor, grid_id).await?;
         if !officer_user.scope_path.contains(&g.path) {
             return Err(outside_grid("officer", &officer_user).into());
@@ -313,7 +313,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let g = current_grid_in(&mut tx, actor, grid_id).await?;
         let holder = g.police_user_id.clone().ok_or(StoreError::NotFound)?;
         let own = actor.can(Permission::ClaimGrids) && holder == actor.user_id;

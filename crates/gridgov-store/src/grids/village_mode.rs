@@ -136,7 +136,7 @@ impl Store {
         if rows.is_empty() {
             return Ok(report);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         match insert_rows(&mut tx, "grids", &columns, &rows).await {
             Err(StoreError::Db(e)) if crate::error::is_unique_violation(&e) => {
                 return Err(StoreError::Conflict(FieldError::new(

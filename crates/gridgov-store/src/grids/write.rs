@@ -153,7 +153,7 @@ impl Store {
         let path = grid_path(&village.path, &code);
         let now = self.now_ms();
         let (kind, special) = f.kind.columns();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO grids (id, county_code, region_code, code, name, kind, special_kind, \
              household_target, party_branch, station_address, path, valid_from, created_at, \
@@ -219,7 +219,7 @@ impl Store {
             return Err(StoreError::Internal("checked input went missing".into()));
         };
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = current_grid_in(&mut tx, actor, id).await?;
         let (kind, special) = f.kind.columns();
         let n = sqlx::query(
@@ -281,7 +281,7 @@ impl Store {
         }
         let reason = parse_text("reason", reason, 200, true)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = current_grid_in(&mut tx, actor, id).await?;
         let n = sqlx::query(
             "UPDATE grids SET valid_to = $1, retired_reason = $2, version = version + 1, \

@@ -14,7 +14,7 @@ impl Store {
         )
         .bind(check)
         .bind(self.now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         let (stored,): (String,) =
             sqlx::query_as("SELECT key_check FROM data_key_check WHERE id = 1")

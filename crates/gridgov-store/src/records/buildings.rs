@@ -142,7 +142,7 @@ impl Store {
         let b = input.check()?;
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let grid = grid_for_record(&mut tx, actor, &input.grid_id).await?;
         let head = head_id(&mut tx, actor, &b).await?;
         let r = sqlx::query(
@@ -192,7 +192,7 @@ impl Store {
         need(actor, Permission::EditBaseData)?;
         let b = input.check()?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = building_in(&mut tx, actor, county, id).await?;
         let grid = grid_for_edit(&mut tx, actor, &input.grid_id, &before.grid_id).await?;
         if grid.county_code != before.county_code {
@@ -269,7 +269,7 @@ impl Store {
     ) -> StoreResult<()> {
         need(actor, Permission::EditBaseData)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = building_in(&mut tx, actor, county, id).await?;
         let (houses,): (i64,) = sqlx::query_as(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM houses WHERE county_code = $1 AND building_id = $2",

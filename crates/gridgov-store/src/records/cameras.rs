@@ -134,7 +134,7 @@ impl Store {
         let v = input.check()?;
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let grid = grid_for_record(&mut tx, actor, &input.grid_id).await?;
         let r = sqlx::query(
             "INSERT INTO cameras (id, county_code, grid_id, path, code, name, lng, lat, \
@@ -181,7 +181,7 @@ impl Store {
         need(actor, Permission::EditBaseData)?;
         let v = input.check()?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = camera_in(&mut tx, actor, county, id).await?;
         let grid = grid_for_edit(&mut tx, actor, &input.grid_id, &before.grid_id).await?;
         if grid.county_code != before.county_code {
@@ -241,7 +241,7 @@ impl Store {
     ) -> StoreResult<()> {
         need(actor, Permission::EditBaseData)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = camera_in(&mut tx, actor, county, id).await?;
         delete_versioned(&mut tx, "cameras", county, id, version).await?;
         audit::append(

@@ -117,7 +117,7 @@ impl Store {
         let prot = self.protector()?.clone();
         let (lo, hi) = narrowed_range(actor, under_path)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (rows,): (i64,) = sqlx::query_as(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM persons WHERE path >= $1 AND path < $2",
         )

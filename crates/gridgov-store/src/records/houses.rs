@@ -116,7 +116,7 @@ impl Store {
         need(actor, Permission::EditBaseData)?;
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let b = building_in(&mut tx, actor, county, building_id).await?;
         let h = input.check(&b.code)?;
         let r = sqlx::query(
@@ -165,7 +165,7 @@ impl Store {
     ) -> StoreResult<HouseView> {
         need(actor, Permission::EditBaseData)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = house_in(&mut tx, actor, county, id).await?;
         let h = input.check(&before.building_code)?;
         let r = sqlx::query(
@@ -215,7 +215,7 @@ impl Store {
     ) -> StoreResult<()> {
         need(actor, Permission::EditBaseData)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = house_in(&mut tx, actor, county, id).await?;
         let (residents,): (i64,) = sqlx::query_as(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM person_houses \

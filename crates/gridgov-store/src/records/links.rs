@@ -47,7 +47,7 @@ impl Store {
     ) -> StoreResult<LinkView> {
         need(actor, Permission::EditBaseData)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let person = person_row(&mut tx, actor, county, person_id).await?;
         let house = match house_in(&mut tx, actor, county, input.house_id.trim()).await {
             Ok(h) => h,
@@ -120,7 +120,7 @@ impl Store {
     ) -> StoreResult<()> {
         need(actor, Permission::EditBaseData)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let person = person_row(&mut tx, actor, county, person_id).await?;
         let house = house_in(&mut tx, actor, county, house_id).await?;
         let n = sqlx::query(

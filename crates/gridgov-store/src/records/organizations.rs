@@ -113,7 +113,7 @@ impl Store {
         let o = input.check()?;
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let grid = grid_for_record(&mut tx, actor, &input.grid_id).await?;
         let r = sqlx::query(
             "INSERT INTO organizations (id, county_code, grid_id, path, name, kind, credit_code, \
@@ -166,7 +166,7 @@ impl Store {
         need(actor, Permission::EditBaseData)?;
         let o = input.check()?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = organization_in(&mut tx, actor, county, id).await?;
         let grid = grid_for_edit(&mut tx, actor, &input.grid_id, &before.grid_id).await?;
         let r = sqlx::query(
@@ -223,7 +223,7 @@ impl Store {
     ) -> StoreResult<()> {
         need(actor, Permission::EditBaseData)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = organization_in(&mut tx, actor, county, id).await?;
         delete_versioned(&mut tx, "organizations", county, id, version).await?;
         audit::append(

@@ -290,7 +290,7 @@ impl Store {
         let v = &pr.valid;
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let grid = grid_for_record(&mut tx, actor, &input.grid_id).await?;
         ensure_id_free(&mut tx, actor, &pr.id_card.index, &grid.county_code, None).await?;
         let inserted = sqlx::query(
@@ -353,7 +353,7 @@ impl Store {
         let pr = self.prepare_person(input).await?;
         let v = &pr.valid;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = person_row(&mut tx, actor, county, id).await?;
         let grid = grid_for_edit(&mut tx, actor, &input.grid_id, &before.grid_id).await?;
         ensure_id_free(
@@ -442,7 +442,7 @@ impl Store {
     ) -> StoreResult<()> {
         need(actor, Permission::EditBaseData)?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = person_row(&mut tx, actor, county, id).await?;
         let masked = mask::id_card(self.protector()?, &before.id_card_sealed)?;
         delete_versioned(&mut tx, "persons", county, id, version).await?;

@@ -63,7 +63,7 @@ impl Store {
         let reason = check_reason(reason)?;
         let prot = self.protector()?;
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let p = person_row(&mut tx, actor, county, person_id).await?;
         let sealed = match field {
             FieldKind::IdCardNo => p.id_card_sealed.clone(),

@@ -107,7 +107,7 @@ pub(crate) async fn write_regions(
             Ok(report)
         }
         Backend::Sqlite => {
-            let mut tx = store.pool.begin().await?;
+            let mut tx = store.begin_write().await?;
             let mut next = Some(first);
             while let Some(batch) = next {
                 let rows: Vec<(&str, &str, i64, Option<&str>, &str)> = batch

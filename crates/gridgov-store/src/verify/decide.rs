@@ -164,7 +164,7 @@ impl Store {
             _ => None,
         };
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let task = find_task(&mut tx, actor, id).await?;
         let mine = task.claimed_by.as_deref() == Some(actor.user_id.as_str());
         match task.status {

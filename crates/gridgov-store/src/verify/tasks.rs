@@ -162,7 +162,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let now = self.now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let task = find_task(&mut tx, actor, id).await?;
         // The status in the WHERE makes the claim a compare-and-set: of two claimers racing,
         // one updates the row and the other finds it no longer open. A claim left undecided for
@@ -201,7 +201,7 @@ impl Store {
         if !actor.can(Permission::VerifyRecords) {
             return Err(StoreError::Forbidden);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let task = find_task(&mut tx, actor, id).await?;
         let mine = task.claimed_by.as_deref() == Some(actor.user_id.as_str());
         if task.status != TaskStatus::Claimed || !(mine || actor.can(Permission::CompareSources)) {
