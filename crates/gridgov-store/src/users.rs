@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{self, Change};
+use crate::auth::login::AttemptKey;
 use crate::auth::{hash_password, verify_password};
 use crate::error::is_unique_violation;
 use crate::{Store, StoreError, StoreResult};
@@ -468,6 +469,11 @@ impl Store {
         new: &str,
     ) -> StoreResult<()> {
         let pw = NewPassword::parse("new_password", new)?;
+        // The current password is a password like the login's: guesses at it are counted and
+        // throttled the same way, so a session left open is not a free guessing oracle.
+        let attempt = AttemptKey::PasswordChange(&actor.user_id);
+        self.refuse_if_locked(&attempt).await?;
+        self.reserve_attempt(&attempt).await?;
         let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(&actor.user_id)
             .fetch_optional(&self.pool)
@@ -482,6 +488,7 @@ impl Store {
             )
             .into());
         }
+        self.clear_attempts(&attempt).await?;
         let me = self.user(actor, &actor.user_id).await?;
         self.store_password(actor, &me, &pw, "user.change_password")
             .await

@@ -168,3 +168,105 @@ on_both!(
         );
     }
 );
+
+on_both!(parallel_guesses_get_five_hashes_between_them, |db| {
+    seed_regions(&db.store).await;
+    add_user(
+        &db.store,
+        &Actor::system(),
+        "worker",
+        Role::GridWorker,
+        "420202",
+    )
+    .await;
+    // Forty guesses at once, the right password among the last of them: the attempts are
+    // counted before any is hashed, so only five are checked at all and the rest are refused.
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let store = db.store.clone();
+        let pw = if i == 35 { PASSWORD } else { "wrong-guess" };
+        tasks.push(tokio::spawn(async move {
+            store.check_login("worker", pw).await
+        }));
+    }
+    let (mut ok, mut bad, mut throttled) = (0, 0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::BadCredentials) => bad += 1,
+            Err(StoreError::Throttled { .. }) => throttled += 1,
+            Err(e) => panic!("no attempt may fail otherwise: {e:?}"),
+        }
+    }
+    assert!(
+        ok + bad <= 5,
+        "{ok} accepted and {bad} refused after hashing"
+    );
+    assert_eq!(ok + bad + throttled, 40);
+    if ok == 0 {
+        // The right password came too late: the name stays locked for it too.
+        assert!(matches!(
+            db.store.check_login("worker", PASSWORD).await,
+            Err(StoreError::Throttled { .. })
+        ));
+    }
+});
+
+on_both!(names_that_cannot_exist_cost_nothing, |db| {
+    // Not a username at all: refused at once, with no count kept that could pile up.
+    let long = "x".repeat(10_000);
+    for name in ["", "a", long.as_str(), "name with spaces", "名字"] {
+        assert!(matches!(
+            db.store.check_login(name, "whatever").await,
+            Err(StoreError::BadCredentials)
+        ));
+    }
+    assert_eq!(
+        db.store
+            .scalar_for_tests("SELECT COUNT(*) FROM login_failures")
+            .await
+            .unwrap(),
+        0
+    );
+    // Unknown but well-formed names are counted (so they cost what a real one does), and the
+    // counts are swept once their window has passed.
+    assert!(db.store.check_login("nobody-here", "x").await.is_err());
+    assert_eq!(db.store.purge_stale_attempts().await.unwrap(), 0);
+    db.clock.advance_ms(15 * 60 * 1000 + 1);
+    assert_eq!(db.store.purge_stale_attempts().await.unwrap(), 1);
+});
+
+on_both!(guesses_at_the_current_password_are_throttled, |db| {
+    seed_regions(&db.store).await;
+    let w = add_user(
+        &db.store,
+        &Actor::system(),
+        "worker",
+        Role::GridWorker,
+        "420202",
+    )
+    .await;
+    let me = w.actor();
+    for _ in 0..5 {
+        assert!(matches!(
+            db.store
+                .change_own_password(&me, "not-it", "new-pass-2026-x")
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+    // The sixth guess is not even checked, the right one neither, until the lock passes.
+    assert!(matches!(
+        db.store
+            .change_own_password(&me, PASSWORD, "new-pass-2026-x")
+            .await,
+        Err(StoreError::Throttled { .. })
+    ));
+    // The login is a separate door and stays open.
+    assert!(db.store.check_login("worker", PASSWORD).await.is_ok());
+    db.clock.advance_ms(15 * 60 * 1000 + 1);
+    db.store
+        .change_own_password(&me, PASSWORD, "new-pass-2026-x")
+        .await
+        .unwrap();
+});

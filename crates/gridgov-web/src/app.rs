@@ -26,12 +26,19 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Base-data imports started from the desk on this node.
     pub imports: Arc<pages::import_jobs::ImportJobs>,
+    /// Password checks per client address on this node.
+    pub login_limiter: Arc<auth::client::RateLimiter>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
+        let login_limiter = Arc::new(auth::client::RateLimiter::new(
+            config.login_per_minute,
+            config.login_burst,
+        ));
         AppState {
             store,
+            login_limiter,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             imports: Arc::default(),
@@ -192,12 +199,16 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
-/// Sweeps expired sessions now and every ten minutes, until the process ends.
+/// Sweeps expired sessions and stale login attempt counts now and every ten minutes, until the
+/// process ends.
 pub fn spawn_jobs(store: Store) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -207,6 +218,11 @@ pub fn spawn_jobs(store: Store) {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session sweep failed"),
+            }
+            match store.purge_stale_attempts().await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "stale login attempt counts removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "login attempt sweep failed"),
             }
         }
     });

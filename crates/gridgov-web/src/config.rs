@@ -53,6 +53,12 @@ pub struct WebConfig {
     /// The address people reach the site at (`https://grid.example.org`), for links that leave
     /// the browser (the QR code on a grid card). Unset: taken from each request's Host.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; nobody else's is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Password checks (login form, token endpoint) allowed per client address and minute on
+    /// this node, sustained, and at once.
+    pub login_per_minute: u32,
+    pub login_burst: u32,
 }
 
 impl WebConfig {
@@ -64,6 +70,11 @@ impl WebConfig {
             request_timeout: Duration::from_secs(30),
             card_phones: gridgov_store::grids::PhoneDisplay::Masked,
             public_url: None,
+            trusted_proxies: Vec::new(),
+            // An office behind one address logs its staff in within minutes each morning;
+            // one attacker's address gets a check a second.
+            login_per_minute: 60,
+            login_burst: 30,
         }
     }
 }

@@ -135,8 +135,8 @@ impl AppError {
                     StatusCode::TOO_MANY_REQUESTS,
                     ErrorBody::new(
                         "throttled",
-                        format!("登录失败次数过多，请 {mins} 分钟后再试"),
-                        format!("too many failed logins; try again in {mins} minutes"),
+                        format!("尝试次数过多，请 {mins} 分钟后再试"),
+                        format!("too many attempts; try again in {mins} minutes"),
                     ),
                 )
             }

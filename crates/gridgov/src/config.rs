@@ -33,6 +33,9 @@ struct Layer {
     card_phones: Option<String>,
     public_url: Option<String>,
     data_key: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
+    login_per_minute: Option<u32>,
+    login_burst: Option<u32>,
 }
 
 impl Layer {
@@ -49,6 +52,9 @@ impl Layer {
             card_phones: self.card_phones.or(base.card_phones),
             public_url: self.public_url.or(base.public_url),
             data_key: self.data_key.or(base.data_key),
+            trusted_proxies: self.trusted_proxies.or(base.trusted_proxies),
+            login_per_minute: self.login_per_minute.or(base.login_per_minute),
+            login_burst: self.login_burst.or(base.login_burst),
         }
     }
 
@@ -75,6 +81,14 @@ impl Layer {
             card_phones: get("GRIDGOV_CARD_PHONES"),
             public_url: get("GRIDGOV_PUBLIC_URL"),
             data_key: get("GRIDGOV_DATA_KEY"),
+            trusted_proxies: get("GRIDGOV_TRUSTED_PROXIES")
+                .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect()),
+            login_per_minute: get("GRIDGOV_LOGIN_PER_MINUTE")
+                .map(|v| parse_num("GRIDGOV_LOGIN_PER_MINUTE", &v))
+                .transpose()?,
+            login_burst: get("GRIDGOV_LOGIN_BURST")
+                .map(|v| parse_num("GRIDGOV_LOGIN_BURST", &v))
+                .transpose()?,
         })
     }
 }
@@ -119,6 +133,11 @@ pub struct Config {
     /// The key that seals personal data; `None` until resolved: then read from, or created in,
     /// the data directory. Its `Debug` shows no key material.
     pub data_key: Option<DataKey>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Password checks per client address and minute, sustained and at once.
+    pub login_per_minute: u32,
+    pub login_burst: u32,
 }
 
 impl Config {
@@ -188,6 +207,25 @@ impl Config {
                 .data_key
                 .map(|k| DataKey::from_hex(&k).map_err(|e| anyhow!("data_key: {e}")))
                 .transpose()?,
+            trusted_proxies: l
+                .trusted_proxies
+                .unwrap_or_default()
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| {
+                    s.trim()
+                        .parse()
+                        .map_err(|_| anyhow!("trusted_proxies: expected IP addresses, got {s:?}"))
+                })
+                .collect::<Result<_>>()?,
+            login_per_minute: match l.login_per_minute {
+                Some(0) => bail!("login_per_minute: expected at least 1"),
+                v => v.unwrap_or(defaults.login_per_minute),
+            },
+            login_burst: match l.login_burst {
+                Some(0) => bail!("login_burst: expected at least 1"),
+                v => v.unwrap_or(defaults.login_burst),
+            },
         })
     }
 
@@ -212,13 +250,21 @@ impl Config {
             Some(k) => k.clone(),
             None => load_or_create_key(&self.data_dir.join(KEY_FILE))?,
         };
+        Ok(self.web_config_with_key(key))
+    }
+
+    /// The web layer's settings around a given secret key.
+    fn web_config_with_key(&self, key: SecretKey) -> WebConfig {
         let mut web = WebConfig::new(key);
         web.cookie_secure = self.cookie_secure;
         web.body_limit = self.body_limit;
         web.request_timeout = self.request_timeout;
         web.card_phones = self.card_phones;
         web.public_url = self.public_url.clone();
-        Ok(web)
+        web.trusted_proxies = self.trusted_proxies.clone();
+        web.login_per_minute = self.login_per_minute;
+        web.login_burst = self.login_burst;
+        web
     }
 }
 
@@ -372,6 +418,39 @@ mod tests {
         let env = env_of(&[("GRIDGOV_PUBLIC_URL", "grid.example.org")]);
         let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("public_url"));
+        let env = env_of(&[("GRIDGOV_TRUSTED_PROXIES", "10.0.0.2, proxy.local")]);
+        let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("proxy.local"), "{err}");
+        let env = env_of(&[("GRIDGOV_LOGIN_BURST", "0")]);
+        let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("login_burst"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_and_login_rates_come_from_file_or_env() {
+        let dir = temp_dir("proxies");
+        let file = dir.join("gridgov.toml");
+        std::fs::write(
+            &file,
+            "trusted_proxies = [\"10.0.0.2\", \"::1\"]\nlogin_per_minute = 120\n",
+        )
+        .unwrap();
+        let c = Config::layered(Some(&file), &env_of(&[]), Overrides::default()).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert_eq!(c.login_per_minute, 120);
+        let web = c.web_config_with_key(SecretKey::new([1; 32]));
+        assert_eq!(web.login_per_minute, 120);
+        assert_eq!(
+            web.login_burst,
+            WebConfig::new(SecretKey::new([0; 32])).login_burst
+        );
+        let env = env_of(&[("GRIDGOV_TRUSTED_PROXIES", "192.0.2.7")]);
+        let c = Config::layered(Some(&file), &env, Overrides::default()).unwrap();
+        assert_eq!(
+            c.trusted_proxies,
+            vec!["192.0.2.7".parse::<std::net::IpAddr>().unwrap()]
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     const DATA_KEY: &str = "5d2a9f1c7e3b8a6d4c0f9e8d7c6b5a493827160f4e3d2c1b0a99887766554433";

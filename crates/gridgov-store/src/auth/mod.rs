@@ -1,11 +1,12 @@
 //! Authentication: passwords, login with throttling, browser sessions and API tokens.
 
-mod login;
+pub(crate) mod login;
 pub(crate) mod password;
 mod sessions;
 mod tokens;
 
-pub use password::{hash_password, verify_password};
+pub use login::{MAX_FAILURES, WINDOW_MS};
+pub use password::{hash_password, hashing_threads, verify_password};
 pub use sessions::{SESSION_IDLE_MS, SESSION_MAX_MS, Session};
 pub use tokens::ApiToken;
 

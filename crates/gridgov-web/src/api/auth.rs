@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::views::UserView;
 use crate::app::AppState;
+use crate::auth::client::{ClientAddr, admit_password_check};
 use crate::error::{AppError, ErrorBody};
 
 #[derive(Deserialize, ToSchema)]
@@ -28,12 +29,14 @@ pub struct TokenResponse {
 const VALID_DAYS: i64 = 30;
 
 #[utoipa::path(operation_id = "create_token", post, path = "/api/v1/auth/token", request_body = TokenRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)),
+    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(()))]
 pub async fn token(
     State(state): State<AppState>,
+    addr: ClientAddr,
     Json(req): Json<TokenRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
+    admit_password_check(&state, addr)?;
     let user = state
         .store
         .check_login(&req.username, &req.password)

@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::client::{self, ClientAddr};
 use super::{cookies, csrf};
 use crate::app::AppState;
 use crate::error::{AppError, ErrorBody};
@@ -108,19 +109,26 @@ pub async fn form(
 
 pub async fn submit(
     State(state): State<AppState>,
+    addr: ClientAddr,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = cookies::lang_of(&headers);
     let next = safe_next(f.next.as_deref());
-    let user = match state.store.check_login(&f.username, &f.password).await {
+    let checked = match client::admit_password_check(&state, addr) {
+        Ok(()) => state.store.check_login(&f.username, &f.password).await,
+        Err(AppError::Store(e)) => Err(e),
+        Err(e) => return e.into_response(),
+    };
+    let user = match checked {
         Ok(u) => u,
         Err(e) => {
             let status_err = AppError::from(e);
             let msg = match &status_err {
                 AppError::Store(
                     gridgov_store::StoreError::BadCredentials
-                    | gridgov_store::StoreError::Throttled { .. },
+                    | gridgov_store::StoreError::Throttled { .. }
+                    | gridgov_store::StoreError::Busy { .. },
                 ) => {
                     let body: ErrorBody = status_body(&status_err);
                     lang.pick(&body.message_zh, &body.message_en).to_owned()
@@ -128,12 +136,12 @@ pub async fn submit(
                 _ => return status_err.into_response(),
             };
             let mut res = login_page(&state, &headers, lang, next, None, Some(msg), f.username);
-            *res.status_mut() = match status_err {
-                AppError::Store(gridgov_store::StoreError::Throttled { .. }) => {
-                    axum::http::StatusCode::TOO_MANY_REQUESTS
-                }
-                _ => axum::http::StatusCode::UNAUTHORIZED,
-            };
+            // The status and Retry-After the error itself carries, on the form.
+            let bare = status_err.into_response();
+            *res.status_mut() = bare.status();
+            if let Some(v) = bare.headers().get(header::RETRY_AFTER) {
+                res.headers_mut().insert(header::RETRY_AFTER, v.clone());
+            }
             return res;
         }
     };

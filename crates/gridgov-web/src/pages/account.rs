@@ -108,6 +108,18 @@ pub async fn change_password(
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
+        Err(StoreError::Throttled { retry_after_secs }) => {
+            let mins = (retry_after_secs + 59) / 60;
+            let fault = gridgov_core::FieldError::new(
+                "current_password",
+                "throttled",
+                format!("当前密码错误次数过多，请 {mins} 分钟后再试"),
+                format!("too many wrong current passwords; try again in {mins} minutes"),
+            );
+            let mut r = render(&build(&state, &u, None, FormErrors(vec![fault]), None).await?);
+            *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+            Ok(r)
+        }
         Err(e) => Err(e.into()),
     }
 }
