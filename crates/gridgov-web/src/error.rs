@@ -144,8 +144,8 @@ impl AppError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorBody::new(
                     "busy",
-                    "系统繁忙，未保存任何内容，请稍后重试",
-                    "the system is busy and nothing was saved; try again shortly",
+                    "系统繁忙，本次请求未生效，请稍后重试",
+                    "the system is busy; this request had no effect, try again shortly",
                 ),
             ),
             AppError::Store(S::BadCredentials) => (

@@ -125,7 +125,9 @@ const MAX_KEYS: usize = 200_000;
 impl RateLimiter {
     /// `per_minute` requests a minute sustained, `burst` at once.
     pub fn new(per_minute: u32, burst: u32) -> Self {
-        let interval_ms = 60_000 / i64::from(per_minute.max(1));
+        // At least a millisecond: with none, the tolerance is none too, and two requests whose
+        // clocks were read a millisecond apart in the other order would refuse each other.
+        let interval_ms = (60_000 / i64::from(per_minute.max(1))).max(1);
         RateLimiter {
             interval_ms,
             tolerance_ms: interval_ms * i64::from(burst.max(1) - 1),
