@@ -90,11 +90,10 @@ impl Server {
     }
 }
 
-fn uuid_like() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
+/// Servers of one run share the process id; a counter tells their directories apart.
+fn uuid_like() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
 }
 
 /// One HTTP/1.1 request on its own connection; the status code, or 0 when the connection
