@@ -5,13 +5,40 @@
 //! per ring, coordinates on the globe, and validity (no self-intersection, holes inside their
 //! shell, rings not crossing). Winding is not a fault: RFC 7946 asks for counterclockwise shells
 //! but tells readers to accept either, so rings are re-oriented instead.
+//!
+//! Limits bound the work one file can ask for: [`MAX_RING_POSITIONS`] per ring,
+//! [`MAX_PARTS`] polygons per feature and holes per polygon, [`MAX_FILE_POSITIONS`] in all. A
+//! village traced at one-metre detail has a few thousand positions; a city's network, a few
+//! million.
 
 use geo::orient::{Direction, Orient};
-use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde_json::Value;
 
 use crate::LngLat;
+use crate::cancel::{Cancel, Cancelled};
 use crate::gcj02;
+use crate::validity;
+
+/// Positions one ring may have.
+pub const MAX_RING_POSITIONS: usize = 20_000;
+/// Polygons one feature may have, and holes one polygon may have.
+pub const MAX_PARTS: usize = 1_000;
+/// Positions one file may have.
+pub const MAX_FILE_POSITIONS: usize = 2_000_000;
+
+/// Why a file was not read: its faults, or the work was stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadFailure {
+    Faults(Vec<FeatureFault>),
+    Cancelled,
+}
+
+impl From<Cancelled> for ReadFailure {
+    fn from(_: Cancelled) -> Self {
+        ReadFailure::Cancelled
+    }
+}
 
 /// The coordinate system of the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,51 +93,118 @@ fn fault(index: Option<usize>, zh: impl Into<String>, en: impl Into<String>) -> 
 }
 
 /// Reads a FeatureCollection (or a single Feature). Returns every feature, or every fault.
-pub fn read(text: &str, crs: Crs) -> Result<Vec<Feature>, Vec<FeatureFault>> {
+pub fn read(text: &str, crs: Crs, cancel: &Cancel) -> Result<Vec<Feature>, ReadFailure> {
+    let faults = |v: Vec<FeatureFault>| ReadFailure::Faults(v);
     let doc: Value = serde_json::from_str(text).map_err(|e| {
-        vec![fault(
+        faults(vec![fault(
             None,
             format!("不是有效的 JSON：{e}"),
             format!("not valid JSON: {e}"),
-        )]
+        )])
     })?;
     let items: Vec<&Value> = match doc.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => match doc.get("features").and_then(Value::as_array) {
             Some(a) => a.iter().collect(),
             None => {
-                return Err(vec![fault(
+                return Err(faults(vec![fault(
                     None,
                     "缺少 features 数组",
                     "the features array is missing",
-                )]);
+                )]));
             }
         },
         Some("Feature") => vec![&doc],
         other => {
             let t = other.unwrap_or("(none)");
-            return Err(vec![fault(
+            return Err(faults(vec![fault(
                 None,
                 format!("应为 FeatureCollection 或 Feature，实为 {t}"),
                 format!("expected a FeatureCollection or a Feature, found {t}"),
-            )]);
+            )]));
         }
     };
+    let total = count_positions(&items);
+    if total > MAX_FILE_POSITIONS {
+        return Err(faults(vec![fault(
+            None,
+            format!(
+                "文件共有 {total} 个坐标，超过上限 {MAX_FILE_POSITIONS}；请按区县或乡镇分开导入"
+            ),
+            format!(
+                "the file has {total} positions, more than the limit of {MAX_FILE_POSITIONS}; \
+                 import it in parts, by county or township"
+            ),
+        )]));
+    }
     let mut features = Vec::with_capacity(items.len());
-    let mut faults = Vec::new();
+    let mut found = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
-        match feature(i, item, crs) {
+        cancel.check()?;
+        match feature(i, item, crs, cancel)? {
             Ok(f) => features.push(f),
-            Err(mut e) => faults.append(&mut e),
+            Err(mut e) => found.append(&mut e),
         }
     }
-    if faults.is_empty() {
+    if found.is_empty() {
         Ok(features)
     } else {
-        Err(faults)
+        Err(faults(found))
     }
 }
 
-fn feature(i: usize, v: &Value, crs: Crs) -> Result<Feature, Vec<FeatureFault>> {
+/// Positions in the file's geometries, counted before any is checked.
+fn count_positions(items: &[&Value]) -> usize {
+    fn count(v: &Value, depth: usize) -> usize {
+        match v {
+            // A position is an array of numbers; anything deeper is a list of lists.
+            Value::Array(a) if depth > 0 => a.iter().map(|x| count(x, depth - 1)).sum(),
+            Value::Array(_) => 1,
+            _ => 0,
+        }
+    }
+    items
+        .iter()
+        .filter_map(|f| f.get("geometry"))
+        .map(|g| match g.get("type").and_then(Value::as_str) {
+            Some("Polygon") => g.get("coordinates").map_or(0, |c| count(c, 2)),
+            Some("MultiPolygon") => g.get("coordinates").map_or(0, |c| count(c, 3)),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// One feature, or its faults; `Err` only when cancelled.
+fn feature(
+    i: usize,
+    v: &Value,
+    crs: Crs,
+    cancel: &Cancel,
+) -> Result<Result<Feature, Vec<FeatureFault>>, Cancelled> {
+    let (properties, shape) = match feature_shape(i, v, crs) {
+        Ok(read) => read,
+        Err(faults) => return Ok(Err(faults)),
+    };
+    let invalid = validity::check(&shape, cancel)?;
+    if invalid.is_empty() {
+        return Ok(Ok(Feature {
+            index: i,
+            properties,
+            shape,
+        }));
+    }
+    let zh: Vec<&str> = invalid.iter().map(|v| v.zh.as_str()).collect();
+    let en: Vec<&str> = invalid.iter().map(|v| v.en.as_str()).collect();
+    Ok(Err(vec![fault(
+        Some(i),
+        format!("图形无效：{}", zh.join("；")),
+        format!("invalid shape: {}", en.join("; ")),
+    )]))
+}
+
+/// The properties and the shape of one feature as written, before its validity is checked.
+type Read = (serde_json::Map<String, Value>, MultiPolygon<f64>);
+
+fn feature_shape(i: usize, v: &Value, crs: Crs) -> Result<Read, Vec<FeatureFault>> {
     let at = Some(i);
     let properties = v
         .get("properties")
@@ -133,6 +227,16 @@ fn feature(i: usize, v: &Value, crs: Crs) -> Result<Feature, Vec<FeatureFault>> 
             )]);
         }
     };
+    if polygons.len() > MAX_PARTS {
+        return Err(vec![fault(
+            at,
+            format!("多边形个数 {} 超过上限 {MAX_PARTS}", polygons.len()),
+            format!(
+                "{} polygons, more than the limit of {MAX_PARTS}",
+                polygons.len()
+            ),
+        )]);
+    }
     let mut faults = Vec::new();
     let mut shape = Vec::new();
     for (pi, p) in polygons.into_iter().enumerate() {
@@ -144,25 +248,10 @@ fn feature(i: usize, v: &Value, crs: Crs) -> Result<Feature, Vec<FeatureFault>> 
     if !faults.is_empty() {
         return Err(faults);
     }
-    let shape = MultiPolygon::new(shape).orient(Direction::Default);
-    let invalid: Vec<String> = shape
-        .validation_errors()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    if !invalid.is_empty() {
-        let why = invalid.join("; ");
-        return Err(vec![fault(
-            at,
-            format!("图形无效：{why}"),
-            format!("invalid shape: {why}"),
-        )]);
-    }
-    Ok(Feature {
-        index: i,
+    Ok((
         properties,
-        shape,
-    })
+        MultiPolygon::new(shape).orient(Direction::Default),
+    ))
 }
 
 fn polygon(i: usize, pi: usize, v: &Value, crs: Crs) -> Result<Polygon<f64>, Vec<FeatureFault>> {
@@ -174,6 +263,19 @@ fn polygon(i: usize, pi: usize, v: &Value, crs: Crs) -> Result<Polygon<f64>, Vec
             format!("polygon {pi} has no rings"),
         )]);
     };
+    if rings.len() > MAX_PARTS + 1 {
+        return Err(vec![fault(
+            at,
+            format!(
+                "第{pi}个多边形的内环个数 {} 超过上限 {MAX_PARTS}",
+                rings.len() - 1
+            ),
+            format!(
+                "polygon {pi} has {} holes, more than the limit of {MAX_PARTS}",
+                rings.len() - 1
+            ),
+        )]);
+    }
     let mut out = Vec::with_capacity(rings.len());
     let mut faults = Vec::new();
     for (ri, ring) in rings.iter().enumerate() {
@@ -184,6 +286,21 @@ fn polygon(i: usize, pi: usize, v: &Value, crs: Crs) -> Result<Polygon<f64>, Vec
         };
         let mut bad_position = false;
         let positions = ring.as_array().map(Vec::as_slice).unwrap_or(&[]);
+        if positions.len() > MAX_RING_POSITIONS {
+            faults.push(fault(
+                at,
+                format!(
+                    "多边形{pi}的{wzh}有 {} 个坐标，超过上限 {MAX_RING_POSITIONS}；请先简化边界",
+                    positions.len()
+                ),
+                format!(
+                    "polygon {pi} {which} has {} positions, more than the limit of \
+                     {MAX_RING_POSITIONS}; simplify the boundary first",
+                    positions.len()
+                ),
+            ));
+            continue;
+        }
         let mut coords = Vec::with_capacity(positions.len());
         for pos in positions {
             let xy = pos
@@ -265,13 +382,62 @@ mod tests {
         )
     }
 
+    fn faults_of(r: Result<Vec<Feature>, ReadFailure>) -> Vec<FeatureFault> {
+        match r {
+            Err(ReadFailure::Faults(f)) => f,
+            other => panic!("expected faults, got {other:?}"),
+        }
+    }
+
+    /// A feature whose one ring has `n` positions on a circle.
+    fn circle(n: usize) -> String {
+        let mut ring: Vec<[f64; 2]> = (0..n - 1)
+            .map(|i| {
+                let t = i as f64 / (n - 1) as f64 * std::f64::consts::TAU;
+                [115.0 + 0.01 * t.cos(), 30.2 + 0.01 * t.sin()]
+            })
+            .collect();
+        ring.push(ring[0]);
+        format!(
+            r#"{{"type":"Feature","properties":{{"code":"G"}},"geometry":{{"type":"Polygon","coordinates":[{}]}}}}"#,
+            serde_json::to_string(&ring).unwrap()
+        )
+    }
+
+    #[test]
+    fn limits_refuse_rings_and_files_that_ask_for_too_much() {
+        assert!(read(&circle(MAX_RING_POSITIONS), Crs::Wgs84, &Cancel::new()).is_ok());
+        let f = faults_of(read(
+            &circle(MAX_RING_POSITIONS + 1),
+            Crs::Wgs84,
+            &Cancel::new(),
+        ));
+        assert!(f[0].en.contains("more than the limit"), "{}", f[0]);
+        assert_eq!(f[0].index, Some(0));
+        let many = vec![circle(MAX_RING_POSITIONS); MAX_FILE_POSITIONS / MAX_RING_POSITIONS + 1];
+        let f = faults_of(read(&collection(&many), Crs::Wgs84, &Cancel::new()));
+        assert_eq!(f[0].index, None);
+        assert!(f[0].zh.contains("分开导入"), "{}", f[0]);
+    }
+
+    #[test]
+    fn cancelled_reading_stops() {
+        let c = Cancel::new();
+        c.cancel();
+        let fc = collection(&[square("G1", 115.0, 30.2, false)]);
+        assert_eq!(
+            read(&fc, Crs::Wgs84, &c).unwrap_err(),
+            ReadFailure::Cancelled
+        );
+    }
+
     #[test]
     fn reads_polygons_and_reorients_clockwise_shells() {
         let fc = collection(&[
             square("G1", 115.0, 30.2, false),
             square("G2", 115.01, 30.2, true),
         ]);
-        let fs = read(&fc, Crs::Wgs84).unwrap();
+        let fs = read(&fc, Crs::Wgs84, &Cancel::new()).unwrap();
         assert_eq!(fs.len(), 2);
         assert_eq!(fs[1].text("code"), Some("G2"));
         // Counterclockwise after reading: positive signed area.
@@ -291,7 +457,7 @@ mod tests {
             line.into(),
             far.into(),
         ]);
-        let faults = read(&fc, Crs::Wgs84).unwrap_err();
+        let faults = faults_of(read(&fc, Crs::Wgs84, &Cancel::new()));
         let by: Vec<Option<usize>> = faults.iter().map(|f| f.index).collect();
         assert_eq!(by, [Some(1), Some(2), Some(3), Some(4)], "{faults:?}");
         assert!(faults[0].en.contains("self-intersection"), "{}", faults[0]);
@@ -303,12 +469,12 @@ mod tests {
     #[test]
     fn rejects_what_is_not_geojson() {
         assert!(
-            read("{", Crs::Wgs84).unwrap_err()[0]
+            faults_of(read("{", Crs::Wgs84, &Cancel::new()))[0]
                 .en
                 .contains("not valid JSON")
         );
         assert!(
-            read(r#"{"type":"Point"}"#, Crs::Wgs84).unwrap_err()[0]
+            faults_of(read(r#"{"type":"Point"}"#, Crs::Wgs84, &Cancel::new()))[0]
                 .en
                 .contains("FeatureCollection")
         );
@@ -317,7 +483,12 @@ mod tests {
     #[test]
     fn gcj02_input_is_converted_to_wgs84() {
         let g = gcj02::from_wgs84(LngLat::new(115.0, 30.2));
-        let f = read(&collection(&[square("G", g.lng, g.lat, false)]), Crs::Gcj02).unwrap();
+        let f = read(
+            &collection(&[square("G", g.lng, g.lat, false)]),
+            Crs::Gcj02,
+            &Cancel::new(),
+        )
+        .unwrap();
         let c = f[0].shape.0[0].exterior().0[0];
         assert!(
             (c.x - 115.0).abs() < 1e-6 && (c.y - 30.2).abs() < 1e-6,

@@ -637,7 +637,7 @@ mod tests {
             props.push(p);
         }
         let text = feature_collection(props.iter().zip(&shapes));
-        let read = features::read(&text, Crs::Wgs84).unwrap();
+        let read = features::read(&text, Crs::Wgs84, &crate::Cancel::new()).unwrap();
         assert_eq!(read.len(), 2);
         for (f, (p, s)) in read.iter().zip(props.iter().zip(&shapes)) {
             assert_eq!(&f.properties, p);

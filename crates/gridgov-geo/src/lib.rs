@@ -1,6 +1,7 @@
 //! Geometry for gridgov: the coordinate systems that Chinese map data comes in, reading and
 //! checking grid boundaries from GeoJSON, and the point → grid index. No I/O, no database.
 
+pub mod cancel;
 pub mod features;
 pub mod gcj02;
 pub mod geometry;
@@ -8,6 +9,9 @@ pub mod index;
 pub mod network;
 pub mod svg;
 pub mod synth;
+pub mod validity;
+
+pub use cancel::{Cancel, Cancelled};
 
 /// A point in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]

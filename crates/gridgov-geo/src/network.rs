@@ -15,6 +15,7 @@
 //! meant to share (digitising or floating-point noise), not a data error, and is left out even
 //! when many such slivers add up to more.
 
+use crate::cancel::{Cancel, Cancelled};
 use geo::kernels::RobustKernel;
 use geo::orient::{Direction, Orient};
 use geo::{
@@ -88,15 +89,19 @@ impl std::fmt::Display for NetworkFault {
 /// Faults come in that order: overlaps (by position in `children`), grids outside, the gap.
 /// Grids that only touch (share edges or corners) do not overlap. Shapes are expected to be
 /// valid, as [`crate::features::read`] leaves them; winding does not matter.
+///
+/// Every pair and every grid polls `cancel`, so a check nobody waits for stops.
 pub fn check_siblings(
     parent: Option<&MultiPolygon<f64>>,
     children: &[Sibling],
-) -> Vec<NetworkFault> {
+    cancel: &Cancel,
+) -> Result<Vec<NetworkFault>, Cancelled> {
     let prepared: Vec<Prepared> = children.iter().map(|c| Prepared::new(c.shape)).collect();
     let mut scratch = Scratch::default();
     let mut faults = Vec::new();
     let mut overlap_sum = 0.0;
     for (i, j) in candidate_pairs(&prepared) {
+        cancel.check()?;
         if !interiors_meet(
             Side::inside(&prepared[i]),
             Side::inside(&prepared[j]),
@@ -119,9 +124,10 @@ pub fn check_siblings(
             overlap_sum,
             &mut scratch,
             &mut faults,
-        );
+            cancel,
+        )?;
     }
-    faults
+    Ok(faults)
 }
 
 /// The faults against the parent: grids sticking out, then the gap.
@@ -137,10 +143,12 @@ fn parent_faults(
     overlap_sum: f64,
     scratch: &mut Scratch,
     faults: &mut Vec<NetworkFault>,
-) {
+    cancel: &Cancel,
+) -> Result<(), Cancelled> {
     let outer = Prepared::new(parent);
     let mut inside_sum = 0.0;
     for (child, prep) in children.iter().zip(prepared) {
+        cancel.check()?;
         let mut outside = 0.0;
         if interiors_meet(Side::inside(prep), Side::outside(&outer), scratch) {
             let part = child.shape.difference(parent);
@@ -154,12 +162,14 @@ fn parent_faults(
     }
     let most_gap = area_m2(parent) - inside_sum + overlap_sum;
     if most_gap < MIN_FAULT_M2 {
-        return;
+        return Ok(());
     }
+    cancel.check()?;
     let gap = significant_area(&uncovered(parent, children));
     if gap > 0.0 {
         faults.push(gap_fault(gap));
     }
+    Ok(())
 }
 
 /// The parent minus the union of the grids. unary_union needs consistent winding, which shapes
@@ -764,6 +774,10 @@ fn same_direction(c: Coord<f64>, p: Coord<f64>, q: Coord<f64>) -> bool {
 mod tests {
     use super::*;
 
+    fn checked(parent: Option<&MultiPolygon<f64>>, children: &[Sibling]) -> Vec<NetworkFault> {
+        check_siblings(parent, children, &Cancel::new()).unwrap()
+    }
+
     /// A square of `size` degrees with its south-west corner at (x, y).
     fn square(x: f64, y: f64, size: f64) -> MultiPolygon<f64> {
         rect(x, y, x + size, y + size)
@@ -831,7 +845,7 @@ mod tests {
                 30.0 + KM_LAT,
             ),
         ];
-        let faults = check_siblings(None, &siblings(&["G001", "G002"], &shapes));
+        let faults = checked(None, &siblings(&["G001", "G002"], &shapes));
         assert_eq!(faults.len(), 1, "{faults:?}");
         assert_eq!(faults[0].kind, NetworkFaultKind::Overlap { a: 0, b: 1 });
         assert!((faults[0].area_m2 - 5e5).abs() < 1e4, "{}", faults[0]);
@@ -853,7 +867,7 @@ mod tests {
             // Shares only half an edge with the first, from a vertex on the first one's edge.
             square(114.995, 30.01, 0.01),
         ];
-        let faults = check_siblings(None, &siblings(&["A", "B", "C", "D"], &shapes));
+        let faults = checked(None, &siblings(&["A", "B", "C", "D"], &shapes));
         assert!(faults.is_empty(), "{faults:?}");
     }
 
@@ -871,10 +885,10 @@ mod tests {
             MultiPolygon::new(vec![Polygon::new(outer, vec![hole])]),
             square(115.01, 30.01, 0.01),
         ];
-        let faults = check_siblings(Some(&parent), &siblings(&["RING", "ENCLAVE"], &shapes));
+        let faults = checked(Some(&parent), &siblings(&["RING", "ENCLAVE"], &shapes));
         assert!(faults.is_empty(), "{faults:?}");
         // Without the enclave, its place is a gap.
-        let faults = check_siblings(Some(&parent), &siblings(&["RING"], &shapes[..1]));
+        let faults = checked(Some(&parent), &siblings(&["RING"], &shapes[..1]));
         assert_eq!(faults.len(), 1, "{faults:?}");
         assert_eq!(faults[0].kind, NetworkFaultKind::Gap);
     }
@@ -915,7 +929,7 @@ mod tests {
             square(115.0, 30.01, 0.01),
             square(115.01, 30.01, 0.01),
         ];
-        let faults = check_siblings(Some(&parent), &siblings(&["A", "B", "C", "D"], &shapes));
+        let faults = checked(Some(&parent), &siblings(&["A", "B", "C", "D"], &shapes));
         assert!(faults.is_empty(), "{faults:?}");
     }
 
@@ -928,7 +942,7 @@ mod tests {
             square(115.0, 30.01, 0.01),
         ];
         let cell = area_m2(&square(115.01, 30.01, 0.01));
-        let faults = check_siblings(Some(&parent), &siblings(&["A", "B", "C"], &shapes));
+        let faults = checked(Some(&parent), &siblings(&["A", "B", "C"], &shapes));
         assert_eq!(faults.len(), 1, "{faults:?}");
         assert_eq!(faults[0].kind, NetworkFaultKind::Gap);
         assert!(
@@ -953,7 +967,7 @@ mod tests {
             rect(115.01, 30.0, 115.025, 30.02),
         ];
         let out = area_m2(&rect(115.02, 30.0, 115.025, 30.02));
-        let faults = check_siblings(Some(&parent), &siblings(&["G002", "G003"], &shapes));
+        let faults = checked(Some(&parent), &siblings(&["G002", "G003"], &shapes));
         assert_eq!(faults.len(), 1, "{faults:?}");
         assert_eq!(faults[0].kind, NetworkFaultKind::Outside { index: 1 });
         assert!((faults[0].area_m2 - out).abs() < 1.0, "{}", faults[0]);
@@ -970,7 +984,7 @@ mod tests {
         let parent = square(115.0, 30.0, 0.02);
         let inner = square(115.005, 30.005, 0.005);
         let shapes = [parent.clone(), inner.clone()];
-        let faults = check_siblings(Some(&parent), &siblings(&["BIG", "SMALL"], &shapes));
+        let faults = checked(Some(&parent), &siblings(&["BIG", "SMALL"], &shapes));
         assert_eq!(faults.len(), 1, "{faults:?}");
         assert_eq!(faults[0].kind, NetworkFaultKind::Overlap { a: 0, b: 1 });
         assert!((faults[0].area_m2 - area_m2(&inner)).abs() < 1.0);
@@ -988,7 +1002,7 @@ mod tests {
         let (wide, tall) = (rect(0.0, 0.005, 0.02, 0.015), rect(0.005, 0.0, 0.015, 0.02));
         for (a, b) in [(&sq, &diamond), (&wide, &tall), (&sq, &sq)] {
             let shapes = [a.clone(), b.clone()];
-            let faults = check_siblings(None, &siblings(&["A", "B"], &shapes));
+            let faults = checked(None, &siblings(&["A", "B"], &shapes));
             assert_eq!(faults.len(), 1, "{faults:?}");
         }
     }
@@ -1001,7 +1015,7 @@ mod tests {
             rect(115.005, 30.0, 115.015, 30.02),
         ];
         let missing = area_m2(&rect(115.015, 30.0, 115.02, 30.02));
-        let faults = check_siblings(Some(&parent), &siblings(&["A", "B"], &shapes));
+        let faults = checked(Some(&parent), &siblings(&["A", "B"], &shapes));
         let gap: Vec<_> = faults
             .iter()
             .filter(|f| f.kind == NetworkFaultKind::Gap)
@@ -1023,7 +1037,7 @@ mod tests {
             .collect();
         let gaps = area_m2(&parent) - shapes.iter().map(area_m2).sum::<f64>();
         assert!(gaps > 1.5 && gaps < 2.0, "{gaps}");
-        let faults = check_siblings(Some(&parent), &siblings(&["A", "B", "C", "D"], &shapes));
+        let faults = checked(Some(&parent), &siblings(&["A", "B", "C", "D"], &shapes));
         assert!(faults.is_empty(), "{faults:?}");
         // Widened by 2e-9° instead, each column overlaps the next by a sliver.
         let shifted: Vec<MultiPolygon<f64>> = (0..3)
@@ -1032,7 +1046,7 @@ mod tests {
                 rect(x, 30.0, x + 0.005 + 2e-9, 30.02)
             })
             .collect();
-        let faults = check_siblings(None, &siblings(&["A", "B", "C"], &shifted));
+        let faults = checked(None, &siblings(&["A", "B", "C"], &shifted));
         assert!(faults.is_empty(), "{faults:?}");
     }
 
@@ -1151,7 +1165,7 @@ mod tests {
                     shape,
                 })
                 .collect();
-            faults.extend(check_siblings(Some(parent), &sibs));
+            faults.extend(checked(Some(parent), &sibs));
         }
         faults
     }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod base;
 mod clock;
+pub mod cpu;
 mod db;
 mod error;
 pub mod forms;

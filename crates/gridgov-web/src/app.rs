@@ -192,19 +192,45 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight. Expired sessions
-/// are swept every ten minutes meanwhile.
+/// How long requests in flight may run on after the stop signal; then the server stops without
+/// them (their work is cancelled when the runtime drops them).
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves until `shutdown` completes, then finishes the requests in flight, waiting at most
+/// [`SHUTDOWN_GRACE`] for them. Each connection knows its peer's address ([`ConnectInfo`]).
+///
+/// [`ConnectInfo`]: axum::extract::ConnectInfo
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    };
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await
+    .with_graceful_shutdown(signal);
+    let deadline = async move {
+        match stopped.await {
+            Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        served = async { server.await } => served,
+        () = deadline => {
+            tracing::warn!(
+                grace_secs = SHUTDOWN_GRACE.as_secs(),
+                "requests still running after the grace period; stopping without them"
+            );
+            Ok(())
+        }
+    }
 }
 
 /// Sweeps expired sessions and stale login attempt counts now and every ten minutes, until the

@@ -15,5 +15,5 @@ mod request_id;
 mod static_files;
 
 pub use api::ApiDoc;
-pub use app::{AppState, app, serve, shutdown_signal, spawn_jobs};
+pub use app::{AppState, SHUTDOWN_GRACE, app, serve, shutdown_signal, spawn_jobs};
 pub use config::{SecretKey, WebConfig};

@@ -5,121 +5,15 @@
 //! (each Argon2 check needs 19 MiB; unbounded, 200 of them once took a server to 3.8 GB), and
 //! keep answering its health check meanwhile.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::{Duration, Instant};
 
 use gridgov_store::testing::TestDb;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::{Server, request};
 
 const STORM: usize = 500;
 const MAX_RSS_KB: u64 = 400 * 1024;
-
-struct Server {
-    child: Child,
-    addr: String,
-    dir: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Server {
-    /// `gridgov serve` on a free port, with these extra settings; waits until it listens.
-    fn start(database_url: Option<&str>, env: &[(&str, &str)]) -> Server {
-        let dir = std::env::temp_dir().join(format!(
-            "gridgov-storm-{}-{}",
-            std::process::id(),
-            uuid_like()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gridgov"));
-        cmd.args(["serve", "--listen", "127.0.0.1:0"])
-            .env("GRIDGOV_DATA_DIR", &dir)
-            .env_remove("GRIDGOV_CONFIG")
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        match database_url {
-            // The test database was sealed with the tests' data key.
-            Some(u) => cmd
-                .env("GRIDGOV_DATABASE_URL", u)
-                .env("GRIDGOV_DATA_KEY", gridgov_store::testing::TEST_DATA_KEY),
-            None => cmd.env_remove("GRIDGOV_DATABASE_URL"),
-        };
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("the server exited before listening")
-                .unwrap();
-            if let (true, Some(at)) = (line.contains("serving"), line.find("addr=")) {
-                let rest = &line[at + 5..];
-                break rest.split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, addr, dir }
-    }
-
-    /// Resident memory now and at its peak, in KiB, from the kernel's own accounting.
-    fn memory_kb(&self) -> (u64, u64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap()
-        };
-        (field("VmRSS:"), field("VmHWM:"))
-    }
-}
-
-/// Servers of one run share the process id; a counter tells their directories apart.
-fn uuid_like() -> usize {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-}
-
-/// One HTTP/1.1 request on its own connection; the status code, or 0 when the connection
-/// failed.
-async fn request(addr: &str, method: &str, path: &str, body: &str) -> u16 {
-    let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
-        return 0;
-    };
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    if s.write_all(req.as_bytes()).await.is_err() {
-        return 0;
-    }
-    let mut out = Vec::new();
-    if s.read_to_end(&mut out).await.is_err() {
-        return 0;
-    }
-    String::from_utf8_lossy(&out)
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
-}
 
 /// Sends the storm while polling the health check; returns the statuses, the slowest health
 /// answer and the peak resident memory.

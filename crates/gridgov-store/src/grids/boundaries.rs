@@ -13,7 +13,8 @@ use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::error::Checker;
 use gridgov_core::grids::{GridCode, grid_path};
 use gridgov_core::regions::RegionLevel;
-use gridgov_geo::features::{self, Crs, Feature};
+use gridgov_geo::Cancel;
+use gridgov_geo::features::{self, Crs, Feature, ReadFailure};
 use gridgov_geo::network::{self, NetworkFaultKind, Sibling};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -109,7 +110,7 @@ struct Planned {
     existing_id: Option<String>,
 }
 
-pub(crate) fn read_faults(file: &str, faults: Vec<features::FeatureFault>) -> StoreError {
+fn read_faults(file: &str, faults: Vec<features::FeatureFault>) -> StoreError {
     StoreError::Rows(
         faults
             .into_iter()
@@ -240,7 +241,7 @@ impl Store {
         }
         let file = input.file;
         let started = std::time::Instant::now();
-        let feats = features::read(input.text, input.crs).map_err(|f| read_faults(file, f))?;
+        let feats = read_features(file, input.text, input.crs).await?;
         let read_secs = started.elapsed().as_secs_f64();
         let mut errors: Vec<RowError> = Vec::new();
 
@@ -370,70 +371,20 @@ impl Store {
             });
         }
 
-        // The network each village would have.
+        // The network each village would have: geometry work, on a CPU slot.
         let parents = self.region_shapes(&village_refs).await?;
-        let mut stored_shapes: HashMap<(String, String), MultiPolygon<f64>> = HashMap::new();
-        for ((v, code), (_, text)) in &existing {
-            if let Some(t) = text {
-                let shape = gridgov_geo::geometry::from_geojson(t).map_err(|e| {
-                    StoreError::Internal(format!("stored boundary of grid {v}/{code}: {e}"))
-                })?;
-                stored_shapes.insert((v.clone(), code.clone()), shape);
-            }
-        }
-        let mut gaps = Vec::new();
-        let mut by_village: HashMap<&str, Vec<&Planned>> = HashMap::new();
-        for p in &planned {
-            by_village.entry(p.village.as_str()).or_default().push(p);
-        }
-        for (village, items) in &by_village {
-            let in_file: HashSet<&str> = items.iter().map(|p| p.code.as_str()).collect();
-            let mut siblings: Vec<Sibling> = items
-                .iter()
-                .map(|p| Sibling {
-                    index: p.feature,
-                    code: p.code.as_str(),
-                    shape: &p.shape,
-                })
-                .collect();
-            // Grids of the village that the file leaves as they are (index past the file's end,
-            // so their faults are reported on the file's feature).
-            for ((v, code), shape) in &stored_shapes {
-                if v == village && !in_file.contains(code.as_str()) {
-                    siblings.push(Sibling {
-                        index: usize::MAX,
-                        code: code.as_str(),
-                        shape,
-                    });
-                }
-            }
-            for fault in network::check_siblings(parents.get(*village), &siblings) {
-                let (feature, field) = match fault.kind {
-                    // Two grids the file leaves alone: not this file's fault.
-                    NetworkFaultKind::Overlap { a, b } if a.min(b) == usize::MAX => continue,
-                    NetworkFaultKind::Overlap { a, b } => (a.min(b), "geometry"),
-                    // A grid the file leaves alone was checked when it was drawn.
-                    NetworkFaultKind::Outside { index } if index == usize::MAX => continue,
-                    NetworkFaultKind::Outside { index } => (index, "geometry"),
-                    NetworkFaultKind::Gap => (
-                        items.iter().map(|p| p.feature).min().unwrap_or(0),
-                        "coverage",
-                    ),
-                };
-                if matches!(fault.kind, NetworkFaultKind::Gap) && input.allow_gaps {
-                    gaps.push(format!("{village}: {}", fault.en));
-                    continue;
-                }
-                errors.push(RowError {
-                    file: file.to_owned(),
-                    line: feature as u64 + 1,
-                    field: field.into(),
-                    value: (*village).to_owned(),
-                    zh: fault.zh,
-                    en: fault.en,
-                });
-            }
-        }
+        let stored: Vec<((String, String), String)> = existing
+            .iter()
+            .filter_map(|(key, (_, text))| text.clone().map(|t| (key.clone(), t)))
+            .collect();
+        let (file_owned, allow_gaps) = (file.to_owned(), input.allow_gaps);
+        let (planned, network_errors, gaps) = crate::cpu::run(move |cancel| {
+            let checked =
+                check_networks(&file_owned, &planned, &parents, &stored, allow_gaps, cancel);
+            checked.map(|(errors, gaps)| (planned, errors, gaps))
+        })
+        .await??;
+        errors.extend(network_errors);
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
             return Err(StoreError::Rows(errors));
@@ -579,7 +530,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let file = input.file;
-        let feats = features::read(input.text, input.crs).map_err(|f| read_faults(file, f))?;
+        let feats = read_features(file, input.text, input.crs).await?;
         let mut codes: Vec<String> = Vec::with_capacity(feats.len());
         let mut errors = Vec::new();
         for f in &feats {
@@ -736,6 +687,99 @@ impl Store {
 
 /// The longest common path (ending at a '/') of these paths: where an import's audit record is
 /// filed, so everyone whose scope covers all its villages sees it.
+/// The faults of the network each village of the file would have (overlaps, parts outside the
+/// village, gaps), and the gaps accepted with `allow_gaps`.
+fn check_networks(
+    file: &str,
+    planned: &[Planned],
+    parents: &HashMap<String, MultiPolygon<f64>>,
+    stored: &[((String, String), String)],
+    allow_gaps: bool,
+    cancel: &Cancel,
+) -> StoreResult<(Vec<RowError>, Vec<String>)> {
+    let mut stored_shapes: HashMap<(&str, &str), MultiPolygon<f64>> = HashMap::new();
+    for ((v, code), text) in stored {
+        cancel.check().map_err(cancelled)?;
+        let shape = gridgov_geo::geometry::from_geojson(text).map_err(|e| {
+            StoreError::Internal(format!("stored boundary of grid {v}/{code}: {e}"))
+        })?;
+        stored_shapes.insert((v.as_str(), code.as_str()), shape);
+    }
+    let mut errors = Vec::new();
+    let mut gaps = Vec::new();
+    let mut by_village: HashMap<&str, Vec<&Planned>> = HashMap::new();
+    for p in planned {
+        by_village.entry(p.village.as_str()).or_default().push(p);
+    }
+    for (village, items) in &by_village {
+        let in_file: HashSet<&str> = items.iter().map(|p| p.code.as_str()).collect();
+        let mut siblings: Vec<Sibling> = items
+            .iter()
+            .map(|p| Sibling {
+                index: p.feature,
+                code: p.code.as_str(),
+                shape: &p.shape,
+            })
+            .collect();
+        // Grids of the village that the file leaves as they are (index past the file's end,
+        // so their faults are reported on the file's feature).
+        for ((v, code), shape) in &stored_shapes {
+            if v == village && !in_file.contains(code) {
+                siblings.push(Sibling {
+                    index: usize::MAX,
+                    code,
+                    shape,
+                });
+            }
+        }
+        let faults =
+            network::check_siblings(parents.get(*village), &siblings, cancel).map_err(cancelled)?;
+        for fault in faults {
+            let (feature, field) = match fault.kind {
+                // Two grids the file leaves alone: not this file's fault.
+                NetworkFaultKind::Overlap { a, b } if a.min(b) == usize::MAX => continue,
+                NetworkFaultKind::Overlap { a, b } => (a.min(b), "geometry"),
+                // A grid the file leaves alone was checked when it was drawn.
+                NetworkFaultKind::Outside { index } if index == usize::MAX => continue,
+                NetworkFaultKind::Outside { index } => (index, "geometry"),
+                NetworkFaultKind::Gap => (
+                    items.iter().map(|p| p.feature).min().unwrap_or(0),
+                    "coverage",
+                ),
+            };
+            if matches!(fault.kind, NetworkFaultKind::Gap) && allow_gaps {
+                gaps.push(format!("{village}: {}", fault.en));
+                continue;
+            }
+            errors.push(RowError {
+                file: file.to_owned(),
+                line: feature as u64 + 1,
+                field: field.into(),
+                value: (*village).to_owned(),
+                zh: fault.zh,
+                en: fault.en,
+            });
+        }
+    }
+    Ok((errors, gaps))
+}
+
+/// Work stopped because nobody waits for it any more: whatever is said, nobody hears it.
+fn cancelled(_: gridgov_geo::Cancelled) -> StoreError {
+    StoreError::Internal("cancelled: the request went away".into())
+}
+
+/// Reads and checks a boundary file on a CPU slot.
+pub(crate) async fn read_features(file: &str, text: &str, crs: Crs) -> StoreResult<Vec<Feature>> {
+    let (file, text) = (file.to_owned(), text.to_owned());
+    crate::cpu::run(move |cancel| match features::read(&text, crs, cancel) {
+        Ok(f) => Ok(f),
+        Err(ReadFailure::Faults(f)) => Err(read_faults(&file, f)),
+        Err(ReadFailure::Cancelled) => Err(cancelled(gridgov_geo::Cancelled)),
+    })
+    .await?
+}
+
 pub(crate) fn common_path<'a>(mut paths: impl Iterator<Item = &'a str>) -> String {
     let Some(first) = paths.next() else {
         return String::new();

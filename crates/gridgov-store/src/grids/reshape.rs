@@ -9,13 +9,13 @@ use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::error::Checker;
 use gridgov_core::grids::{GridCode, grid_path, parse_grid_name, parse_household_target};
-use gridgov_geo::features::{self, Crs};
+use gridgov_geo::features::Crs;
 use gridgov_geo::network::{self, Sibling};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::boundaries::{BoundaryColumns, read_faults};
+use super::boundaries::BoundaryColumns;
 use super::write::code_taken;
 use super::{Grid, bump_generation, current_grid_in};
 use crate::audit::{self, Change};
@@ -71,7 +71,7 @@ impl Store {
                 "this grid has no boundary to split",
             )
         })?;
-        let feats = features::read(geojson, crs).map_err(|f| read_faults(file, f))?;
+        let feats = super::boundaries::read_features(file, geojson, crs).await?;
         let mut errors = Vec::new();
         if feats.len() < 2 {
             errors.push(RowError::from_field(
@@ -128,17 +128,28 @@ impl Store {
                 _ => {}
             }
         }
-        let siblings: Vec<Sibling> = feats
-            .iter()
-            .zip(&parts)
-            .map(|(f, p)| Sibling {
-                index: f.index,
-                code: p.code.as_str(),
-                shape: &f.shape,
-            })
-            .collect();
         if errors.is_empty() {
-            for fault in network::check_siblings(Some(&old_shape), &siblings) {
+            // The parts must tile the old grid: geometry work, on a CPU slot.
+            let pieces: Vec<(usize, String, MultiPolygon<f64>)> = feats
+                .iter()
+                .zip(&parts)
+                .map(|(f, p)| (f.index, p.code.as_str().to_owned(), f.shape.clone()))
+                .collect();
+            let outline = old_shape.clone();
+            let faults = crate::cpu::run(move |cancel| {
+                let siblings: Vec<Sibling> = pieces
+                    .iter()
+                    .map(|(index, code, shape)| Sibling {
+                        index: *index,
+                        code,
+                        shape,
+                    })
+                    .collect();
+                network::check_siblings(Some(&outline), &siblings, cancel)
+            })
+            .await?
+            .map_err(|_| StoreError::Internal("cancelled: the request went away".into()))?;
+            for fault in faults {
                 let line = match fault.kind {
                     network::NetworkFaultKind::Overlap { a, .. } => a as u64 + 1,
                     network::NetworkFaultKind::Outside { index } => index as u64 + 1,
