@@ -9,6 +9,8 @@ mod records_support;
 use std::sync::Arc;
 
 use gridgov_core::auth::{Actor, Role};
+use gridgov_core::base_data::RecordKind;
+use gridgov_store::base::{BaseImportOptions, BaseImportReport};
 use gridgov_store::grids::{GridInput, MergeInput};
 use gridgov_store::records::{CameraInput, LinkInput, OrganizationInput, PlaceInput};
 use gridgov_store::sheets::SheetReader;
@@ -45,6 +47,28 @@ fn persons_csv(rows: &[(&str, &str, &str)]) -> String {
 
 fn sheet(csv: &str) -> Box<SheetReader> {
     Box::new(SheetReader::from_bytes("test.csv", csv.as_bytes().to_vec(), 1 << 20).unwrap())
+}
+
+async fn import_persons(
+    store: &Store,
+    actor: &Actor,
+    csv: &str,
+    accept_valid: bool,
+) -> BaseImportReport {
+    store
+        .import_base(
+            actor,
+            RecordKind::Persons,
+            sheet(csv),
+            &BaseImportOptions {
+                accept_valid,
+                source: "社区摸排".into(),
+                file_name: "persons.csv".into(),
+            },
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap()
 }
 
 async fn compare(store: &Store, actor: &Actor, csv: &str) {
@@ -436,3 +460,84 @@ on_both!(grids_stay_in_their_village_and_staff_in_their_scope, |db| {
     ));
     assert!(s.grid_staff(&t.center, &merged).await.unwrap().is_empty());
 });
+
+on_both!(
+    an_import_cannot_move_a_person_out_of_the_importers_scope,
+    |db| {
+        let t = town(&db.store).await;
+        let s = &db.store;
+        let admin = add_user(s, &Actor::system(), "ga-xinjie", Role::GridAdmin, XINJIE)
+            .await
+            .actor();
+        let p = s
+            .create_person(&t.worker, &person(&t.g1, "张三", ZHANG))
+            .await
+            .unwrap();
+        // Same ID number, a grid next door: the grid is unknown to 新街's importer.
+        let away = persons_csv(&[("420202001002-G1", "张三", ZHANG)]);
+        let r = import_persons(s, &admin, &away, true).await;
+        assert_eq!((r.inserted, r.updated, r.rejected), (0, 0, 1), "{r:?}");
+        assert_eq!(
+            (r.faults[0].column.as_str(), r.faults[0].code.as_str()),
+            ("grid", "unknown_grid")
+        );
+        let still = s.person(&t.worker, "420202", &p.id).await.unwrap();
+        assert_eq!((still.grid_id.as_str(), still.version), (t.g1.as_str(), 1));
+        // The county center holds both villages: its import moves the person.
+        let r = import_persons(s, &t.center, &away, false).await;
+        assert_eq!((r.updated, r.rejected), (1, 0), "{r:?}");
+        let moved = s.person(&t.center, "420202", &p.id).await.unwrap();
+        assert_eq!(moved.grid_id, t.hubin);
+    }
+);
+
+on_both!(
+    an_import_cannot_overwrite_a_person_recorded_outside_the_importers_scope,
+    |db| {
+        let t = town(&db.store).await;
+        let s = &db.store;
+        let admin = add_user(s, &Actor::system(), "ga-xinjie", Role::GridAdmin, XINJIE)
+            .await
+            .actor();
+        // 李四 lives in 湖滨, outside the importer's village but in the same county.
+        let li = s
+            .create_person(&t.neighbour, &person(&t.hubin, "李四", LI))
+            .await
+            .unwrap();
+        s.create_person(&t.worker, &person(&t.g1, "张三", ZHANG))
+            .await
+            .unwrap();
+        let file = persons_csv(&[
+            ("420202001001-G1", "张三", ZHANG),
+            ("420202001001-G1", "李肆", LI),
+            ("420202001001-G2", "王五", WANG),
+        ]);
+        // All or nothing: the file is refused, naming the row of 李四's number.
+        let r = import_persons(s, &admin, &file, false).await;
+        assert!(!r.committed, "{r:?}");
+        assert_eq!(r.rejected, 1, "{r:?}");
+        let f = &r.faults[0];
+        assert_eq!(
+            (f.row, f.column.as_str(), f.code.as_str()),
+            (3, "id_card_no", "duplicate_id_card")
+        );
+        assert!(!f.value.contains(&id_no(LI)), "the number is masked");
+        // Valid rows accepted: 王五 is added, 李四 is not touched.
+        let r = import_persons(s, &admin, &file, true).await;
+        assert!(r.committed, "{r:?}");
+        assert_eq!((r.inserted, r.rejected), (1, 1), "{r:?}");
+        let after = s.person(&t.neighbour, "420202", &li.id).await.unwrap();
+        assert_eq!(
+            (after.name.as_str(), after.grid_id.as_str(), after.version),
+            ("李四", t.hubin.as_str(), 1)
+        );
+        // The county center sees both villages: the same file moves 李四 into 新街.
+        let r = import_persons(s, &t.center, &file, false).await;
+        assert!(r.committed, "{r:?}");
+        let after = s.person(&t.center, "420202", &li.id).await.unwrap();
+        assert_eq!(
+            (after.name.as_str(), after.grid_id.as_str()),
+            ("李肆", t.g1.as_str())
+        );
+    }
+);
