@@ -10,8 +10,10 @@ use std::sync::Arc;
 
 use gridgov_core::auth::{Actor, Role};
 use gridgov_core::base_data::RecordKind;
+use gridgov_core::scope::ScopePath;
+use gridgov_geo::features::Crs;
 use gridgov_store::base::{BaseImportOptions, BaseImportReport};
-use gridgov_store::grids::{GridInput, MergeInput};
+use gridgov_store::grids::{BoundaryImport, GridInput, MergeInput};
 use gridgov_store::records::{CameraInput, LinkInput, OrganizationInput, PlaceInput};
 use gridgov_store::sheets::SheetReader;
 use gridgov_store::testing::add_user;
@@ -541,3 +543,68 @@ on_both!(
         );
     }
 );
+
+on_both!(a_split_makes_grids_only_inside_the_scope, |db| {
+    let t = town(&db.store).await;
+    let s = &db.store;
+    let sys = Actor::system();
+    let square = |x: f64, d: f64| {
+        format!(
+            r#"{{"type":"Polygon","coordinates":[[[{x},30.2],[{x2},30.2],[{x2},30.21],[{x},30.21],[{x},30.2]]]}}"#,
+            x2 = x + d
+        )
+    };
+    let feature = |props: &str, geometry: String| {
+        format!(r#"{{"type":"Feature","properties":{{{props}}},"geometry":{geometry}}}"#)
+    };
+    let collection = |features: &[String]| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
+    };
+    let g1 = collection(&[feature(
+        &format!(r#""region":"{XINJIE}","code":"G1","name":"G1 网格""#),
+        square(115.0, 0.01),
+    )]);
+    s.import_grid_boundaries(
+        &sys,
+        &BoundaryImport {
+            file: "g1.geojson",
+            text: &g1,
+            crs: Crs::Wgs84,
+            allow_gaps: true,
+        },
+    )
+    .await
+    .unwrap();
+    // Scopes are regions today; one that reaches only a grid (as the scope type allows) must
+    // not make siblings of it in the village it cannot see.
+    let admin = add_user(s, &sys, "ga-xinjie", Role::GridAdmin, XINJIE)
+        .await
+        .actor();
+    let grid_path = s.grid(&admin, &t.g1).await.unwrap().grid.path;
+    let narrow = Actor {
+        scope: ScopePath::from_path(grid_path),
+        ..admin.clone()
+    };
+    let halves = collection(&[
+        feature(r#""code":"G1A","name":"西""#, square(115.0, 0.005)),
+        feature(r#""code":"G1B","name":"东""#, square(115.005, 0.005)),
+    ]);
+    refused(
+        s.split_grid(&narrow, &t.g1, "parts", &halves, Crs::Wgs84)
+            .await,
+        "region",
+        "unknown_region",
+    );
+    assert!(s.grid(&admin, &t.g1).await.unwrap().grid.is_current());
+    // The village's own administrator splits it, inside the village.
+    let split = s
+        .split_grid(&admin, &t.g1, "parts", &halves, Crs::Wgs84)
+        .await
+        .unwrap();
+    for id in &split.created {
+        assert_eq!(s.grid(&admin, id).await.unwrap().grid.region_code, XINJIE);
+    }
+});
