@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Verification tasks through the JSON API: a survey compared with the records by the store,
 //! then a grid worker lists, claims and decides over HTTP. The store's tests cover both
-//! databases; these run on SQLite and check statuses, error shapes and scope at each endpoint.
+//! databases; these check statuses, error shapes and scope at each endpoint (the walk through
+//! every endpoint on SQLite, a decision that would move a person out of scope on both).
 
 mod support;
 
@@ -13,6 +14,7 @@ use gridgov_core::base_data::RecordKind;
 use gridgov_core::ids::id_check_char;
 use gridgov_store::base::BaseImportOptions;
 use gridgov_store::grids::GridInput;
+use gridgov_store::on_both;
 use gridgov_store::sheets::SheetReader;
 use gridgov_store::testing::{TestDb, add_user, seed_regions};
 use gridgov_store::verify::CompareOptions;
@@ -20,6 +22,7 @@ use serde_json::json;
 use support::Client;
 
 const XINJIE: &str = "420202001001";
+const HUBIN: &str = "420202001002";
 
 fn id(seq: u32) -> String {
     let first17 = format!("42020219800101{seq:03}");
@@ -182,3 +185,127 @@ async fn a_worker_claims_and_decides_over_http() {
         "decide_verification_task"
     );
 }
+
+/// 张三 recorded in 新街 G1; the county center's survey has him in 湖滨 G1 next door.
+async fn survey_across_villages(db: &TestDb) {
+    seed_regions(&db.store).await;
+    let sys = Actor::system();
+    add_user(&db.store, &sys, "worker-a", Role::GridWorker, XINJIE).await;
+    add_user(&db.store, &sys, "op-a", Role::CenterOperator, "420202").await;
+    for region in [XINJIE, HUBIN] {
+        db.store
+            .create_grid(
+                &sys,
+                &GridInput {
+                    region: region.into(),
+                    code: "G1".into(),
+                    name: "一网格".into(),
+                    household_target: "400".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let opts = BaseImportOptions {
+        accept_valid: false,
+        source: "户籍".into(),
+        file_name: "hj.csv".into(),
+    };
+    let records = csv(&[("张三", 1, "")]);
+    let r = db
+        .store
+        .import_base(&sys, RecordKind::Persons, records, &opts, Arc::new(|_| {}))
+        .await
+        .unwrap();
+    assert!(r.committed, "{r:?}");
+    let survey = format!(
+        "所属网格,姓名,公民身份号码,人口类型\n420202001002-G1,张三,{},户籍\n",
+        id(1)
+    );
+    let survey = SheetReader::from_bytes("s.csv", survey.into_bytes(), 1 << 20).unwrap();
+    let opts = CompareOptions {
+        source: "社区摸排".into(),
+        file_name: "survey.csv".into(),
+        ..CompareOptions::default()
+    };
+    let r = db
+        .store
+        .compare_source(&sys, Box::new(survey), &opts, Arc::new(|_| {}))
+        .await
+        .unwrap();
+    assert_eq!(r.counts.differs, 1, "{r:?}");
+}
+
+on_both!(
+    a_worker_cannot_take_a_source_row_that_moves_a_person_away,
+    |db| {
+        survey_across_villages(&db).await;
+        let mut c = Client::new(&db);
+        let worker = c.token("worker-a").await;
+        let center = c.token("op-a").await;
+        let tasks = c
+            .api("GET", "/api/v1/verification/tasks", Some(&worker), None)
+            .await
+            .json();
+        let task = tasks[0]["id"].as_str().unwrap().to_owned();
+        let person = format!(
+            "/api/v1/persons/420202/{}",
+            tasks[0]["person_id"].as_str().unwrap()
+        );
+        let claim = format!("/api/v1/verification/tasks/{task}/claim");
+        let decide = format!("/api/v1/verification/tasks/{task}/decision");
+        let take = json!({"decision": "take_source", "note": "已搬到湖滨"});
+        assert_eq!(
+            c.api("POST", &claim, Some(&worker), None).await.status,
+            StatusCode::OK
+        );
+
+        // Refused by name, in both languages; nothing written, the task still the worker's.
+        let r = c
+            .api("POST", &decide, Some(&worker), Some(take.clone()))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let field = &r.json()["fields"][0];
+        assert_eq!(
+            (field["field"].as_str(), field["code"].as_str()),
+            (Some("grid"), Some("source_grid_outside_scope"))
+        );
+        assert!(field["zh"].as_str().unwrap().contains("管辖范围"));
+        assert!(field["en"].as_str().unwrap().contains("outside your scope"));
+        let r = c
+            .api(
+                "GET",
+                &format!("/api/v1/verification/tasks/{task}"),
+                Some(&worker),
+                None,
+            )
+            .await;
+        assert_eq!(r.json()["status"], "claimed");
+        let r = c.api("GET", &person, Some(&worker), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let kept = &r.json()["person"];
+        assert_eq!(
+            (kept["version"].as_i64(), kept["grid_code"].as_str()),
+            (Some(1), Some("G1"))
+        );
+        assert!(kept["path"].as_str().unwrap().contains(XINJIE));
+
+        // Handed up, the county center takes the source; the person leaves the worker's sight.
+        let release = format!("/api/v1/verification/tasks/{task}/release");
+        assert_eq!(
+            c.api("POST", &release, Some(&worker), None).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            c.api("POST", &claim, Some(&center), None).await.status,
+            StatusCode::OK
+        );
+        let r = c.api("POST", &decide, Some(&center), Some(take)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            c.api("GET", &person, Some(&worker), None).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);

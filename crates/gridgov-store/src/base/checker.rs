@@ -86,7 +86,7 @@ fn masked(column: &str, value: &str) -> String {
 
 /// A 128-bit fingerprint of a natural key: two of the hasher's keys (fixed, so runs agree), so
 /// millions of keys cost 16 bytes each and a false duplicate is as likely as a 128-bit collision.
-fn fingerprint(key: &str) -> u128 {
+pub(crate) fn fingerprint(key: &str) -> u128 {
     let h = |seed: u64| {
         let mut s =
             std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()

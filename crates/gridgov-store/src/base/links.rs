@@ -124,7 +124,7 @@ pub(crate) async fn merge(conn: &mut Conn, batch: &str, now: i64) -> StoreResult
          created_batch, created_at, updated_at) \
          SELECT county_code, person_id, house_id, relation, since, $1, $2, $2 \
          FROM link_resolved WHERE person_id IS NOT NULL AND house_id IS NOT NULL{order} {}",
-        super::spec::PERSON_HOUSES.upsert_clause()
+        super::spec::PERSON_HOUSES.upsert_clause(None)
     );
     let written = match conn {
         Conn::Sqlite(c) => sqlx::query(&sql)

@@ -16,6 +16,7 @@
 // Shared with the source comparison (`verify`), which loads a second source of persons the
 // same way.
 pub(crate) mod checker;
+mod elsewhere;
 pub(crate) mod grid_lookup;
 mod links;
 pub(crate) mod rows;

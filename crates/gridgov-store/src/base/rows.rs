@@ -1,7 +1,7 @@
 //! Turning one file row of each kind into a row of its table: core's checks, the grid and the
 //! building resolved, personal data sealed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rand::RngCore;
 
@@ -11,7 +11,7 @@ use gridgov_core::base_data::{
 };
 use gridgov_core::ids::{IdCardNo, Ymd, format_ymd};
 
-use super::checker::{Cells, Planned, RowPlan};
+use super::checker::{Cells, Planned, RowPlan, fingerprint};
 use super::grid_lookup::GridLookup;
 use super::spec::Value;
 use crate::protect::Protector;
@@ -110,6 +110,9 @@ pub(crate) struct PersonPlan {
     pub prefixes: IdPrefixes,
     pub protector: Protector,
     pub today: Ymd,
+    /// Keys of persons recorded outside the importer's scope in a county it writes to
+    /// (`elsewhere::persons_elsewhere`): a row meeting one is a fault, not an overwrite.
+    pub elsewhere: HashSet<u128>,
 }
 
 const PERSON_COLS: [&str; 10] = [
@@ -149,6 +152,9 @@ impl RowPlan for PersonPlan {
             None => None,
         };
         let key = format!("{}|{}", g.county_code, sealed_id.index);
+        if self.elsewhere.contains(&fingerprint(&key)) {
+            return Err(one(crate::records::duplicate_elsewhere()));
+        }
         let (phone_sealed, phone_index) = match sealed_phone {
             Some(s) => (Some(s.sealed), Some(s.index)),
             None => (None, None),

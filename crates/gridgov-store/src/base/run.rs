@@ -1,7 +1,7 @@
 //! One import from start to end: permission, plan, the checker thread beside the writer, the
 //! verdict, the batch record and the audit, in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -10,6 +10,7 @@ use gridgov_core::base_data::RecordKind;
 use gridgov_core::ids::china_date_of_ms;
 
 use super::checker::{CheckOutcome, RowPlan, check_all};
+use super::elsewhere::persons_elsewhere;
 use super::grid_lookup::GridLookup;
 use super::rows::{
     BuildingIds, BuildingPlan, Common, HousePlan, LinkPlan, OrganizationPlan, PersonPlan,
@@ -57,19 +58,25 @@ impl Store {
             ids: RowIds::new(now),
         };
         let batch = common.batch.clone();
-        let plan = self.plan_for(actor, kind, common).await?;
         let spec = spec_of(kind);
         let mut lock = vec![kind_table(kind)];
         if kind == RecordKind::Links {
             lock = vec!["person_houses"];
         }
-        let conn = open_conn(self, &lock).await?;
+        let mut conn = open_conn(self, &lock).await?;
+        // Read under the import's lock, so it holds until the rows are in.
+        let elsewhere = if kind == RecordKind::Persons {
+            persons_elsewhere(&mut conn, &actor.scope).await?
+        } else {
+            HashSet::new()
+        };
+        let plan = self.plan_for(actor, kind, common, elsewhere).await?;
         let mode = (kind == RecordKind::Links).then_some(Mode::Plain);
         let stamps = Stamps {
             batch: batch.clone(),
             now,
         };
-        let mut writer = BulkWriter::start(conn, spec, mode, &stamps).await?;
+        let mut writer = BulkWriter::start(conn, spec, mode, &stamps, &actor.scope).await?;
         let first_load = writer.mode() == Mode::FirstLoad;
 
         let (tx, rx) = tokio::sync::mpsc::channel(4);
@@ -173,6 +180,7 @@ impl Store {
         actor: &Actor,
         kind: RecordKind,
         common: Common,
+        elsewhere: HashSet<u128>,
     ) -> StoreResult<Box<dyn RowPlan>> {
         let today = china_date_of_ms(common.now);
         Ok(match kind {
@@ -181,6 +189,7 @@ impl Store {
                 prefixes: self.id_prefixes().await?,
                 protector: self.protector()?.clone(),
                 today,
+                elsewhere,
             }),
             RecordKind::Buildings => Box::new(BuildingPlan {
                 common,

@@ -1,6 +1,8 @@
 //! The tables an import writes, as data: columns in row order, the natural key an upsert
 //! matches on, and which columns decide whether a matched row changed.
 
+use gridgov_core::scope::ScopePath;
+
 /// One value of a row, as both databases take it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
@@ -261,8 +263,11 @@ impl TableSpec {
     }
 
     /// `ON CONFLICT (key) DO UPDATE SET … WHERE <a compared column differs>`, the same text on
-    /// both databases (SQLite has `IS DISTINCT FROM` since 3.39).
-    pub(crate) fn upsert_clause(&self) -> String {
+    /// both databases (SQLite has `IS DISTINCT FROM` since 3.39). `within` keeps the update to
+    /// rows inside the importer's scope: a natural key need not name the grid (a person's is
+    /// county and ID number), and a matched row elsewhere must not be overwritten and pulled
+    /// into the importer's grid. The checker reports such rows; this guard makes sure of it.
+    pub(crate) fn upsert_clause(&self, within: Option<&ScopePath>) -> String {
         let t = self.table;
         let mut sets: Vec<String> = self
             .compare
@@ -285,8 +290,17 @@ impl TableSpec {
             .iter()
             .map(|c| format!("{t}.{c} IS DISTINCT FROM excluded.{c}"))
             .collect();
+        let guard = match within {
+            Some(scope) if !scope.is_root() && self.columns.contains(&"path") => {
+                // Paths hold digits, letters and '/'; quotes are doubled all the same.
+                let (lo, hi) = scope.range();
+                let (lo, hi) = (lo.replace('\'', "''"), hi.replace('\'', "''"));
+                format!(" AND {t}.path >= '{lo}' AND {t}.path < '{hi}'")
+            }
+            _ => String::new(),
+        };
         format!(
-            "ON CONFLICT ({}) DO UPDATE SET {} WHERE {}",
+            "ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}){guard}",
             self.key.join(", "),
             sets.join(", "),
             changed.join(" OR ")
@@ -300,12 +314,24 @@ mod tests {
 
     #[test]
     fn upserts_change_only_what_differs() {
-        let c = PERSONS.upsert_clause();
+        let c = PERSONS.upsert_clause(None);
         assert!(c.starts_with("ON CONFLICT (id_card_bidx, county_code) DO UPDATE SET grid_id"));
         assert!(c.contains("persons.phone_bidx IS NOT DISTINCT FROM excluded.phone_bidx"));
         assert!(c.contains("version = persons.version + 1"));
-        assert!(c.ends_with("persons.tags IS DISTINCT FROM excluded.tags"));
-        assert!(!PERSON_HOUSES.upsert_clause().contains("version"));
+        assert!(c.ends_with("persons.tags IS DISTINCT FROM excluded.tags)"));
+        assert!(!PERSON_HOUSES.upsert_clause(None).contains("version"));
+        // Inside a scope, only rows already inside it are updated.
+        let village = ScopePath::from_path("42/4202/420202/420202001/420202001001/");
+        assert!(PERSONS.upsert_clause(Some(&village)).ends_with(
+            "persons.tags IS DISTINCT FROM excluded.tags) AND persons.path >= \
+             '42/4202/420202/420202001/420202001001/' AND persons.path < \
+             '42/4202/420202/420202001/420202001001/~'"
+        ));
+        assert_eq!(
+            PERSONS.upsert_clause(Some(&ScopePath::root())),
+            PERSONS.upsert_clause(None)
+        );
+        assert!(!PERSON_HOUSES.upsert_clause(Some(&village)).contains("path"));
         // A source row is a person row behind its comparison and file row.
         assert_eq!(&SOURCE_PERSONS.columns[2..], PERSONS.columns);
         for spec in [

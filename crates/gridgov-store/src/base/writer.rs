@@ -22,6 +22,7 @@ use std::future::Future;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
+use gridgov_core::scope::ScopePath;
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Connection, Executor, PgConnection, Sqlite, SqliteConnection};
@@ -88,6 +89,8 @@ pub(crate) struct BulkWriter {
     stamp_sql: String,
     stamp_copy: String,
     mode: Mode,
+    /// The upsert clause, kept to rows inside the importer's scope.
+    upsert: String,
     rebuild: Vec<String>,
     count_before: i64,
     /// Rows written by upsert statements (inserted or changed); SQLite only, PostgreSQL counts at
@@ -203,8 +206,10 @@ impl BulkWriter {
         spec: &'static TableSpec,
         mode: Option<Mode>,
         stamps: &Stamps,
+        within: &ScopePath,
     ) -> StoreResult<BulkWriter> {
         let (stamp_sql, stamp_copy) = stamps.literals(spec);
+        let upsert = spec.upsert_clause(Some(within));
         let t = spec.table;
         let mode = match mode {
             Some(m) => m,
@@ -266,6 +271,7 @@ impl BulkWriter {
             stamp_sql,
             stamp_copy,
             mode,
+            upsert,
             rebuild,
             count_before,
             affected: 0,
@@ -297,7 +303,7 @@ impl BulkWriter {
                 let insert = SqliteInsert {
                     spec: self.spec,
                     stamp_sql: &self.stamp_sql,
-                    upsert: self.mode == Mode::Upsert,
+                    upsert: (self.mode == Mode::Upsert).then_some(self.upsert.as_str()),
                 };
                 insert
                     .stream(c, &mut feed)
@@ -338,7 +344,7 @@ impl BulkWriter {
             let cols = self.spec.column_list();
             self.affected = sqlx::query(&format!(
                 "INSERT INTO {t} ({cols}) SELECT {cols} FROM stage_{t} WHERE true {}",
-                self.spec.upsert_clause()
+                self.upsert
             ))
             .execute(&mut *c)
             .await?
@@ -411,18 +417,15 @@ async fn copy_stream(
 struct SqliteInsert<'a> {
     spec: &'static TableSpec,
     stamp_sql: &'a str,
-    upsert: bool,
+    /// The upsert clause, when the table had rows.
+    upsert: Option<&'a str>,
 }
 
 impl SqliteInsert<'_> {
     fn sql(&self, rows: usize) -> String {
         let bound = self.spec.columns.len() - self.spec.stamps.len();
         let one = format!("({}{})", vec!["?"; bound].join(", "), self.stamp_sql);
-        let upsert = if self.upsert {
-            self.spec.upsert_clause()
-        } else {
-            String::new()
-        };
+        let upsert = self.upsert.unwrap_or_default();
         format!(
             "INSERT INTO {} ({}) VALUES {} {upsert}",
             self.spec.table,

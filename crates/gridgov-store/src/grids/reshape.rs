@@ -291,6 +291,18 @@ impl Store {
             .strip_suffix(&format!("{}/", first.code))
             .unwrap_or(&first.path)
             .to_owned();
+        // The new grids are made in the old grids' village, which must lie inside the scope as
+        // a created grid's must: an actor who sees only a grid (a scope below the village)
+        // would otherwise make siblings they cannot see.
+        if !actor.scope.contains(&village_path) {
+            return Err(FieldError::new(
+                "region",
+                "unknown_region",
+                "该网格所在的村/社区不在您的管辖范围内：请由上级处理",
+                "the grid's village/community is outside your scope: ask a wider center",
+            )
+            .into());
+        }
         let now = self.now_ms();
         let new_codes: Vec<&str> = parts.iter().map(|p| p.code.as_str()).collect();
         let mut tx = self.begin_write().await?;

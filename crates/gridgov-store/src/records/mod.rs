@@ -29,6 +29,7 @@ pub use export::{ExportChunks, PersonExport};
 pub use houses::{HouseInput, HouseView};
 pub use links::{LinkInput, LinkView};
 pub use organizations::{OrganizationInput, OrganizationView};
+pub(crate) use persons::duplicate_elsewhere;
 pub use persons::{PersonInput, PersonListItem, PersonView};
 pub use places::{PlaceInput, PlaceView};
 pub use search::{PersonSearch, SearchKind};
@@ -40,6 +41,7 @@ pub use views::{
 
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
+use gridgov_core::base_data::GridKey;
 use sqlx::AnyConnection;
 use sqlx::any::AnyQueryResult;
 
@@ -105,6 +107,38 @@ pub(crate) fn invalid(errors: Vec<FieldError>) -> StoreError {
     StoreError::Invalid(gridgov_core::Invalid(errors))
 }
 
+/// Where a write puts a record: a current grid inside the actor's scope. Every write that places
+/// a record or moves it to another grid (forms, verification decisions) asks here, so a move
+/// checks its destination as well as the source it read inside the scope; otherwise a worker
+/// could send a record where they, and everyone who put it there, lose sight of it.
+/// `NotFound` for a grid elsewhere or unknown (the caller names its own field, saying no more
+/// than "not inside your scope"); a field error when the grid is retired.
+pub(crate) async fn destination_grid(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    grid_id: &str,
+) -> StoreResult<Grid> {
+    current_grid_in(conn, actor, grid_id.trim()).await
+}
+
+/// [`destination_grid`] named as files name it (`420202005001-G01`). The key is resolved
+/// without the scope and the grid then checked with it, so the scope is decided in one place.
+pub(crate) async fn destination_grid_by_key(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    key: &GridKey,
+) -> StoreResult<Grid> {
+    let id: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM grids WHERE region_code = $1 AND code = $2 AND valid_to IS NULL",
+    )
+    .bind(&key.village)
+    .bind(key.code.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (id,) = id.ok_or(StoreError::NotFound)?;
+    destination_grid(conn, actor, &id).await
+}
+
 /// The current grid a record is put in, inside the actor's scope. A grid the actor cannot see is
 /// reported on the field like an unknown one, so a form can show it.
 pub(crate) async fn grid_for_record(
@@ -112,7 +146,7 @@ pub(crate) async fn grid_for_record(
     actor: &Actor,
     grid_id: &str,
 ) -> StoreResult<Grid> {
-    match current_grid_in(conn, actor, grid_id.trim()).await {
+    match destination_grid(conn, actor, grid_id).await {
         Err(StoreError::NotFound) => Err(FieldError::new(
             "grid_id",
             "unknown_grid",

@@ -249,7 +249,7 @@ async fn ensure_id_free(
     }
 }
 
-fn duplicate_elsewhere() -> FieldError {
+pub(crate) fn duplicate_elsewhere() -> FieldError {
     FieldError::new(
         "id_card_no",
         "duplicate_id_card",

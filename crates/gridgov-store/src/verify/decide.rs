@@ -12,6 +12,8 @@ use super::correction::CheckedCorrection;
 use super::tasks::{find_task, taken};
 use super::{Decision, NOTE_MAX, TaskKind, TaskStatus, VerificationTask};
 use crate::audit::{self, Change};
+use crate::grids::Grid;
+use crate::records::{destination_grid, destination_grid_by_key};
 use crate::{Store, StoreError, StoreResult};
 
 /// The compared columns of a person, as stored on either side.
@@ -90,6 +92,36 @@ async fn record_fields(
     .fetch_optional(conn)
     .await?
     .ok_or_else(record_gone)
+}
+
+/// The grid a source row would put the person in, checked like any destination: the source was
+/// loaded by someone whose scope may be wider than the decider's (a county center's survey), so
+/// its grid can lie where the decider cannot see. The decider did not choose that grid, so the
+/// refusal says why and who can decide instead; nothing is written and the task stays theirs.
+async fn source_destination(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    source: &Fields,
+) -> StoreResult<Grid> {
+    match destination_grid(conn, actor, &source.grid_id).await {
+        Err(StoreError::NotFound) => Err(FieldError::new(
+            "grid",
+            "source_grid_outside_scope",
+            "来源记录中的网格不在您的管辖范围内，不能按来源迁移：\
+             请释放该任务，交由管辖两地的上级中心处理",
+            "the source puts the person in a grid outside your scope: release the task for a \
+             center whose scope covers both grids to decide",
+        )
+        .into()),
+        Err(StoreError::Invalid(_)) => Err(FieldError::new(
+            "grid",
+            "source_grid_retired",
+            "来源记录中的网格已撤销，不能按来源写入：请按现行网格手工处理",
+            "the source's grid has been retired and cannot be taken: use a current grid by hand",
+        )
+        .into()),
+        other => other,
+    }
 }
 
 async fn source_fields(
@@ -248,6 +280,10 @@ impl Store {
                 Ok((format!("verification_task:{}", task.id), Vec::new()))
             }
             (TaskKind::MissingInRecords, Decision::TakeSource, _, Some(row)) => {
+                // Inside the scope by construction (the task lies in the source row's grid), and
+                // checked all the same: the grid may have been retired since.
+                let source = source_fields(conn, task, row).await?;
+                source_destination(conn, actor, &source).await?;
                 let cols = crate::base::spec::PERSONS.column_list();
                 let added = sqlx::query(&format!(
                     "INSERT INTO persons ({cols}) SELECT {cols} FROM source_persons \
@@ -294,7 +330,10 @@ impl Store {
             }
             (TaskKind::Differs, Decision::TakeSource, Some(person), Some(row)) => {
                 let before = record_fields(conn, actor, county, person).await?;
-                let after = source_fields(conn, task, row).await?;
+                let mut after = source_fields(conn, task, row).await?;
+                if after.grid_id != before.grid_id {
+                    after.path = source_destination(conn, actor, &after).await?.path;
+                }
                 let changed = before.changed(&after);
                 let batch = Some(task.comparison_id.as_str());
                 update_person(conn, county, person, &after, batch, now).await?;
@@ -355,26 +394,19 @@ impl Store {
             _ => {}
         }
         if let Some(key) = c.grid {
-            let (lo, hi) = actor.scope.range();
-            let grid: Option<(String, String, String)> = sqlx::query_as(
-                "SELECT id, county_code, path FROM grids WHERE region_code = $1 AND code = $2 \
-                 AND valid_to IS NULL AND path >= $3 AND path < $4",
-            )
-            .bind(&key.village)
-            .bind(key.code.as_str())
-            .bind(lo)
-            .bind(hi)
-            .fetch_optional(&mut *conn)
-            .await?;
-            let (id, grid_county, path) = grid.ok_or_else(|| {
-                FieldError::new(
-                    "grid",
-                    "unknown_grid",
-                    format!("没有这个网格，或不在您的管辖范围内：{key}"),
-                    format!("no such grid, or it is outside your scope: {key}"),
-                )
-            })?;
-            if grid_county != county {
+            let grid = match destination_grid_by_key(conn, actor, &key).await {
+                Err(StoreError::NotFound | StoreError::Invalid(_)) => {
+                    return Err(FieldError::new(
+                        "grid",
+                        "unknown_grid",
+                        format!("没有这个网格，或不在您的管辖范围内：{key}"),
+                        format!("no such grid, or it is outside your scope: {key}"),
+                    )
+                    .into());
+                }
+                other => other?,
+            };
+            if grid.county_code != county {
                 // The county is part of the record's key: moving there is a new record there.
                 return Err(FieldError::new(
                     "grid",
@@ -384,8 +416,8 @@ impl Store {
                 )
                 .into());
             }
-            to.grid_id = id;
-            to.path = path;
+            to.grid_id = grid.id;
+            to.path = grid.path;
         }
         Ok(to)
     }

@@ -107,6 +107,8 @@ impl Store {
                 prefixes: self.id_prefixes().await?,
                 protector: self.protector()?.clone(),
                 today: china_date_of_ms(now),
+                // Source rows are kept beside the records and never overwrite them.
+                elsewhere: Default::default(),
             },
             comparison: comparison.clone(),
         };
@@ -115,7 +117,7 @@ impl Store {
             batch: comparison.clone(),
             now,
         };
-        let mut writer = BulkWriter::start(conn, &SOURCE_PERSONS, None, &stamps).await?;
+        let mut writer = BulkWriter::start(conn, &SOURCE_PERSONS, None, &stamps, &scope).await?;
         let (tx, rx) = tokio::sync::mpsc::channel(4);
         let accept_valid = opts.accept_valid;
         let p = progress.clone();
