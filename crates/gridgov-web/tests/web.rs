@@ -43,6 +43,52 @@ on_both!(logging_in_opens_the_desk_and_logging_out_closes_it, |db| {
     assert_eq!(c.get("/regions").await.status, StatusCode::SEE_OTHER);
 });
 
+on_both!(after_login_the_browser_stays_on_this_site, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    // A path of ours is followed, re-encoded as the parser writes it.
+    let form = c.get("/login?next=%2Fregions%2F420202%3Fq%3D1").await;
+    assert!(
+        form.body
+            .contains("name=\"next\" value=\"/regions/420202?q=1\"")
+    );
+    // Each of these is read by a browser as another host (a tab is dropped, a backslash is a
+    // slash, dot segments collapse): every one goes home instead.
+    for hostile in [
+        "/\t/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "\\/evil.example",
+        "https:evil.example",
+        "/.//evil.example",
+        "/\n/evil.example",
+    ] {
+        let q = serde_urlencoded::to_string([("next", hostile)]).unwrap();
+        let form = c.get(&format!("/login?{q}")).await;
+        assert!(
+            form.body.contains("name=\"next\" value=\"/\""),
+            "{hostile:?} offered on the form"
+        );
+        let csrf = form.csrf();
+        let r = c
+            .post_form(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("next", hostile),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{hostile:?}: {}", r.body);
+        assert_eq!(r.location(), "/", "{hostile:?}");
+    }
+    // The probe's own address, exactly as it was sent.
+    let form = c.get("/login?next=%2F%09%2Fevil.example").await;
+    assert!(form.body.contains("name=\"next\" value=\"/\""));
+});
+
 on_both!(wrong_passwords_are_refused_then_throttled, |db| {
     seeded(&db).await;
     let mut c = Client::new(&db);

@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::next::safe_next;
 use super::{cookies, csrf};
 use crate::app::AppState;
 use crate::error::{AppError, ErrorBody};
@@ -26,14 +27,6 @@ pub struct LoginForm {
     username: String,
     password: String,
     next: Option<String>,
-}
-
-/// Only local paths are followed after login, never another site.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
-    }
 }
 
 fn login_page(
