@@ -160,6 +160,117 @@ on_both!(an_expired_session_says_so, |db| {
     assert!(page.body.contains("会话已过期"));
 });
 
+on_both!(a_new_password_ends_the_api_tokens_made_before_it, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    // A token from the API, and two from the account page, which lists them and revokes one.
+    let from_api = c.token("op-a").await;
+    c.login("op-a", PASSWORD).await;
+    let page = c.get("/account").await;
+    assert!(
+        page.body.contains("所有 API 令牌都将被吊销"),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+    let made = c
+        .post_form("/account/tokens", &[("csrf", &csrf), ("name", "脚本")])
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let needle = "class=\"select-all\">";
+    let at = made.body.find(needle).unwrap() + needle.len();
+    let from_page = made.body[at..at + made.body[at..].find('<').unwrap()].to_owned();
+    c.post_form("/account/tokens", &[("csrf", &csrf), ("name", "手机")])
+        .await;
+    let tokens = db
+        .store
+        .list_api_tokens(
+            &db.store
+                .user_by_username(&Actor::system(), "op-a")
+                .await
+                .unwrap()
+                .actor(),
+        )
+        .await
+        .unwrap();
+    let phone = tokens.iter().find(|t| t.name == "手机").unwrap();
+    let listed = c.get("/account").await;
+    for t in &tokens {
+        assert!(
+            listed.body.contains(&t.prefix)
+                && listed
+                    .body
+                    .contains(&format!("/account/tokens/{}/revoke", t.id)),
+            "{}",
+            listed.body
+        );
+    }
+    let r = c
+        .post_form(
+            &format!("/account/tokens/{}/revoke", phone.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.location(), "/account?saved=1");
+    assert!(
+        !c.get("/account")
+            .await
+            .body
+            .contains(&format!("/account/tokens/{}/revoke", phone.id))
+    );
+    for t in [&from_api, &from_page] {
+        let me = c.api("GET", "/api/v1/me", Some(t), None).await;
+        assert_eq!(me.status, StatusCode::OK, "{}", me.body);
+    }
+    // Changing the password ends both tokens along with the session.
+    let r = c
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "changed-pass-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/login?changed=1");
+    assert!(
+        c.get(r.location())
+            .await
+            .body
+            .contains("API 令牌已全部吊销")
+    );
+    for t in [&from_api, &from_page] {
+        let me = c.api("GET", "/api/v1/me", Some(t), None).await;
+        assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{}", me.body);
+    }
+
+    // An administrator's reset ends the tokens of the user reset.
+    let worker = c.token("worker-b").await;
+    let mut admin = Client::new(&db);
+    admin.login("admin", PASSWORD).await;
+    let id = db
+        .store
+        .user_by_username(&Actor::system(), "worker-b")
+        .await
+        .unwrap()
+        .id;
+    let form = admin.get(&format!("/admin/users/{id}")).await;
+    assert!(
+        form.body
+            .contains("该用户的所有会话都将结束，所有 API 令牌都将被吊销")
+    );
+    let r = admin
+        .post_form(
+            &format!("/admin/users/{id}/password"),
+            &[("csrf", &form.csrf()), ("password", "reset-pass-42")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let me = c.api("GET", "/api/v1/me", Some(&worker), None).await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED);
+});
+
 on_both!(the_region_browser_stays_inside_the_scope, |db| {
     seeded(&db).await;
     let mut c = Client::new(&db);

@@ -354,3 +354,41 @@ fn base_data_imports_reimports_and_compares_from_the_command_line() {
     assert!(text(&o).contains(expected_differ), "{}", text(&o));
     assert!(text(&o).contains("1 missing in the source"), "{}", text(&o));
 }
+
+#[test]
+fn resetting_a_password_from_the_command_line_revokes_the_users_tokens() {
+    let dir = data_dir();
+    let d = &dir.0;
+    let add = [
+        "user",
+        "add",
+        "--username",
+        "integration",
+        "--role",
+        "system_admin",
+        "--password-stdin",
+    ];
+    let o = gridgov(d, &add, Some("a-long-pass-2026\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gridgov(d, &["user", "token", "integration", "--name", "sync"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let secret = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    let live = |secret: String| {
+        let db = gridgov_store::DatabaseUrl::sqlite_file(&d.join("gridgov.db"));
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                let store = gridgov_store::Store::connect(&db).await.unwrap();
+                store.token_user(&secret).await.unwrap().is_some()
+            })
+    };
+    assert!(live(secret.clone()), "the token works before the reset");
+    let o = gridgov(
+        d,
+        &["user", "reset-password", "integration", "--password-stdin"],
+        Some("another-pass-2026\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("API 令牌已吊销"), "{}", text(&o));
+    assert!(!live(secret), "the token ends with the reset");
+}
