@@ -39,6 +39,37 @@ impl std::fmt::Debug for SecretKey {
     }
 }
 
+/// The bearer token that opens `/metrics` on the public listener. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct MetricsToken(String);
+
+impl MetricsToken {
+    /// Shortest token accepted: anything shorter could be guessed by a scraper of the site.
+    pub const MIN_LEN: usize = 16;
+
+    /// A token of at least [`Self::MIN_LEN`] visible ASCII characters (it travels in a header).
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.len() < Self::MIN_LEN || !s.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(format!(
+                "metrics token must be at least {} visible ASCII characters without spaces",
+                Self::MIN_LEN
+            ));
+        }
+        Ok(MetricsToken(s.to_owned()))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken([redacted])")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     pub secret_key: SecretKey,
@@ -53,6 +84,10 @@ pub struct WebConfig {
     /// The address people reach the site at (`https://grid.example.org`), for links that leave
     /// the browser (the QR code on a grid card). Unset: taken from each request's Host.
     pub public_url: Option<String>,
+    /// When set, `/metrics` on the public listener answers to `Authorization: Bearer <token>`
+    /// and nothing else; unset, it is not served there at all (see [`crate::metrics_app`] for
+    /// the separate listener).
+    pub metrics_token: Option<MetricsToken>,
 }
 
 impl WebConfig {
@@ -64,6 +99,7 @@ impl WebConfig {
             request_timeout: Duration::from_secs(30),
             card_phones: gridgov_store::grids::PhoneDisplay::Masked,
             public_url: None,
+            metrics_token: None,
         }
     }
 }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use gridgov_core::auth::{Actor, Role};
 use gridgov_store::on_both;
 use gridgov_store::testing::{PASSWORD, TestDb, add_user, seed_regions};
+use gridgov_web::MetricsToken;
 use serde_json::json;
 use support::Client;
 
@@ -491,17 +492,57 @@ on_both!(operations_endpoints_answer, |db| {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), n, "operationIds repeat: {ids:?}");
-    let m = c.get("/metrics").await;
-    assert!(
-        m.body.contains(
-            "gridgov_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
-        ),
-        "{}",
-        m.body
-    );
     let css = c.get("/static/app.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(c.get("/static/nope.js").await.status, StatusCode::NOT_FOUND);
+});
+
+on_both!(metrics_are_served_apart_or_to_the_token_only, |db| {
+    seeded(&db).await;
+    let healthz_counted =
+        "gridgov_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1";
+    // No token configured: not on the public listener at all, not even for an administrator.
+    let mut c = Client::new(&db);
+    assert_eq!(c.get("/metrics").await.status, StatusCode::NOT_FOUND);
+    let token = c.token("admin").await;
+    let r = c.api("GET", "/metrics", Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    c.login("admin", PASSWORD).await;
+    assert_eq!(c.get("/metrics").await.status, StatusCode::NOT_FOUND);
+
+    // A token configured: that token and nothing else.
+    let secret = "scrape-9f1c0b8e2a7d4e6f";
+    let (main, metrics) = support::web_apps(&db, |cfg| {
+        cfg.metrics_token = Some(MetricsToken::parse(secret).unwrap());
+    });
+    let mut c = Client::on(main);
+    assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
+    assert_eq!(c.get("/metrics").await.status, StatusCode::NOT_FOUND);
+    for wrong in [
+        "scrape-9f1c0b8e2a7d4e6",
+        "scrape-9f1c0b8e2a7d4e6f0",
+        "ggv_x",
+    ] {
+        let r = c.api("GET", "/metrics", Some(wrong), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{wrong}");
+    }
+    let r = c.api("GET", "/metrics", Some(secret), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(healthz_counted), "{}", r.body);
+
+    // The separate listener shows the main router's counters and serves nothing else.
+    let mut m = Client::on(metrics);
+    let r = m.get("/metrics").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(healthz_counted), "{}", r.body);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert_eq!(m.get("/healthz").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(m.get("/login").await.status, StatusCode::NOT_FOUND);
 });
 
 on_both!(the_interface_speaks_english_on_request, |db| {

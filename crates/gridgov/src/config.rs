@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use gridgov_store::DatabaseUrl;
 use gridgov_store::grids::PhoneDisplay;
 use gridgov_store::protect::{DataKey, Protector};
-use gridgov_web::{SecretKey, WebConfig};
+use gridgov_web::{MetricsToken, SecretKey, WebConfig};
 use serde::Deserialize;
 
 pub const DEFAULT_DATA_DIR: &str = "./gridgov-data";
@@ -33,6 +33,8 @@ struct Layer {
     card_phones: Option<String>,
     public_url: Option<String>,
     data_key: Option<String>,
+    metrics_listen: Option<String>,
+    metrics_token: Option<String>,
 }
 
 impl Layer {
@@ -49,6 +51,8 @@ impl Layer {
             card_phones: self.card_phones.or(base.card_phones),
             public_url: self.public_url.or(base.public_url),
             data_key: self.data_key.or(base.data_key),
+            metrics_listen: self.metrics_listen.or(base.metrics_listen),
+            metrics_token: self.metrics_token.or(base.metrics_token),
         }
     }
 
@@ -75,6 +79,8 @@ impl Layer {
             card_phones: get("GRIDGOV_CARD_PHONES"),
             public_url: get("GRIDGOV_PUBLIC_URL"),
             data_key: get("GRIDGOV_DATA_KEY"),
+            metrics_listen: get("GRIDGOV_METRICS_LISTEN"),
+            metrics_token: get("GRIDGOV_METRICS_TOKEN"),
         })
     }
 }
@@ -119,6 +125,12 @@ pub struct Config {
     /// The key that seals personal data; `None` until resolved: then read from, or created in,
     /// the data directory. Its `Debug` shows no key material.
     pub data_key: Option<DataKey>,
+    /// A second address serving `/metrics` (and nothing else), for the monitoring network.
+    /// Unset: no such listener.
+    pub metrics_listen: Option<String>,
+    /// The bearer token that opens `/metrics` on the main listener; unset, `/metrics` is not
+    /// served there. Its `Debug` shows nothing of it.
+    pub metrics_token: Option<MetricsToken>,
 }
 
 impl Config {
@@ -188,6 +200,11 @@ impl Config {
                 .data_key
                 .map(|k| DataKey::from_hex(&k).map_err(|e| anyhow!("data_key: {e}")))
                 .transpose()?,
+            metrics_listen: l.metrics_listen,
+            metrics_token: l
+                .metrics_token
+                .map(|t| MetricsToken::parse(&t).map_err(|e| anyhow!("metrics_token: {e}")))
+                .transpose()?,
         })
     }
 
@@ -218,6 +235,7 @@ impl Config {
         web.request_timeout = self.request_timeout;
         web.card_phones = self.card_phones;
         web.public_url = self.public_url.clone();
+        web.metrics_token = self.metrics_token.clone();
         Ok(web)
     }
 }
@@ -374,6 +392,23 @@ mod tests {
         assert!(err.to_string().contains("public_url"));
     }
 
+    #[test]
+    fn metrics_are_off_the_public_listener_unless_configured() {
+        let c = Config::layered(None, &env_of(&[]), Overrides::default()).unwrap();
+        assert!(c.metrics_listen.is_none() && c.metrics_token.is_none());
+        let dir = temp_dir("metrics");
+        let file = dir.join("gridgov.toml");
+        std::fs::write(&file, "metrics_listen = \"127.0.0.1:9100\"\n").unwrap();
+        let env = env_of(&[("GRIDGOV_METRICS_TOKEN", "scrape-9f1c0b8e2a7d4e6f")]);
+        let c = Config::layered(Some(&file), &env, Overrides::default()).unwrap();
+        assert_eq!(c.metrics_listen.as_deref(), Some("127.0.0.1:9100"));
+        assert!(c.web_config().is_ok_and(|w| w.metrics_token.is_some()));
+        let env = env_of(&[("GRIDGOV_METRICS_TOKEN", "short")]);
+        let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("metrics_token"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     const DATA_KEY: &str = "5d2a9f1c7e3b8a6d4c0f9e8d7c6b5a493827160f4e3d2c1b0a99887766554433";
 
     #[test]
@@ -382,9 +417,11 @@ mod tests {
             ("GRIDGOV_DATABASE_URL", "postgres://gg:pa55word@db/gridgov"),
             ("GRIDGOV_SECRET_KEY", KEY),
             ("GRIDGOV_DATA_KEY", DATA_KEY),
+            ("GRIDGOV_METRICS_TOKEN", "scrape-9f1c0b8e2a7d4e6f"),
         ]);
         let c = Config::layered(None, &env, Overrides::default()).unwrap();
         let shown = format!("{c:?} {:?}", c.web_config().unwrap());
+        assert!(!shown.contains("scrape-9f1c"), "{shown}");
         assert!(!shown.contains(&DATA_KEY[..16]), "{shown}");
         assert!(!shown.contains("pa55word"), "{shown}");
         assert!(!shown.contains(KEY), "{shown}");
