@@ -175,7 +175,7 @@ fn check(up: &ImportUpload) -> Result<(RecordKind, String), Vec<FieldError>> {
         ));
     }
     let source = up.source.trim().to_owned();
-    if source.is_empty() || source.chars().count() > 50 {
+    if gridgov_core::text::visible_chars(&source) == 0 || source.chars().count() > 50 {
         errors.push(FieldError::new(
             "source",
             "required",
