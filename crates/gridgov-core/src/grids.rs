@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
+use crate::text::visible_chars;
 
 /// A grid's code, unique among the current grids of its village. It becomes the last segment of
 /// the grid's path (`…/420202001001/G0007/`), so it holds only ASCII letters, digits and `-`:
@@ -361,7 +362,9 @@ pub fn parse_grid_name(field: &str, input: &str) -> Result<String, FieldError> {
     parse_text(field, input, 64, true)
 }
 
-/// Optional free text on a grid (party branch, service-station address): at most `max` chars.
+/// Free text (a grid's name, party branch, service-station address; a record's name or address):
+/// at most `max` characters; when required, at least one that shows (zero-width or blank
+/// characters alone are empty).
 pub fn parse_text(
     field: &str,
     input: &str,
@@ -369,7 +372,7 @@ pub fn parse_text(
     required: bool,
 ) -> Result<String, FieldError> {
     let s = input.trim();
-    if required && s.is_empty() {
+    if required && visible_chars(s) == 0 {
         return Err(FieldError::new(
             field,
             "required",
@@ -399,6 +402,26 @@ pub fn parse_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn required_text_needs_a_character_that_shows() {
+        for hollow in [
+            "",
+            "   ",
+            "\u{200B}\u{200B}",
+            "\u{FEFF}",
+            "\u{2060}\u{3000}",
+        ] {
+            let e = parse_text("name", hollow, 64, true).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.code),
+                ("name", "required"),
+                "{hollow:?}"
+            );
+        }
+        assert_eq!(parse_text("name", " 一网格 ", 64, true).unwrap(), "一网格");
+        assert_eq!(parse_text("note", "", 64, false).unwrap(), "");
+    }
 
     #[test]
     fn codes_are_uppercased_and_checked() {

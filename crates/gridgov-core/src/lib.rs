@@ -10,6 +10,7 @@ pub mod grids;
 pub mod ids;
 pub mod regions;
 pub mod scope;
+pub mod text;
 pub mod users;
 
 pub use error::{FieldError, Invalid};

@@ -204,10 +204,10 @@ pub fn gb_form(code: &str) -> String {
         .unwrap_or_else(|_| code.to_owned())
 }
 
-/// A region's name: trimmed, non-empty, at most 100 characters.
+/// A region's name: trimmed, with a character that shows, at most 100 characters.
 pub fn parse_region_name(field: &str, input: &str) -> Result<String, FieldError> {
     let s = input.trim();
-    if s.is_empty() {
+    if crate::text::visible_chars(s) == 0 {
         return Err(FieldError::new(
             field,
             "required",

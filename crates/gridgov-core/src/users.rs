@@ -37,10 +37,10 @@ impl Username {
     }
 }
 
-/// A person's name as shown: 1–50 characters, no control characters.
+/// A person's name as shown: 1–50 characters (at least one that shows), no control characters.
 pub fn parse_display_name(field: &str, input: &str) -> Result<String, FieldError> {
     let s = input.trim();
-    if s.is_empty() || s.chars().count() > 50 {
+    if crate::text::visible_chars(s) == 0 || s.chars().count() > 50 {
         return Err(FieldError::new(
             field,
             "bad_length",
@@ -119,6 +119,15 @@ pub fn parse_contact_phone(field: &str, input: &str) -> Result<String, FieldErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_display_name_needs_a_character_that_shows() {
+        assert!(parse_display_name("display_name", "\u{200B}\u{200D}").is_err());
+        assert_eq!(
+            parse_display_name("display_name", " 王芳 ").unwrap(),
+            "王芳"
+        );
+    }
 
     #[test]
     fn usernames_are_lowercased_and_checked() {

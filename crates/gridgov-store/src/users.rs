@@ -453,7 +453,8 @@ impl Store {
         self.user(actor, id).await
     }
 
-    /// Sets a new password chosen by an administrator; the user's sessions end.
+    /// Sets a new password chosen by an administrator; the user's sessions end and their API
+    /// tokens are revoked.
     pub async fn reset_password(&self, actor: &Actor, id: &str, password: &str) -> StoreResult<()> {
         let user = self.managed_user(actor, id).await?;
         let pw = NewPassword::parse("password", password)?;
@@ -461,7 +462,8 @@ impl Store {
             .await
     }
 
-    /// The actor changes their own password, proving the current one.
+    /// The actor changes their own password, proving the current one; their sessions end and
+    /// their API tokens are revoked.
     pub async fn change_own_password(
         &self,
         actor: &Actor,
@@ -517,6 +519,16 @@ impl Store {
             .bind(&user.id)
             .execute(&mut *tx)
             .await?;
+        // A new password is how an account is taken back after a leak; a token made by whoever
+        // knew the old one must stop with it, like the sessions.
+        let tokens_revoked = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(&user.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         audit::append(
             &mut tx,
             now,
@@ -525,7 +537,7 @@ impl Store {
                 action,
                 resource: format!("user:{}", user.id),
                 scope_path: user.scope_path.as_str(),
-                summary: json!({"username": user.username}),
+                summary: json!({"username": user.username, "tokens_revoked": tokens_revoked}),
             },
         )
         .await?;

@@ -270,3 +270,78 @@ on_both!(guesses_at_the_current_password_are_throttled, |db| {
         .await
         .unwrap();
 });
+
+on_both!(a_new_password_revokes_every_api_token_of_the_user, |db| {
+    seed_regions(&db.store).await;
+    let sys = Actor::system();
+    let w = add_user(&db.store, &sys, "worker", Role::GridWorker, "420202").await;
+    let other = add_user(&db.store, &sys, "other", Role::GridWorker, "420202").await;
+    let (_, others) = db
+        .store
+        .create_api_token(&other.actor(), "phone", None)
+        .await
+        .unwrap();
+    let revoked_in_audit = |db: &gridgov_store::testing::TestDb| {
+        let store = db.store.clone();
+        async move {
+            store
+                .list_audit(&Actor::system(), 500, None)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|r| r.action.ends_with("password"))
+                .map(|r| {
+                    let v: serde_json::Value = serde_json::from_str(&r.summary).unwrap();
+                    (r.action, v["tokens_revoked"].as_i64().unwrap())
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // The user changes their own password: both of their tokens stop, another user's does not.
+    let (_, phone) = db
+        .store
+        .create_api_token(&w.actor(), "phone", None)
+        .await
+        .unwrap();
+    let (_, script) = db
+        .store
+        .create_api_token(&w.actor(), "script", Some(30))
+        .await
+        .unwrap();
+    db.store
+        .change_own_password(&w.actor(), PASSWORD, "changed-pass-1")
+        .await
+        .unwrap();
+    assert!(db.store.token_user(&phone).await.unwrap().is_none());
+    assert!(db.store.token_user(&script).await.unwrap().is_none());
+    assert!(db.store.token_user(&others).await.unwrap().is_some());
+    let listed = db.store.list_api_tokens(&w.actor()).await.unwrap();
+    assert!(listed.len() == 2 && listed.iter().all(|t| t.revoked_at.is_some()));
+    assert_eq!(
+        revoked_in_audit(&db).await,
+        [("user.change_password".to_owned(), 2)]
+    );
+
+    // An administrator resets it: the token made since stops too.
+    let (_, later) = db
+        .store
+        .create_api_token(&w.actor(), "later", None)
+        .await
+        .unwrap();
+    db.store
+        .reset_password(&sys, &w.id, "reset-pass-42")
+        .await
+        .unwrap();
+    assert!(db.store.token_user(&later).await.unwrap().is_none());
+    assert!(db.store.token_user(&others).await.unwrap().is_some());
+    let mut audit = revoked_in_audit(&db).await;
+    audit.sort();
+    assert_eq!(
+        audit,
+        [
+            ("user.change_password".to_owned(), 2),
+            ("user.reset_password".to_owned(), 1)
+        ]
+    );
+});

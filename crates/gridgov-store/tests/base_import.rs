@@ -361,3 +361,23 @@ on_both!(links_reach_only_persons_inside_the_importers_scope, |db| {
     .await;
     assert!(!db.store.has_persons(&xisai.actor()).await.unwrap());
 });
+
+on_both!(the_fault_report_never_hands_a_formula_to_excel, |db| {
+    let sys = setup(&db.store).await;
+    let file = format!(
+        "所属网格,姓名,公民身份号码,民族,人口类型\n\
+         +cmd|' /C calc'!A0,张三,{},汉族,户籍\n\
+         420202001001-G1,李四,{},\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",户籍\n",
+        id(1),
+        id(3)
+    );
+    let r = import(&db.store, &sys, RecordKind::Persons, &file, false).await;
+    assert!(!r.committed && r.faults.len() == 2, "{r:?}");
+    let report = gridgov_store::base::import_report_csv(RecordKind::Persons, &r.faults);
+    assert!(report.starts_with('\u{feff}'));
+    assert!(
+        report.contains(",'+cmd|' /C calc'!A0,")
+            && report.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","),
+        "{report}"
+    );
+});

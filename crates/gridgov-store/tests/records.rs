@@ -472,3 +472,72 @@ on_both!(unmasking_needs_a_reason_and_leaves_a_trace, |db| {
     let report = db.store.verify_audit().await.unwrap();
     assert!(report.first_broken.is_none(), "{:?}", report.first_broken);
 });
+
+on_both!(invisible_characters_make_no_reason_and_no_name, |db| {
+    let t = town(&db.store).await;
+    let s = &db.store;
+    let p = s
+        .create_person(&t.worker, &person(&t.g1, "冯十一", "42020219600606016"))
+        .await
+        .unwrap();
+    let zero_width = "\u{200B}\u{200B}\u{200B}\u{200B}";
+    for hollow in [
+        zero_width,
+        "\u{200B}\u{200C}\u{200D}\u{FEFF}\u{2060}",
+        "\u{202E}\u{200F}查看\u{3000}\u{3000}",
+    ] {
+        let (field, code, _) = field_error(
+            s.unmask_person_field(&t.worker, "420202", &p.id, FieldKind::IdCardNo, hollow)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(field, "reason", "{hollow:?}");
+        // Nothing that shows is no reason at all; two characters that show are too short.
+        assert!(
+            ["required", "too_short"].contains(&code),
+            "{hollow:?}: {code}"
+        );
+        let e = s
+            .export_persons(&t.worker, None, Some(hollow))
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(field_error(e).0, "reason", "{hollow:?}");
+    }
+    // Nothing was revealed, so nothing is logged.
+    assert!(
+        s.unmask_log(&t.center, None, 50, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Four characters that show are enough, whatever invisible ones surround them.
+    assert!(
+        s.unmask_person_field(
+            &t.worker,
+            "420202",
+            &p.id,
+            FieldKind::IdCardNo,
+            "\u{200B}核查身份\u{200B}"
+        )
+        .await
+        .is_ok()
+    );
+
+    // The same rule holds wherever text is required: a person's name, a token's name.
+    let (field, code, _) = field_error(
+        s.create_person(
+            &t.worker,
+            &person(&t.g1, "\u{FEFF}\u{200B}", "42020219600606024"),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!((field.as_str(), code), ("name", "required"));
+    let (field, _, _) = field_error(
+        s.create_api_token(&t.worker, zero_width, None)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(field, "name");
+});

@@ -89,3 +89,32 @@ on_both!(exports_mask_unless_a_reason_is_given, |db| {
         Err(StoreError::NotFound)
     ));
 });
+
+on_both!(exported_cells_never_start_a_formula, |db| {
+    let t = town(&db.store).await;
+    let s = &db.store;
+    let mut p = person(&t.g1, "=HYPERLINK(\"http://x\",\"y\")", "42020219750707002");
+    p.registered_address = "+cmd|' /C calc'!A0".into();
+    s.create_person(&t.worker, &p).await.unwrap();
+    s.create_person(&t.worker, &person(&t.g1, "@SUM(1+1)", "42020219750708003"))
+        .await
+        .unwrap();
+    for reveal in [None, Some("年度核查比对")] {
+        let csv = read_all(s.export_persons(&t.worker, None, reveal).await.unwrap()).await;
+        assert!(
+            csv.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",")
+                && csv.contains(",'+cmd|' /C calc'!A0,")
+                && csv.contains(",'@SUM(1+1),"),
+            "{csv}"
+        );
+        for line in csv.lines() {
+            for cell in line.split(',') {
+                let cell = cell.trim_start_matches('"');
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@']),
+                    "{cell:?} in {line}"
+                );
+            }
+        }
+    }
+});

@@ -90,16 +90,10 @@ on_both!(a_worker_of_another_village_gets_nothing, |db| {
     not_found(s.camera(out, "420202", &c.id).await, "camera");
     not_found(s.grid_buildings(out, &t.g1).await, "grid buildings");
     not_found(s.grid_residents(out, &t.g1, 50, 0).await, "grid residents");
-    for (what, r) in [
-        (
-            "organizations",
-            s.grid_organizations(out, &t.g1).await.map(|v| v.len()),
-        ),
-        ("places", s.grid_places(out, &t.g1).await.map(|v| v.len())),
-        ("cameras", s.grid_cameras(out, &t.g1).await.map(|v| v.len())),
-    ] {
-        assert_eq!(r.unwrap(), 0, "{what}");
-    }
+    // A grid elsewhere has no lists at all, rather than empty ones.
+    not_found(s.grid_organizations(out, &t.g1).await, "grid organizations");
+    not_found(s.grid_places(out, &t.g1).await, "grid places");
+    not_found(s.grid_cameras(out, &t.g1).await, "grid cameras");
     assert!(
         s.search_persons(out, "郑", 50, 0)
             .await
@@ -395,3 +389,81 @@ on_both!(counts_roll_up_and_feed_the_sizing_flag, |db| {
     let g1_map = map.iter().find(|m| m.id == t.g1).unwrap();
     assert_eq!(g1_map.sizing(), gridgov_core::grids::Sizing::Low);
 });
+
+on_both!(
+    residents_outside_the_scope_are_neither_listed_nor_counted,
+    |db| {
+        let t = town(&db.store).await;
+        let s = &db.store;
+        let b = s
+            .create_building(&t.worker, &building(&t.g1, "B1"))
+            .await
+            .unwrap();
+        let h = s
+            .create_house(&t.worker, "420202", &b.id, &house("1", "101", "出租"))
+            .await
+            .unwrap();
+        let link = LinkInput {
+            house_id: h.id.clone(),
+            relation: "租户".into(),
+            since: String::new(),
+        };
+        // Two residents recorded in the worker's village, and a third recorded in the next village
+        // (湖滨), linked into the same house by the county center, who sees both villages.
+        for (name, first17) in [("甲", "42020219800101011"), ("乙", "42020219800101021")] {
+            let p = s
+                .create_person(&t.worker, &person(&t.g1, name, first17))
+                .await
+                .unwrap();
+            s.link_person_house(&t.worker, "420202", &p.id, &link)
+                .await
+                .unwrap();
+        }
+        let elsewhere = s
+            .create_person(&t.neighbour, &person(&t.hubin, "丙", "42020219800101031"))
+            .await
+            .unwrap();
+        s.link_person_house(&t.center, "420202", &elsewhere.id, &link)
+            .await
+            .unwrap();
+
+        // The worker: two listed, two counted, in the building's and the grid's lists alike.
+        let listed = s
+            .house_residents(&t.worker, "420202", &h.id)
+            .await
+            .unwrap()
+            .residents;
+        assert_eq!(listed.len(), 2);
+        assert!(listed.iter().all(|r| r.person.name != "丙"));
+        let houses = s
+            .building_houses(&t.worker, "420202", &b.id)
+            .await
+            .unwrap()
+            .houses;
+        assert_eq!(houses[0].residents, 2);
+        let buildings = s.grid_buildings(&t.worker, &t.g1).await.unwrap().buildings;
+        assert_eq!((buildings[0].houses, buildings[0].residents), (1, 2));
+
+        // The center sees all three, listed and counted.
+        assert_eq!(
+            s.house_residents(&t.center, "420202", &h.id)
+                .await
+                .unwrap()
+                .residents
+                .len(),
+            3
+        );
+        assert_eq!(
+            s.building_houses(&t.center, "420202", &b.id)
+                .await
+                .unwrap()
+                .houses[0]
+                .residents,
+            3
+        );
+        assert_eq!(
+            s.grid_buildings(&t.center, &t.g1).await.unwrap().buildings[0].residents,
+            3
+        );
+    }
+);

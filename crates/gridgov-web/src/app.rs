@@ -139,7 +139,7 @@ pub fn app(state: AppState) -> Router {
         .route("/card/{region}/{code}", get(pages::grid_card::page));
     let ops = Router::new()
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics::endpoint))
+        .route("/metrics", get(metrics::guarded_endpoint))
         .route("/static/{file}", get(static_files::serve));
     let cfg = state.config.clone();
     let csrf = from_fn_with_state(state.clone(), auth::csrf::guard);
@@ -178,6 +178,15 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(from_fn(request_id::assign))
+        .with_state(state)
+}
+
+/// The router of the metrics listener: `/metrics` for whoever reaches it, nothing else. Give it
+/// the state of the main router, whose counters it shows; bind it to an address only the
+/// monitoring network reaches.
+pub fn metrics_app(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::endpoint))
         .with_state(state)
 }
 

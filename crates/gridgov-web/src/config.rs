@@ -39,6 +39,37 @@ impl std::fmt::Debug for SecretKey {
     }
 }
 
+/// The bearer token that opens `/metrics` on the public listener. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct MetricsToken(String);
+
+impl MetricsToken {
+    /// Shortest token accepted: anything shorter could be guessed by a scraper of the site.
+    pub const MIN_LEN: usize = 16;
+
+    /// A token of at least [`Self::MIN_LEN`] visible ASCII characters (it travels in a header).
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.len() < Self::MIN_LEN || !s.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(format!(
+                "metrics token must be at least {} visible ASCII characters without spaces",
+                Self::MIN_LEN
+            ));
+        }
+        Ok(MetricsToken(s.to_owned()))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken([redacted])")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     pub secret_key: SecretKey,
@@ -59,6 +90,10 @@ pub struct WebConfig {
     /// this node, sustained, and at once.
     pub login_per_minute: u32,
     pub login_burst: u32,
+    /// When set, `/metrics` on the public listener answers to `Authorization: Bearer <token>`
+    /// and nothing else; unset, it is not served there at all (see [`crate::metrics_app`] for
+    /// the separate listener).
+    pub metrics_token: Option<MetricsToken>,
 }
 
 impl WebConfig {
@@ -75,6 +110,7 @@ impl WebConfig {
             // one attacker's address gets a check a second.
             login_per_minute: 60,
             login_burst: 30,
+            metrics_token: None,
         }
     }
 }

@@ -103,7 +103,9 @@ texts! {
     password_hint: "至少8位，含字母、数字、符号中的两类", "At least 8 characters mixing two of letters, digits, symbols";
     saved: "已保存。", "Saved.";
     user_created: "用户已创建。", "User created.";
-    password_changed: "密码已修改，请重新登录。", "Password changed; please log in again.";
+    password_changed: "密码已修改，您的 API 令牌已全部吊销，请重新登录。", "Password changed and your API tokens revoked; please log in again.";
+    change_password_ends: "修改密码后，您的所有会话都将结束，所有 API 令牌都将被吊销。", "Changing the password ends all your sessions and revokes all your API tokens.";
+    reset_password_ends: "重置密码后，该用户的所有会话都将结束，所有 API 令牌都将被吊销。", "Resetting the password ends all of this user's sessions and revokes all their API tokens.";
     api_tokens: "API 令牌", "API tokens";
     token_name: "令牌名称", "Token name";
     valid_days: "有效天数", "Valid days";

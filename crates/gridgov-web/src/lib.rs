@@ -1,5 +1,6 @@
 //! The web face of gridgov: the desk UI (server-rendered, Chinese by default), the JSON API
-//! under `/api/v1` with its OpenAPI document, `/healthz` and `/metrics`.
+//! under `/api/v1` with its OpenAPI document, `/healthz`, and `/metrics` (on its own listener,
+//! or behind a bearer token).
 //!
 //! Handlers are thin: they parse the request, call the store with the caller's actor, and render.
 
@@ -15,5 +16,5 @@ mod request_id;
 mod static_files;
 
 pub use api::ApiDoc;
-pub use app::{AppState, SHUTDOWN_GRACE, app, serve, shutdown_signal, spawn_jobs};
-pub use config::{SecretKey, WebConfig};
+pub use app::{AppState, SHUTDOWN_GRACE, app, metrics_app, serve, shutdown_signal, spawn_jobs};
+pub use config::{MetricsToken, SecretKey, WebConfig};

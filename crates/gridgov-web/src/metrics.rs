@@ -1,5 +1,10 @@
 //! Prometheus metrics at `/metrics` and a `Server-Timing` header on every response.
 //!
+//! The figures (routes, their traffic, pool sizes, uptime) are for operators, not the public:
+//! `/metrics` is served on a listener of its own ([`crate::metrics_app`], bound to an internal
+//! address) and, on the public listener, only to a request bearing the configured token; without
+//! one it is not found there, like any unknown address.
+//!
 //! Counters live in memory per process; each web node exposes its own and Prometheus adds them.
 //! Routes are labelled by their pattern (`/regions/{code}`), never the raw path, so the number of
 //! series stays bounded.
@@ -10,9 +15,11 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
 
@@ -161,6 +168,35 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     res
 }
 
+/// `/metrics` on the public listener: the figures for the configured bearer token, 404 for
+/// anyone else (and for everyone when no token is configured).
+pub async fn guarded_endpoint(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match (&state.config.metrics_token, given) {
+        (Some(expected), Some(given)) if token_matches(expected.as_str(), given.trim()) => {
+            endpoint(State(state)).await
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Compares digests in constant time, so neither the token's characters nor its length show
+/// in how long a refusal takes.
+fn token_matches(expected: &str, given: &str) -> bool {
+    let (a, b) = (
+        Sha256::digest(expected.as_bytes()),
+        Sha256::digest(given.as_bytes()),
+    );
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+/// The figures, for whoever reaches the listener they are served on.
 pub async fn endpoint(State(state): State<AppState>) -> Response {
     let body = state.metrics.render(state.store.pool_stats());
     (
@@ -189,5 +225,19 @@ mod tests {
         assert!(text.contains("route=\"/regions/{code}\",le=\"0.005\"} 1"));
         assert!(text.contains("route=\"/regions/{code}\",le=\"+Inf\"} 2"));
         assert!(text.contains("gridgov_db_connections{state=\"open\"} 3"));
+    }
+
+    #[test]
+    fn only_the_exact_token_matches() {
+        let t = "scrape-token-0123456789";
+        assert!(token_matches(t, t));
+        for wrong in [
+            "",
+            "scrape-token-012345678",
+            "scrape-token-01234567890",
+            "x",
+        ] {
+            assert!(!token_matches(t, wrong), "{wrong:?}");
+        }
     }
 }

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use gridgov_core::auth::{Actor, Role};
 use gridgov_core::ids::id_check_char;
 use gridgov_store::grids::GridInput;
+use gridgov_store::on_both;
 use gridgov_store::testing::{TestDb, add_user, seed_regions};
 use serde_json::json;
 use support::Client;
@@ -21,6 +22,12 @@ fn id_no(first17: &str) -> String {
 /// A grid in 新街社区, its worker, a worker of 湖滨社区 and a city leader.
 async fn seeded() -> (TestDb, String) {
     let db = TestDb::sqlite().await;
+    let grid = seed(&db).await;
+    (db, grid)
+}
+
+/// The people and the grid of [`seeded`], in a database of the caller's.
+async fn seed(db: &TestDb) -> String {
     seed_regions(&db.store).await;
     let sys = Actor::system();
     let g = db
@@ -41,7 +48,7 @@ async fn seeded() -> (TestDb, String) {
     add_user(&db.store, &sys, "other", Role::GridWorker, "420202001002").await;
     add_user(&db.store, &sys, "leader", Role::Leader, "4202").await;
     add_user(&db.store, &sys, "center", Role::CenterOperator, "420202").await;
-    (db, g.grid.id)
+    g.grid.id
 }
 
 #[tokio::test]
@@ -241,3 +248,88 @@ async fn a_worker_records_finds_and_unmasks_a_person() {
         .await;
     assert!(r.body.contains(&full), "{}", r.body);
 }
+
+on_both!(a_grid_outside_the_scope_has_no_lists, |db| {
+    let grid = seed(&db).await;
+    add_user(
+        &db.store,
+        &Actor::system(),
+        "far-center",
+        Role::CenterOperator,
+        "420203",
+    )
+    .await;
+    let mut c = Client::new(&db);
+    let w = c.token("worker").await;
+    for (path, body) in [
+        (
+            "/api/v1/organizations",
+            json!({"grid_id": grid, "name": "新街治安巡逻队", "kind": "群防群治组织"}),
+        ),
+        (
+            "/api/v1/places",
+            json!({"grid_id": grid, "name": "青山湖", "kind": "水域"}),
+        ),
+        (
+            "/api/v1/cameras",
+            json!({"grid_id": grid, "code": "CAM-1", "name": "路口", "lng": "115.05", "lat": "30.21"}),
+        ),
+        (
+            "/api/v1/buildings",
+            json!({"grid_id": grid, "code": "B1", "address": "桂花湾路1号"}),
+        ),
+        (
+            "/api/v1/persons",
+            json!({"grid_id": grid, "name": "张三",
+                "id_card_no": id_no("42020219800101001"), "residence_type": "户籍"}),
+        ),
+    ] {
+        let r = c.api("POST", path, Some(&w), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.body);
+    }
+    let lists = [
+        "organizations",
+        "places",
+        "cameras",
+        "buildings",
+        "residents",
+    ];
+    for list in lists {
+        let r = c
+            .api(
+                "GET",
+                &format!("/api/v1/grids/{grid}/{list}"),
+                Some(&w),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{list}: {}", r.body);
+        assert!(
+            r.body.contains(&grid),
+            "{list} of the worker's own grid: {}",
+            r.body
+        );
+    }
+    // Another district's center, and the worker of the next village: the grid does not exist
+    // for them, whichever of its lists they ask for.
+    for outsider in ["far-center", "other"] {
+        let t = c.token(outsider).await;
+        for list in lists {
+            let r = c
+                .api(
+                    "GET",
+                    &format!("/api/v1/grids/{grid}/{list}"),
+                    Some(&t),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "{outsider} {list}: {}",
+                r.body
+            );
+            assert_eq!(r.json()["code"], "not_found");
+        }
+    }
+});

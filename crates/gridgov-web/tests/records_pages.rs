@@ -514,3 +514,62 @@ on_both!(a_bad_file_shows_its_faults_and_writes_nothing, |db| {
     wait_for(&mut c, &job).await;
     assert_eq!(db.store.scalar_for_tests(persons).await.unwrap(), 2);
 });
+
+on_both!(exports_and_reports_hand_no_formula_to_excel, |db| {
+    let s = seeded(&db).await;
+    let worker = db
+        .store
+        .user_by_username(&Actor::system(), "worker")
+        .await
+        .unwrap()
+        .actor();
+    db.store
+        .create_person(
+            &worker,
+            &PersonInput {
+                grid_id: s.grid.clone(),
+                name: "=HYPERLINK(\"http://x\",\"y\")".into(),
+                id_card_no: id_no("42020219900202002"),
+                registered_address: "+cmd|' /C calc'!A0".into(),
+                residence_type: "户籍".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut c = logged_in(&db, "center").await;
+    let csrf = c.get("/people").await.csrf();
+    let r = c.post_form("/people/export", &[("csrf", &csrf)]).await;
+    ok(&r, "export");
+    assert!(
+        r.body
+            .contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",")
+            && r.body.contains(",'+cmd|' /C calc'!A0,"),
+        "{}",
+        r.body
+    );
+
+    // A value typed into an uploaded file comes back in the fault report, neutralised too.
+    let csrf = c.get("/import").await.csrf();
+    let bad = format!(
+        "所属网格,姓名,公民身份号码,人口类型\n@SUM(1+1),李四,{},户籍\n",
+        id_no("42020219850303003")
+    );
+    let r = upload(&mut c, &csrf, "户籍", &bad, false).await;
+    let job = r.location().to_owned();
+    wait_for(&mut c, &job).await;
+    let r = c.get(&format!("{job}/report.csv")).await;
+    ok(&r, "report");
+    assert!(
+        r.body.contains("\n2,所属网格 (grid),'@SUM(1+1),"),
+        "{}",
+        r.body
+    );
+    // The template goes through the same writer and reads as before.
+    let r = c.get("/import/template/persons.csv").await;
+    assert!(
+        r.body.starts_with("\u{feff}所属网格,姓名,公民身份号码"),
+        "{}",
+        r.body
+    );
+});

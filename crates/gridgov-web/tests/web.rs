@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use gridgov_core::auth::{Actor, Role};
 use gridgov_store::on_both;
 use gridgov_store::testing::{PASSWORD, TestDb, add_user, seed_regions};
+use gridgov_web::MetricsToken;
 use serde_json::json;
 use support::Client;
 
@@ -41,6 +42,52 @@ on_both!(logging_in_opens_the_desk_and_logging_out_closes_it, |db| {
     let out = c.post_form("/logout", &[("csrf", &csrf)]).await;
     assert_eq!(out.location(), "/login?out=1");
     assert_eq!(c.get("/regions").await.status, StatusCode::SEE_OTHER);
+});
+
+on_both!(after_login_the_browser_stays_on_this_site, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    // A path of ours is followed, re-encoded as the parser writes it.
+    let form = c.get("/login?next=%2Fregions%2F420202%3Fq%3D1").await;
+    assert!(
+        form.body
+            .contains("name=\"next\" value=\"/regions/420202?q=1\"")
+    );
+    // Each of these is read by a browser as another host (a tab is dropped, a backslash is a
+    // slash, dot segments collapse): every one goes home instead.
+    for hostile in [
+        "/\t/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "\\/evil.example",
+        "https:evil.example",
+        "/.//evil.example",
+        "/\n/evil.example",
+    ] {
+        let q = serde_urlencoded::to_string([("next", hostile)]).unwrap();
+        let form = c.get(&format!("/login?{q}")).await;
+        assert!(
+            form.body.contains("name=\"next\" value=\"/\""),
+            "{hostile:?} offered on the form"
+        );
+        let csrf = form.csrf();
+        let r = c
+            .post_form(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("next", hostile),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{hostile:?}: {}", r.body);
+        assert_eq!(r.location(), "/", "{hostile:?}");
+    }
+    // The probe's own address, exactly as it was sent.
+    let form = c.get("/login?next=%2F%09%2Fevil.example").await;
+    assert!(form.body.contains("name=\"next\" value=\"/\""));
 });
 
 on_both!(wrong_passwords_are_refused_then_throttled, |db| {
@@ -112,6 +159,117 @@ on_both!(an_expired_session_says_so, |db| {
     );
     let page = c.get(r.location()).await;
     assert!(page.body.contains("会话已过期"));
+});
+
+on_both!(a_new_password_ends_the_api_tokens_made_before_it, |db| {
+    seeded(&db).await;
+    let mut c = Client::new(&db);
+    // A token from the API, and two from the account page, which lists them and revokes one.
+    let from_api = c.token("op-a").await;
+    c.login("op-a", PASSWORD).await;
+    let page = c.get("/account").await;
+    assert!(
+        page.body.contains("所有 API 令牌都将被吊销"),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+    let made = c
+        .post_form("/account/tokens", &[("csrf", &csrf), ("name", "脚本")])
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let needle = "class=\"select-all\">";
+    let at = made.body.find(needle).unwrap() + needle.len();
+    let from_page = made.body[at..at + made.body[at..].find('<').unwrap()].to_owned();
+    c.post_form("/account/tokens", &[("csrf", &csrf), ("name", "手机")])
+        .await;
+    let tokens = db
+        .store
+        .list_api_tokens(
+            &db.store
+                .user_by_username(&Actor::system(), "op-a")
+                .await
+                .unwrap()
+                .actor(),
+        )
+        .await
+        .unwrap();
+    let phone = tokens.iter().find(|t| t.name == "手机").unwrap();
+    let listed = c.get("/account").await;
+    for t in &tokens {
+        assert!(
+            listed.body.contains(&t.prefix)
+                && listed
+                    .body
+                    .contains(&format!("/account/tokens/{}/revoke", t.id)),
+            "{}",
+            listed.body
+        );
+    }
+    let r = c
+        .post_form(
+            &format!("/account/tokens/{}/revoke", phone.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.location(), "/account?saved=1");
+    assert!(
+        !c.get("/account")
+            .await
+            .body
+            .contains(&format!("/account/tokens/{}/revoke", phone.id))
+    );
+    for t in [&from_api, &from_page] {
+        let me = c.api("GET", "/api/v1/me", Some(t), None).await;
+        assert_eq!(me.status, StatusCode::OK, "{}", me.body);
+    }
+    // Changing the password ends both tokens along with the session.
+    let r = c
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "changed-pass-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/login?changed=1");
+    assert!(
+        c.get(r.location())
+            .await
+            .body
+            .contains("API 令牌已全部吊销")
+    );
+    for t in [&from_api, &from_page] {
+        let me = c.api("GET", "/api/v1/me", Some(t), None).await;
+        assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{}", me.body);
+    }
+
+    // An administrator's reset ends the tokens of the user reset.
+    let worker = c.token("worker-b").await;
+    let mut admin = Client::new(&db);
+    admin.login("admin", PASSWORD).await;
+    let id = db
+        .store
+        .user_by_username(&Actor::system(), "worker-b")
+        .await
+        .unwrap()
+        .id;
+    let form = admin.get(&format!("/admin/users/{id}")).await;
+    assert!(
+        form.body
+            .contains("该用户的所有会话都将结束，所有 API 令牌都将被吊销")
+    );
+    let r = admin
+        .post_form(
+            &format!("/admin/users/{id}/password"),
+            &[("csrf", &form.csrf()), ("password", "reset-pass-42")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let me = c.api("GET", "/api/v1/me", Some(&worker), None).await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED);
 });
 
 on_both!(the_region_browser_stays_inside_the_scope, |db| {
@@ -334,17 +492,57 @@ on_both!(operations_endpoints_answer, |db| {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), n, "operationIds repeat: {ids:?}");
-    let m = c.get("/metrics").await;
-    assert!(
-        m.body.contains(
-            "gridgov_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
-        ),
-        "{}",
-        m.body
-    );
     let css = c.get("/static/app.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(c.get("/static/nope.js").await.status, StatusCode::NOT_FOUND);
+});
+
+on_both!(metrics_are_served_apart_or_to_the_token_only, |db| {
+    seeded(&db).await;
+    let healthz_counted =
+        "gridgov_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1";
+    // No token configured: not on the public listener at all, not even for an administrator.
+    let mut c = Client::new(&db);
+    assert_eq!(c.get("/metrics").await.status, StatusCode::NOT_FOUND);
+    let token = c.token("admin").await;
+    let r = c.api("GET", "/metrics", Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    c.login("admin", PASSWORD).await;
+    assert_eq!(c.get("/metrics").await.status, StatusCode::NOT_FOUND);
+
+    // A token configured: that token and nothing else.
+    let secret = "scrape-9f1c0b8e2a7d4e6f";
+    let (main, metrics) = support::web_apps(&db, |cfg| {
+        cfg.metrics_token = Some(MetricsToken::parse(secret).unwrap());
+    });
+    let mut c = Client::on(main);
+    assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
+    assert_eq!(c.get("/metrics").await.status, StatusCode::NOT_FOUND);
+    for wrong in [
+        "scrape-9f1c0b8e2a7d4e6",
+        "scrape-9f1c0b8e2a7d4e6f0",
+        "ggv_x",
+    ] {
+        let r = c.api("GET", "/metrics", Some(wrong), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{wrong}");
+    }
+    let r = c.api("GET", "/metrics", Some(secret), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(healthz_counted), "{}", r.body);
+
+    // The separate listener shows the main router's counters and serves nothing else.
+    let mut m = Client::on(metrics);
+    let r = m.get("/metrics").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(healthz_counted), "{}", r.body);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert_eq!(m.get("/healthz").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(m.get("/login").await.status, StatusCode::NOT_FOUND);
 });
 
 on_both!(the_interface_speaks_english_on_request, |db| {

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use gridgov_store::DatabaseUrl;
 use gridgov_store::grids::PhoneDisplay;
 use gridgov_store::protect::{DataKey, Protector};
-use gridgov_web::{SecretKey, WebConfig};
+use gridgov_web::{MetricsToken, SecretKey, WebConfig};
 use serde::Deserialize;
 
 pub const DEFAULT_DATA_DIR: &str = "./gridgov-data";
@@ -36,6 +36,8 @@ struct Layer {
     trusted_proxies: Option<Vec<String>>,
     login_per_minute: Option<u32>,
     login_burst: Option<u32>,
+    metrics_listen: Option<String>,
+    metrics_token: Option<String>,
 }
 
 impl Layer {
@@ -55,6 +57,8 @@ impl Layer {
             trusted_proxies: self.trusted_proxies.or(base.trusted_proxies),
             login_per_minute: self.login_per_minute.or(base.login_per_minute),
             login_burst: self.login_burst.or(base.login_burst),
+            metrics_listen: self.metrics_listen.or(base.metrics_listen),
+            metrics_token: self.metrics_token.or(base.metrics_token),
         }
     }
 
@@ -89,6 +93,8 @@ impl Layer {
             login_burst: get("GRIDGOV_LOGIN_BURST")
                 .map(|v| parse_num("GRIDGOV_LOGIN_BURST", &v))
                 .transpose()?,
+            metrics_listen: get("GRIDGOV_METRICS_LISTEN"),
+            metrics_token: get("GRIDGOV_METRICS_TOKEN"),
         })
     }
 }
@@ -138,6 +144,12 @@ pub struct Config {
     /// Password checks per client address and minute, sustained and at once.
     pub login_per_minute: u32,
     pub login_burst: u32,
+    /// A second address serving `/metrics` (and nothing else), for the monitoring network.
+    /// Unset: no such listener.
+    pub metrics_listen: Option<String>,
+    /// The bearer token that opens `/metrics` on the main listener; unset, `/metrics` is not
+    /// served there. Its `Debug` shows nothing of it.
+    pub metrics_token: Option<MetricsToken>,
 }
 
 impl Config {
@@ -226,6 +238,11 @@ impl Config {
                 Some(0) => bail!("login_burst: expected at least 1"),
                 v => v.unwrap_or(defaults.login_burst),
             },
+            metrics_listen: l.metrics_listen,
+            metrics_token: l
+                .metrics_token
+                .map(|t| MetricsToken::parse(&t).map_err(|e| anyhow!("metrics_token: {e}")))
+                .transpose()?,
         })
     }
 
@@ -264,6 +281,7 @@ impl Config {
         web.trusted_proxies = self.trusted_proxies.clone();
         web.login_per_minute = self.login_per_minute;
         web.login_burst = self.login_burst;
+        web.metrics_token = self.metrics_token.clone();
         web
     }
 }
@@ -453,6 +471,23 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    #[test]
+    fn metrics_are_off_the_public_listener_unless_configured() {
+        let c = Config::layered(None, &env_of(&[]), Overrides::default()).unwrap();
+        assert!(c.metrics_listen.is_none() && c.metrics_token.is_none());
+        let dir = temp_dir("metrics");
+        let file = dir.join("gridgov.toml");
+        std::fs::write(&file, "metrics_listen = \"127.0.0.1:9100\"\n").unwrap();
+        let env = env_of(&[("GRIDGOV_METRICS_TOKEN", "scrape-9f1c0b8e2a7d4e6f")]);
+        let c = Config::layered(Some(&file), &env, Overrides::default()).unwrap();
+        assert_eq!(c.metrics_listen.as_deref(), Some("127.0.0.1:9100"));
+        assert!(c.web_config().is_ok_and(|w| w.metrics_token.is_some()));
+        let env = env_of(&[("GRIDGOV_METRICS_TOKEN", "short")]);
+        let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("metrics_token"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     const DATA_KEY: &str = "5d2a9f1c7e3b8a6d4c0f9e8d7c6b5a493827160f4e3d2c1b0a99887766554433";
 
     #[test]
@@ -461,9 +496,11 @@ mod tests {
             ("GRIDGOV_DATABASE_URL", "postgres://gg:pa55word@db/gridgov"),
             ("GRIDGOV_SECRET_KEY", KEY),
             ("GRIDGOV_DATA_KEY", DATA_KEY),
+            ("GRIDGOV_METRICS_TOKEN", "scrape-9f1c0b8e2a7d4e6f"),
         ]);
         let c = Config::layered(None, &env, Overrides::default()).unwrap();
         let shown = format!("{c:?} {:?}", c.web_config().unwrap());
+        assert!(!shown.contains("scrape-9f1c"), "{shown}");
         assert!(!shown.contains(&DATA_KEY[..16]), "{shown}");
         assert!(!shown.contains("pa55word"), "{shown}");
         assert!(!shown.contains(KEY), "{shown}");

@@ -88,9 +88,13 @@ pub async fn run(
     }
     let logins = login_table(&store).await?;
     tracing::info!(secs = started.elapsed().as_secs_f64(), "demo ready");
-    serve_until_signal(store, web, &config.listen, |addr| {
-        print_welcome(addr, &config.data_dir, &logins)
-    })
+    serve_until_signal(
+        store,
+        web,
+        &config.listen,
+        config.metrics_listen.as_deref(),
+        |addr| print_welcome(addr, &config.data_dir, &logins),
+    )
     .await
 }
 

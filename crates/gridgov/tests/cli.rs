@@ -354,3 +354,116 @@ fn base_data_imports_reimports_and_compares_from_the_command_line() {
     assert!(text(&o).contains(expected_differ), "{}", text(&o));
     assert!(text(&o).contains("1 missing in the source"), "{}", text(&o));
 }
+
+#[test]
+fn resetting_a_password_from_the_command_line_revokes_the_users_tokens() {
+    let dir = data_dir();
+    let d = &dir.0;
+    let add = [
+        "user",
+        "add",
+        "--username",
+        "integration",
+        "--role",
+        "system_admin",
+        "--password-stdin",
+    ];
+    let o = gridgov(d, &add, Some("a-long-pass-2026\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gridgov(d, &["user", "token", "integration", "--name", "sync"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let secret = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    let live = |secret: String| {
+        let db = gridgov_store::DatabaseUrl::sqlite_file(&d.join("gridgov.db"));
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                let store = gridgov_store::Store::connect(&db).await.unwrap();
+                store.token_user(&secret).await.unwrap().is_some()
+            })
+    };
+    assert!(live(secret.clone()), "the token works before the reset");
+    let o = gridgov(
+        d,
+        &["user", "reset-password", "integration", "--password-stdin"],
+        Some("another-pass-2026\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("API 令牌已吊销"), "{}", text(&o));
+    assert!(!live(secret), "the token ends with the reset");
+}
+
+/// Stops the server when the test ends, passed or failed.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One HTTP/1.1 GET on a fresh connection: the status line and the body.
+fn http_get(addr: &str, path: &str) -> (String, String) {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text.lines().next().unwrap_or_default().to_owned();
+    let body = text.split_once("\r\n\r\n").map(|x| x.1).unwrap_or_default();
+    (status, body.to_owned())
+}
+
+#[test]
+fn serve_keeps_metrics_on_their_own_listener() {
+    use std::io::BufRead;
+    let dir = data_dir();
+    let child = Command::new(env!("CARGO_BIN_EXE_gridgov"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("GRIDGOV_DATA_DIR", &dir.0)
+        .env("GRIDGOV_METRICS_LISTEN", "127.0.0.1:0")
+        .env_remove("GRIDGOV_DATABASE_URL")
+        .env_remove("GRIDGOV_CONFIG")
+        .env_remove("GRIDGOV_METRICS_TOKEN")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server = Running(child);
+    let stderr = std::io::BufReader::new(server.0.stderr.take().unwrap());
+    let (mut main, mut metrics) = (None, None);
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        let addr = line
+            .split_once("addr=")
+            .map(|(_, a)| a.split_whitespace().next().unwrap_or_default().to_owned());
+        if line.contains("serving metrics") {
+            metrics = addr;
+        } else if line.contains("serving") {
+            main = addr;
+        }
+        if main.is_some() && metrics.is_some() {
+            break;
+        }
+    }
+    let (main, metrics) = (
+        main.expect("main address"),
+        metrics.expect("metrics address"),
+    );
+    let (status, _) = http_get(&main, "/healthz");
+    assert!(status.contains(" 200 "), "{status}");
+    let (status, _) = http_get(&main, "/metrics");
+    assert!(status.contains(" 404 "), "{status}");
+    let (status, body) = http_get(&metrics, "/metrics");
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(
+        body.contains("route=\"/healthz\",status=\"200\"} 1"),
+        "the main listener's counters: {body}"
+    );
+}

@@ -63,7 +63,7 @@ impl<'a> Props<'a> {
                 return None;
             }
         };
-        if s.is_empty() && required {
+        if required && crate::text::visible_chars(s) == 0 {
             c.push(required_at(&path));
             return None;
         }

@@ -55,7 +55,8 @@ impl FormDefinition {
 fn is_blank(v: &Value) -> bool {
     match v {
         Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
+        // Zero-width or blank characters alone fill no required field.
+        Value::String(s) => crate::text::visible_chars(s) == 0,
         Value::Array(a) => a.is_empty(),
         _ => false,
     }

@@ -78,6 +78,11 @@ fn a_required_field_must_be_filled_in() {
     assert_eq!(faults(json!({})), one("living", "required"));
     assert_eq!(faults(json!({"living": ""})), one("living", "required"));
     assert_eq!(faults(json!({"living": null})), one("living", "required"));
+    // Characters that show nothing fill nothing.
+    assert_eq!(
+        faults(json!({"living": "\u{200B}\u{FEFF}\u{3000}"})),
+        one("living", "required")
+    );
 }
 
 #[test]

@@ -37,7 +37,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 60 {
+        if gridgov_core::text::visible_chars(name) == 0 || name.chars().count() > 60 {
             return Err(FieldError::new(
                 "name",
                 "bad_length",

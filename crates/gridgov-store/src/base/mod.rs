@@ -24,10 +24,12 @@ mod run;
 mod sheet_source;
 mod source;
 pub(crate) mod spec;
+mod template;
 pub(crate) mod writer;
 
 pub use run::import_report_csv;
 pub use source::{RowSource, SourceFault};
+pub use template::template_csv;
 
 use gridgov_core::base_data::RecordKind;
 use serde::Serialize;

@@ -21,6 +21,7 @@ use super::spec::{self, TableSpec};
 use super::writer::{BulkWriter, Conn, Mode, Stamps, open_conn};
 use super::{BaseImportOptions, BaseImportProgress, BaseImportReport, RowFault, kind_table};
 use crate::audit::{self, Change};
+use crate::sheets::out::SafeCsvWriter;
 use crate::{Store, StoreError, StoreResult};
 
 pub type Progress = Arc<dyn Fn(BaseImportProgress) + Send + Sync>;
@@ -299,7 +300,9 @@ async fn record_batch(
 /// reason in Chinese and English, and whether the row was kept with a warning. A byte-order mark
 /// makes Excel read it as UTF-8.
 pub fn import_report_csv(kind: RecordKind, faults: &[RowFault]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // Values come from the uploaded file as they were typed, formulas included: the safe writer
+    // keeps them from running when the report is opened.
+    let mut w = SafeCsvWriter::for_excel();
     let _ = w.write_record([
         "行 row",
         "列 column",
@@ -333,6 +336,5 @@ pub fn import_report_csv(kind: RecordKind, faults: &[RowFault]) -> String {
             level,
         ]);
     }
-    let body = w.into_inner().unwrap_or_default();
-    format!("\u{feff}{}", String::from_utf8_lossy(&body))
+    w.into_string().unwrap_or_default()
 }

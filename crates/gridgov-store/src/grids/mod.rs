@@ -425,14 +425,16 @@ pub(crate) async fn bump_generation(conn: &mut AnyConnection) -> StoreResult<()>
     Ok(())
 }
 
-/// A current grid read inside a transaction, scoped; `NotFound` when retired or outside.
-pub(crate) async fn current_grid_in(
+/// A grid, current or retired, inside the actor's scope; `NotFound` when outside. Every list of
+/// a grid's records resolves the grid with it first, so a grid elsewhere answers as one that does
+/// not exist rather than as an empty list.
+pub(crate) async fn grid_in(
     conn: &mut AnyConnection,
     actor: &Actor,
     id: &str,
 ) -> StoreResult<Grid> {
     let (lo, hi) = actor.scope.range();
-    let g = sqlx::query_as::<_, Grid>(&format!(
+    sqlx::query_as::<_, Grid>(&format!(
         "SELECT {GRID_COLUMNS} FROM grids g WHERE g.id = $1 AND g.path >= $2 AND g.path < $3"
     ))
     .bind(id)
@@ -440,7 +442,17 @@ pub(crate) async fn current_grid_in(
     .bind(hi)
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::NotFound)?;
+    .ok_or(StoreError::NotFound)
+}
+
+/// A current grid read inside a transaction, scoped; `NotFound` when outside, a field error when
+/// retired.
+pub(crate) async fn current_grid_in(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+) -> StoreResult<Grid> {
+    let g = grid_in(conn, actor, id).await?;
     if !g.is_current() {
         return Err(gridgov_core::FieldError::new(
             "grid",

@@ -12,6 +12,7 @@ use sqlx::AnyConnection;
 use super::delete_versioned;
 use super::{grid_for_edit, grid_for_record, need, one_updated, written};
 use crate::audit::{self, Change};
+use crate::grids::grid_in;
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -266,18 +267,18 @@ impl Store {
         camera_in(&mut conn, actor, county, id).await
     }
 
-    /// The cameras of a grid inside the actor's scope, by code.
+    /// The cameras of a grid, by code; `NotFound` for a grid outside the actor's scope.
     pub async fn grid_cameras(&self, actor: &Actor, grid_id: &str) -> StoreResult<Vec<CameraView>> {
         need(actor, Permission::ViewBaseData)?;
-        let (lo, hi) = actor.scope.range();
+        let mut conn = self.pool.acquire().await?;
+        let grid = grid_in(&mut conn, actor, grid_id).await?;
         Ok(sqlx::query_as::<_, CameraView>(&format!(
             "SELECT {COLUMNS} FROM cameras c JOIN grids g ON g.id = c.grid_id \
-             WHERE c.grid_id = $1 AND c.path >= $2 AND c.path < $3 ORDER BY c.code LIMIT 2000"
+             WHERE c.path = $1 AND c.grid_id = $2 ORDER BY c.code LIMIT 2000"
         ))
-        .bind(grid_id)
-        .bind(lo)
-        .bind(hi)
-        .fetch_all(&self.pool)
+        .bind(&grid.path)
+        .bind(&grid.id)
+        .fetch_all(&mut *conn)
         .await?)
     }
 }

@@ -1,6 +1,7 @@
 //! Persons of a scope as CSV in the import template's columns, streamed: masked by default; in
 //! full only for those who may unmask, with a reason, logged once for the whole export with the
-//! number of persons it reveals (before the first row leaves).
+//! number of persons it reveals (before the first row leaves). Written by the one safe CSV writer,
+//! so a name like `=HYPERLINK(…)` reaches a spreadsheet as text.
 
 use futures_util::TryStreamExt;
 use gridgov_core::auth::{Actor, Permission};
@@ -13,6 +14,7 @@ use super::{mask, need};
 use crate::audit::{self, Change};
 use crate::grids::narrowed_range;
 use crate::protect::{FieldKind, Protector};
+use crate::sheets::out::SafeCsvWriter;
 use crate::{Store, StoreError, StoreResult};
 
 /// Bytes of CSV gathered before a chunk is handed on.
@@ -186,7 +188,8 @@ async fn write_csv(
     send: &mpsc::Sender<StoreResult<Vec<u8>>>,
 ) -> StoreResult<()> {
     let csv_err = |e: csv::Error| StoreError::Internal(format!("writing CSV: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(CHUNK + 1024));
+    let io_err = |e: std::io::Error| StoreError::Internal(format!("writing CSV: {e}"));
+    let mut w = SafeCsvWriter::from_writer(Vec::with_capacity(CHUNK + 1024));
     w.write_record(RecordKind::Persons.columns().iter().map(|c| c.zh))
         .map_err(csv_err)?;
     let mut rows = sqlx::query_as::<_, ExportRow>(
@@ -203,18 +206,16 @@ async fn write_csv(
         if w.get_ref().len() >= CHUNK {
             let full = std::mem::replace(
                 &mut w,
-                csv::Writer::from_writer(Vec::with_capacity(CHUNK + 1024)),
+                SafeCsvWriter::from_writer(Vec::with_capacity(CHUNK + 1024)),
             )
             .into_inner()
-            .map_err(|e| StoreError::Internal(format!("writing CSV: {e}")))?;
+            .map_err(io_err)?;
             if send.send(Ok(full)).await.is_err() {
                 return Ok(());
             }
         }
     }
-    let last = w
-        .into_inner()
-        .map_err(|e| StoreError::Internal(format!("writing CSV: {e}")))?;
+    let last = w.into_inner().map_err(io_err)?;
     if !last.is_empty() {
         let _ = send.send(Ok(last)).await;
     }

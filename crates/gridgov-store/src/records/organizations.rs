@@ -10,6 +10,7 @@ use sqlx::AnyConnection;
 use super::delete_versioned;
 use super::{grid_for_edit, grid_for_record, invalid, need, one_updated, written};
 use crate::audit::{self, Change};
+use crate::grids::grid_in;
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -253,22 +254,22 @@ impl Store {
         organization_in(&mut conn, actor, county, id).await
     }
 
-    /// The organizations of a grid inside the actor's scope, by name.
+    /// The organizations of a grid, by name; `NotFound` for a grid outside the actor's scope.
     pub async fn grid_organizations(
         &self,
         actor: &Actor,
         grid_id: &str,
     ) -> StoreResult<Vec<OrganizationView>> {
         need(actor, Permission::ViewBaseData)?;
-        let (lo, hi) = actor.scope.range();
+        let mut conn = self.pool.acquire().await?;
+        let grid = grid_in(&mut conn, actor, grid_id).await?;
         Ok(sqlx::query_as::<_, OrganizationView>(&format!(
             "SELECT {COLUMNS} FROM organizations o JOIN grids g ON g.id = o.grid_id \
-             WHERE o.grid_id = $1 AND o.path >= $2 AND o.path < $3 ORDER BY o.name LIMIT 2000"
+             WHERE o.path = $1 AND o.grid_id = $2 ORDER BY o.name LIMIT 2000"
         ))
-        .bind(grid_id)
-        .bind(lo)
-        .bind(hi)
-        .fetch_all(&self.pool)
+        .bind(&grid.path)
+        .bind(&grid.id)
+        .fetch_all(&mut *conn)
         .await?)
     }
 }

@@ -11,6 +11,7 @@ use sqlx::AnyConnection;
 use super::delete_versioned;
 use super::{grid_for_edit, grid_for_record, invalid, need, one_updated, written};
 use crate::audit::{self, Change};
+use crate::grids::grid_in;
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -225,18 +226,18 @@ impl Store {
         place_in(&mut conn, actor, county, id).await
     }
 
-    /// The places of a grid inside the actor's scope, by name.
+    /// The places of a grid, by name; `NotFound` for a grid outside the actor's scope.
     pub async fn grid_places(&self, actor: &Actor, grid_id: &str) -> StoreResult<Vec<PlaceView>> {
         need(actor, Permission::ViewBaseData)?;
-        let (lo, hi) = actor.scope.range();
+        let mut conn = self.pool.acquire().await?;
+        let grid = grid_in(&mut conn, actor, grid_id).await?;
         Ok(sqlx::query_as::<_, PlaceView>(&format!(
             "SELECT {COLUMNS} FROM places s JOIN grids g ON g.id = s.grid_id \
-             WHERE s.grid_id = $1 AND s.path >= $2 AND s.path < $3 ORDER BY s.name LIMIT 2000"
+             WHERE s.path = $1 AND s.grid_id = $2 ORDER BY s.name LIMIT 2000"
         ))
-        .bind(grid_id)
-        .bind(lo)
-        .bind(hi)
-        .fetch_all(&self.pool)
+        .bind(&grid.path)
+        .bind(&grid.id)
+        .fetch_all(&mut *conn)
         .await?)
     }
 }

@@ -5,6 +5,7 @@
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::grids::parse_text;
+use gridgov_core::text::visible_chars;
 use serde::Serialize;
 use serde_json::json;
 
@@ -17,10 +18,11 @@ use crate::{Store, StoreResult};
 /// Which protected field of a person to reveal.
 pub type UnmaskField = FieldKind;
 
-/// A reason of 4–200 characters: long enough to say something an auditor can check.
+/// A reason of 4–200 characters: long enough to say something an auditor can check. The
+/// minimum counts characters that show, so zero-width or blank characters make no reason.
 pub(crate) fn check_reason(reason: &str) -> Result<String, FieldError> {
     let r = parse_text("reason", reason, 200, true)?;
-    if r.chars().count() < 4 {
+    if visible_chars(&r) < 4 {
         return Err(FieldError::new(
             "reason",
             "too_short",

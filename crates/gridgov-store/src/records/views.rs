@@ -112,17 +112,25 @@ impl Store {
     pub async fn grid_buildings(&self, actor: &Actor, grid_id: &str) -> StoreResult<GridBuildings> {
         need(actor, Permission::ViewBaseData)?;
         let grid = self.grid(actor, grid_id).await?;
+        // Counted like the lists show them: only houses and residents inside the actor's scope
+        // (a person linked here may be recorded in a grid the actor cannot see).
+        let (lo, hi) = actor.scope.range();
         let buildings = sqlx::query_as::<_, BuildingSummary>(
             "SELECT b.id, b.county_code, b.code, b.address, b.floors, b.units, \
              (SELECT CAST(COUNT(*) AS BIGINT) FROM houses h \
-                WHERE h.county_code = b.county_code AND h.building_id = b.id) AS houses, \
+                WHERE h.county_code = b.county_code AND h.building_id = b.id \
+                AND h.path >= $3 AND h.path < $4) AS houses, \
              (SELECT CAST(COUNT(*) AS BIGINT) FROM houses h JOIN person_houses ph \
                 ON ph.county_code = h.county_code AND ph.house_id = h.id \
-                WHERE h.county_code = b.county_code AND h.building_id = b.id) AS residents \
+                JOIN persons p ON p.county_code = ph.county_code AND p.id = ph.person_id \
+                WHERE h.county_code = b.county_code AND h.building_id = b.id \
+                AND h.path >= $3 AND h.path < $4 AND p.path >= $3 AND p.path < $4) AS residents \
              FROM buildings b WHERE b.path = $1 AND b.grid_id = $2 ORDER BY b.code LIMIT 5000",
         )
         .bind(&grid.grid.path)
         .bind(&grid.grid.id)
+        .bind(&lo)
+        .bind(&hi)
         .fetch_all(&self.pool)
         .await?;
         Ok(GridBuildings { grid, buildings })
@@ -138,15 +146,21 @@ impl Store {
         need(actor, Permission::ViewBaseData)?;
         let mut conn = self.pool.acquire().await?;
         let building = building_in(&mut conn, actor, county, building_id).await?;
+        // Residents counted as `house_residents` lists them: those inside the actor's scope.
+        let (lo, hi) = actor.scope.range();
         let houses = sqlx::query_as::<_, HouseSummary>(
             "SELECT h.id, h.county_code, h.unit, h.number, h.house_use, h.area_m2, \
              (SELECT CAST(COUNT(*) AS BIGINT) FROM person_houses ph \
-                WHERE ph.county_code = h.county_code AND ph.house_id = h.id) AS residents \
+                JOIN persons p ON p.county_code = ph.county_code AND p.id = ph.person_id \
+                WHERE ph.county_code = h.county_code AND ph.house_id = h.id \
+                AND p.path >= $3 AND p.path < $4) AS residents \
              FROM houses h WHERE h.county_code = $1 AND h.building_id = $2 \
-             ORDER BY h.unit, h.number LIMIT 5000",
+             AND h.path >= $3 AND h.path < $4 ORDER BY h.unit, h.number LIMIT 5000",
         )
         .bind(county)
         .bind(building_id)
+        .bind(&lo)
+        .bind(&hi)
         .fetch_all(&mut *conn)
         .await?;
         Ok(BuildingPage { building, houses })

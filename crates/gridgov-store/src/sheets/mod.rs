@@ -11,10 +11,14 @@
 //!   row. Date cells read as `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`, numbers as Excel shows
 //!   them (`3`, `86.5`), booleans as `TRUE`/`FALSE`.
 //! - Both: cells trimmed, entirely empty rows skipped, the first non-empty row is the header.
+//!
+//! Writing goes the other way through [`out`]: every CSV gridgov hands out is written there, with
+//! cells that would start a formula neutralised.
 
 mod csv_file;
 mod error;
 mod gb18030;
+pub mod out;
 mod stream;
 mod xlsx_cell;
 mod xlsx_file;

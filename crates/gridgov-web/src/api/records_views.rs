@@ -56,7 +56,7 @@ pub async fn grid_residents(
 }
 
 #[utoipa::path(get, operation_id = "list_grid_organizations", tag = "records", path = "/api/v1/grids/{id}/organizations",
-    params(("id" = String, Path)), responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody)))]
+    params(("id" = String, Path)), responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn grid_organizations(
     State(state): State<AppState>,
     u: ApiUser,
@@ -66,7 +66,7 @@ pub async fn grid_organizations(
 }
 
 #[utoipa::path(get, operation_id = "list_grid_places", tag = "records", path = "/api/v1/grids/{id}/places",
-    params(("id" = String, Path)), responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody)))]
+    params(("id" = String, Path)), responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn grid_places(
     State(state): State<AppState>,
     u: ApiUser,
@@ -76,7 +76,7 @@ pub async fn grid_places(
 }
 
 #[utoipa::path(get, operation_id = "list_grid_cameras", tag = "records", path = "/api/v1/grids/{id}/cameras",
-    params(("id" = String, Path)), responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody)))]
+    params(("id" = String, Path)), responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn grid_cameras(
     State(state): State<AppState>,
     u: ApiUser,

@@ -55,7 +55,8 @@ pub fn admit_password_check(state: &AppState, addr: ClientAddr) -> Result<(), Ap
         .login_limiter
         .check(addr.0, state.store.now_ms())
         .map_err(|retry_after_secs| {
-            tracing::warn!(client = %addr.0, "password checks from this address throttled");
+            // Not a warning: a storm would write one line per request into the log.
+            tracing::debug!(client = %addr.0, "password checks from this address throttled");
             AppError::Store(gridgov_store::StoreError::Throttled { retry_after_secs })
         })
 }

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::client::{self, ClientAddr};
+use super::next::safe_next;
 use super::{cookies, csrf};
 use crate::app::AppState;
 use crate::error::{AppError, ErrorBody};
@@ -27,14 +28,6 @@ pub struct LoginForm {
     username: String,
     password: String,
     next: Option<String>,
-}
-
-/// Only local paths are followed after login, never another site.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
-    }
 }
 
 fn login_page(

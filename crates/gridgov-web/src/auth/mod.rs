@@ -6,5 +6,6 @@ pub mod cookies;
 pub mod csrf;
 mod extract;
 pub mod login;
+pub mod next;
 
 pub use extract::{ApiUser, PageUser};

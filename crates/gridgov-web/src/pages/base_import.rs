@@ -14,9 +14,9 @@ use axum::routing::post;
 use axum::{Extension, extract::Query};
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
-use gridgov_core::base_data::{RecordKind, templates};
+use gridgov_core::base_data::RecordKind;
 use gridgov_store::StoreError;
-use gridgov_store::base::{BaseImportOptions, BaseImportProgress};
+use gridgov_store::base::{BaseImportOptions, BaseImportProgress, template_csv};
 use gridgov_store::sheets::SheetReader;
 use serde::Deserialize;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -157,7 +157,7 @@ pub async fn template(u: PageUser, Path(kind): Path<String>) -> Result<Response,
                 format!("attachment; filename=\"{}-template.csv\"", k.as_str()),
             ),
         ],
-        templates::template_csv(k),
+        template_csv(k),
     )
         .into_response())
 }
@@ -175,7 +175,7 @@ fn check(up: &ImportUpload) -> Result<(RecordKind, String), Vec<FieldError>> {
         ));
     }
     let source = up.source.trim().to_owned();
-    if source.is_empty() || source.chars().count() > 50 {
+    if gridgov_core::text::visible_chars(&source) == 0 || source.chars().count() > 50 {
         errors.push(FieldError::new(
             "source",
             "required",

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::cookies;
-use crate::auth::login::safe_next;
+use crate::auth::next::safe_next;
 use crate::i18n::Lang;
 
 #[derive(Deserialize)]

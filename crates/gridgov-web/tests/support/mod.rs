@@ -5,7 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 use gridgov_store::testing::TestDb;
-use gridgov_web::{AppState, SecretKey, WebConfig, app};
+use gridgov_web::{AppState, SecretKey, WebConfig, app, metrics_app};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -44,15 +44,28 @@ impl Reply {
 }
 
 pub fn web_app(db: &TestDb) -> Router {
+    web_apps(db, |_| {}).0
+}
+
+/// The main router and the metrics listener's router on one state (so the second shows the
+/// first's counters), with the test settings changed by `adjust`.
+pub fn web_apps(db: &TestDb, adjust: impl FnOnce(&mut WebConfig)) -> (Router, Router) {
     let mut cfg = WebConfig::new(SecretKey::new([42; 32]));
     cfg.body_limit = 64 * 1024;
-    app(AppState::new(db.store.clone(), cfg))
+    adjust(&mut cfg);
+    let state = AppState::new(db.store.clone(), cfg);
+    (app(state.clone()), metrics_app(state))
 }
 
 impl Client {
     pub fn new(db: &TestDb) -> Client {
+        Client::on(web_app(db))
+    }
+
+    /// A client of the given router.
+    pub fn on(app: Router) -> Client {
         Client {
-            app: web_app(db),
+            app,
             cookies: Vec::new(),
         }
     }

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use gridgov_core::auth::Actor;
-use gridgov_core::base_data::{RecordKind, templates};
+use gridgov_core::base_data::RecordKind;
 use gridgov_core::ids::id_check_char;
 use gridgov_store::Store;
 use gridgov_store::grids::GridFilter;
@@ -404,7 +404,7 @@ impl Writers {
             let f = std::fs::File::create(&path)
                 .with_context(|| format!("creating {}", path.display()))?;
             let mut w = BufWriter::with_capacity(1 << 20, f);
-            let header = templates::template_csv(kind);
+            let header = gridgov_store::base::template_csv(kind);
             w.write_all(header.lines().next().unwrap_or_default().as_bytes())?;
             w.write_all(b"\n")?;
             Ok(w)

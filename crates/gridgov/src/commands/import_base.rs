@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use gridgov_core::auth::Actor;
-use gridgov_core::base_data::{RecordKind, templates};
+use gridgov_core::base_data::RecordKind;
 use gridgov_store::Store;
 use gridgov_store::base::{
-    BaseImportOptions, BaseImportProgress, BaseImportReport, import_report_csv,
+    BaseImportOptions, BaseImportProgress, BaseImportReport, import_report_csv, template_csv,
 };
 use gridgov_store::sheets::SheetReader;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -161,7 +161,7 @@ pub fn report_path(path: &Path) -> PathBuf {
 }
 
 pub fn template(kind: RecordKind, out: Option<PathBuf>) -> Result<()> {
-    let text = templates::template_csv(kind);
+    let text = template_csv(kind);
     match out {
         Some(p) => std::fs::write(&p, text).with_context(|| format!("writing {}", p.display())),
         None => {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use gridgov_store::Store;
-use gridgov_web::{AppState, WebConfig, app, serve, shutdown_signal, spawn_jobs};
+use gridgov_web::{AppState, WebConfig, app, metrics_app, serve, shutdown_signal, spawn_jobs};
 
 use crate::cli::DbArgs;
 
@@ -17,27 +17,60 @@ pub async fn run(file: Option<&Path>, db: &DbArgs, listen: Option<String>) -> Re
         .confirm_data_key(&config.protector()?)
         .await
         .context("checking the data key")?;
-    serve_until_signal(store, web, &config.listen, |_| {}).await
+    serve_until_signal(
+        store,
+        web,
+        &config.listen,
+        config.metrics_listen.as_deref(),
+        |_| {},
+    )
+    .await
 }
 
-/// Binds, tells `on_bound` the address actually bound (port 0 picks one), then serves.
+/// Binds the main address and, when configured, the metrics address (both before serving, so a
+/// taken port stops the start), tells `on_bound` the main address actually bound (port 0 picks
+/// one), then serves.
 pub async fn serve_until_signal(
     store: Store,
     web: WebConfig,
     listen: &str,
+    metrics_listen: Option<&str>,
     on_bound: impl FnOnce(std::net::SocketAddr),
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
+    let metrics_listener = match metrics_listen {
+        Some(m) => Some(
+            tokio::net::TcpListener::bind(m)
+                .await
+                .with_context(|| format!("listening for metrics on {m}"))?,
+        ),
+        None => None,
+    };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     on_bound(addr);
     spawn_jobs(store.clone());
-    let router = app(AppState::new(store.clone(), web));
-    serve(listener, router, shutdown_signal())
-        .await
-        .context("serving")?;
+    let state = AppState::new(store.clone(), web);
+    // The metrics listener holds nothing worth finishing: it stops when the main one has.
+    let metrics_server = match metrics_listener {
+        Some(l) => {
+            tracing::info!(addr = %l.local_addr()?, "serving metrics");
+            let router = metrics_app(state.clone());
+            Some(tokio::spawn(async move {
+                if let Err(e) = serve(l, router, std::future::pending()).await {
+                    tracing::error!(error = %e, "metrics listener failed");
+                }
+            }))
+        }
+        None => None,
+    };
+    let served = serve(listener, app(state), shutdown_signal()).await;
+    if let Some(m) = metrics_server {
+        m.abort();
+    }
+    served.context("serving")?;
     store.close().await;
     Ok(())
 }

@@ -68,7 +68,8 @@ async fn act(store: &Store, action: UserCommand) -> Result<()> {
                 .await
                 .with_context(|| format!("resetting the password of {username}"))?;
             println!(
-                "password reset; the user's sessions have ended / 密码已重置，该用户的会话已结束"
+                "password reset; the user's sessions have ended and API tokens are revoked / \
+                 密码已重置，该用户的会话已结束，API 令牌已吊销"
             );
         }
         UserCommand::Token {

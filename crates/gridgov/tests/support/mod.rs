@@ -108,8 +108,14 @@ impl Server {
                 break rest.split_whitespace().next().unwrap().to_owned();
             }
         };
-        // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        // Keep draining the log so the server never blocks on a full pipe; show its errors.
+        std::thread::spawn(move || {
+            for l in lines.map_while(Result::ok) {
+                if l.contains("ERROR") {
+                    eprintln!("server: {l}");
+                }
+            }
+        });
         Server { child, addr, dir }
     }
 
@@ -168,8 +174,12 @@ pub async fn send(
     headers: &[(&str, &str)],
     body: &str,
 ) -> (u16, String) {
-    let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
-        return (0, String::new());
+    let mut s = match tokio::net::TcpStream::connect(addr).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("connect: {e}");
+            return (0, String::new());
+        }
     };
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n");
     for (k, v) in headers {
@@ -179,11 +189,13 @@ pub async fn send(
         "Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     ));
-    if s.write_all(req.as_bytes()).await.is_err() || s.write_all(body.as_bytes()).await.is_err() {
+    req.push_str(body);
+    if s.write_all(req.as_bytes()).await.is_err() {
         return (0, String::new());
     }
     let mut out = Vec::new();
-    if s.read_to_end(&mut out).await.is_err() {
+    if let Err(e) = s.read_to_end(&mut out).await {
+        eprintln!("read: {e}");
         return (0, String::new());
     }
     let text = String::from_utf8_lossy(&out).into_owned();
