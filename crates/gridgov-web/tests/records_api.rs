@@ -2,7 +2,7 @@
 //! Base data records through the JSON API: a grid worker records a person, a building and a
 //! house, finds the person again, unmasks a number with a reason; numbers are masked everywhere
 //! else; a worker of another village gets 404 at every address; exports are masked by default.
-//! The store's tests cover both databases; these run on SQLite and check the HTTP layer.
+//! On both databases.
 
 mod support;
 
@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use gridgov_core::auth::{Actor, Role};
 use gridgov_core::ids::id_check_char;
 use gridgov_store::grids::GridInput;
+use gridgov_store::on_both;
 use gridgov_store::testing::{TestDb, add_user, seed_regions};
 use serde_json::json;
 use support::Client;
@@ -19,8 +20,7 @@ fn id_no(first17: &str) -> String {
 }
 
 /// A grid in 新街社区, its worker, a worker of 湖滨社区 and a city leader.
-async fn seeded() -> (TestDb, String) {
-    let db = TestDb::sqlite().await;
+async fn seeded(db: &TestDb) -> String {
     seed_regions(&db.store).await;
     let sys = Actor::system();
     let g = db
@@ -41,12 +41,11 @@ async fn seeded() -> (TestDb, String) {
     add_user(&db.store, &sys, "other", Role::GridWorker, "420202001002").await;
     add_user(&db.store, &sys, "leader", Role::Leader, "4202").await;
     add_user(&db.store, &sys, "center", Role::CenterOperator, "420202").await;
-    (db, g.grid.id)
+    g.grid.id
 }
 
-#[tokio::test]
-async fn a_worker_records_finds_and_unmasks_a_person() {
-    let (db, grid) = seeded().await;
+on_both!(a_worker_records_finds_and_unmasks_a_person, |db| {
+    let grid = seeded(&db).await;
     let mut c = Client::new(&db);
     let w = c.token("worker").await;
     let other = c.token("other").await;
@@ -240,4 +239,4 @@ async fn a_worker_records_finds_and_unmasks_a_person() {
         )
         .await;
     assert!(r.body.contains(&full), "{}", r.body);
-}
+});

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Verification tasks through the JSON API: a survey compared with the records by the store,
-//! then a grid worker lists, claims and decides over HTTP. The store's tests cover both
-//! databases; these run on SQLite and check statuses, error shapes and scope at each endpoint.
+//! then a grid worker lists, claims and decides over HTTP, on both databases: statuses, error
+//! shapes and scope at each endpoint.
 
 mod support;
 
@@ -13,6 +13,7 @@ use gridgov_core::base_data::RecordKind;
 use gridgov_core::ids::id_check_char;
 use gridgov_store::base::BaseImportOptions;
 use gridgov_store::grids::GridInput;
+use gridgov_store::on_both;
 use gridgov_store::sheets::SheetReader;
 use gridgov_store::testing::{TestDb, add_user, seed_regions};
 use gridgov_store::verify::CompareOptions;
@@ -38,8 +39,7 @@ fn csv(rows: &[(&str, u32, &str)]) -> Box<SheetReader> {
 }
 
 /// Records of 张三 and 李四 in 新街 G1, a survey that changes 张三's phone and lacks 李四.
-async fn seeded() -> TestDb {
-    let db = TestDb::sqlite().await;
+async fn seeded(db: &TestDb) {
     seed_regions(&db.store).await;
     let sys = Actor::system();
     for (name, role, scope) in [
@@ -90,12 +90,10 @@ async fn seeded() -> TestDb {
         (1, 1),
         "{r:?}"
     );
-    db
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_worker_claims_and_decides_over_http() {
-    let db = seeded().await;
+on_both!(a_worker_claims_and_decides_over_http, |db| {
+    seeded(&db).await;
     let mut c = Client::new(&db);
     let worker = c.token("worker-a").await;
     let colleague = c.token("worker-a2").await;
@@ -181,4 +179,4 @@ async fn a_worker_claims_and_decides_over_http() {
         doc["paths"]["/api/v1/verification/tasks/{id}/decision"]["post"]["operationId"],
         "decide_verification_task"
     );
-}
+});
