@@ -12,8 +12,10 @@ mod i18n;
 mod metrics;
 mod pages;
 mod request_id;
+mod routes;
 mod static_files;
 
 pub use api::ApiDoc;
-pub use app::{AppState, app, serve, shutdown_signal, spawn_jobs};
+pub use app::{AppState, app, route_table, serve, shutdown_signal, spawn_jobs};
 pub use config::{SecretKey, WebConfig};
+pub use routes::Route;
