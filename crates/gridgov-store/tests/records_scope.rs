@@ -90,16 +90,9 @@ on_both!(a_worker_of_another_village_gets_nothing, |db| {
     not_found(s.camera(out, "420202", &c.id).await, "camera");
     not_found(s.grid_buildings(out, &t.g1).await, "grid buildings");
     not_found(s.grid_residents(out, &t.g1, 50, 0).await, "grid residents");
-    for (what, r) in [
-        (
-            "organizations",
-            s.grid_organizations(out, &t.g1).await.map(|v| v.len()),
-        ),
-        ("places", s.grid_places(out, &t.g1).await.map(|v| v.len())),
-        ("cameras", s.grid_cameras(out, &t.g1).await.map(|v| v.len())),
-    ] {
-        assert_eq!(r.unwrap(), 0, "{what}");
-    }
+    not_found(s.grid_organizations(out, &t.g1).await, "grid organizations");
+    not_found(s.grid_places(out, &t.g1).await, "grid places");
+    not_found(s.grid_cameras(out, &t.g1).await, "grid cameras");
     assert!(
         s.search_persons(out, "郑", 50, 0)
             .await
@@ -394,4 +387,30 @@ on_both!(counts_roll_up_and_feed_the_sizing_flag, |db| {
     let map = s.grid_map_rows(&t.center, None).await.unwrap();
     let g1_map = map.iter().find(|m| m.id == t.g1).unwrap();
     assert_eq!(g1_map.sizing(), gridgov_core::grids::Sizing::Low);
+});
+
+on_both!(the_lists_of_a_grid_elsewhere_are_not_found, |db| {
+    // Organizations, places and cameras of a grid outside the scope used to answer an empty
+    // list, as for a grid with none: the grid is not found, like its buildings and residents,
+    // and so is a grid that does not exist.
+    let t = town(&db.store).await;
+    let s = &db.store;
+    let (w, far) = (&t.worker, &t.far);
+    let o = OrganizationInput {
+        grid_id: t.g1.clone(),
+        name: "新街治安巡逻队".into(),
+        kind: "群防群治".into(),
+        ..Default::default()
+    };
+    s.create_organization(w, &o).await.unwrap();
+    for grid in [&t.g1, &t.hubin, &"no-such-grid".to_owned()] {
+        not_found(s.grid_organizations(far, grid).await, "organizations");
+        not_found(s.grid_places(far, grid).await, "places");
+        not_found(s.grid_cameras(far, grid).await, "cameras");
+    }
+    assert_eq!(s.grid_organizations(w, &t.g1).await.unwrap().len(), 1);
+    assert!(s.grid_places(w, &t.g1).await.unwrap().is_empty());
+    assert!(s.grid_cameras(&t.center, &t.g1).await.unwrap().is_empty());
+    // A grid of the caller's scope without records is an empty list, not missing.
+    assert!(s.grid_organizations(w, &t.g2).await.unwrap().is_empty());
 });

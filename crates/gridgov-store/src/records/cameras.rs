@@ -269,6 +269,9 @@ impl Store {
     /// The cameras of a grid inside the actor's scope, by code.
     pub async fn grid_cameras(&self, actor: &Actor, grid_id: &str) -> StoreResult<Vec<CameraView>> {
         need(actor, Permission::ViewBaseData)?;
+        // A grid outside the scope is not found, as its buildings and residents are: an empty
+        // list would answer for a grid the caller may not know of.
+        self.grid(actor, grid_id).await?;
         let (lo, hi) = actor.scope.range();
         Ok(sqlx::query_as::<_, CameraView>(&format!(
             "SELECT {COLUMNS} FROM cameras c JOIN grids g ON g.id = c.grid_id \

@@ -260,6 +260,9 @@ impl Store {
         grid_id: &str,
     ) -> StoreResult<Vec<OrganizationView>> {
         need(actor, Permission::ViewBaseData)?;
+        // A grid outside the scope is not found, as its buildings and residents are: an empty
+        // list would answer for a grid the caller may not know of.
+        self.grid(actor, grid_id).await?;
         let (lo, hi) = actor.scope.range();
         Ok(sqlx::query_as::<_, OrganizationView>(&format!(
             "SELECT {COLUMNS} FROM organizations o JOIN grids g ON g.id = o.grid_id \

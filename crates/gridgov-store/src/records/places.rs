@@ -228,6 +228,9 @@ impl Store {
     /// The places of a grid inside the actor's scope, by name.
     pub async fn grid_places(&self, actor: &Actor, grid_id: &str) -> StoreResult<Vec<PlaceView>> {
         need(actor, Permission::ViewBaseData)?;
+        // A grid outside the scope is not found, as its buildings and residents are: an empty
+        // list would answer for a grid the caller may not know of.
+        self.grid(actor, grid_id).await?;
         let (lo, hi) = actor.scope.range();
         Ok(sqlx::query_as::<_, PlaceView>(&format!(
             "SELECT {COLUMNS} FROM places s JOIN grids g ON g.id = s.grid_id \
