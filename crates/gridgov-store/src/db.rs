@@ -146,6 +146,17 @@ pub(crate) fn numbered_params(from: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// An optional `DOUBLE PRECISION` value, for a parameter written `CAST($n AS DOUBLE PRECISION)`.
+///
+/// sqlx 0.8's `Any` driver hands PostgreSQL a NULL `f64` typed as `real` (its NULL mapping swaps
+/// `real` and `double precision`), and a statement once prepared with that NULL later refuses a
+/// value ("incorrect binary data format"): a house with an area after houses without one failed.
+/// As text the parameter has one type, NULL or not, on both databases, and Rust writes the
+/// shortest form that reads back as the same `f64`, so the cast loses nothing.
+pub(crate) fn opt_double(v: Option<f64>) -> Option<String> {
+    v.map(|x| x.to_string())
+}
+
 /// Text matched literally by `LIKE … ESCAPE '\\'`: the wildcards people may type are escaped.
 pub(crate) fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")

@@ -182,4 +182,9 @@ impl Store {
     pub async fn scalar_for_tests(&self, sql: &str) -> crate::StoreResult<i64> {
         Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
     }
+
+    /// A column of BIGINTs read behind the store's back, in the order the query gives them.
+    pub async fn scalars_for_tests(&self, sql: &str) -> crate::StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar(sql).fetch_all(&self.pool).await?)
+    }
 }

@@ -467,3 +467,28 @@ on_both!(
         );
     }
 );
+on_both!(the_lists_of_a_grid_elsewhere_are_not_found, |db| {
+    // Organizations, places and cameras of a grid outside the scope used to answer an empty
+    // list, as for a grid with none: the grid is not found, like its buildings and residents,
+    // and so is a grid that does not exist.
+    let t = town(&db.store).await;
+    let s = &db.store;
+    let (w, far) = (&t.worker, &t.far);
+    let o = OrganizationInput {
+        grid_id: t.g1.clone(),
+        name: "新街治安巡逻队".into(),
+        kind: "群防群治".into(),
+        ..Default::default()
+    };
+    s.create_organization(w, &o).await.unwrap();
+    for grid in [&t.g1, &t.hubin, &"no-such-grid".to_owned()] {
+        not_found(s.grid_organizations(far, grid).await, "organizations");
+        not_found(s.grid_places(far, grid).await, "places");
+        not_found(s.grid_cameras(far, grid).await, "cameras");
+    }
+    assert_eq!(s.grid_organizations(w, &t.g1).await.unwrap().len(), 1);
+    assert!(s.grid_places(w, &t.g1).await.unwrap().is_empty());
+    assert!(s.grid_cameras(&t.center, &t.g1).await.unwrap().is_empty());
+    // A grid of the caller's scope without records is an empty list, not missing.
+    assert!(s.grid_organizations(w, &t.g2).await.unwrap().is_empty());
+});

@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use gridgov_store::Store;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -17,6 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::config::WebConfig;
 use crate::metrics::{self, Metrics};
+use crate::routes::{Route, Routes};
 use crate::{api, auth, error, pages, request_id, static_files};
 
 #[derive(Clone)]
@@ -50,111 +50,120 @@ impl AppState {
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
+/// The routes of the app in two groups: those under the global body limit, and the uploads,
+/// which carry their own larger limit (a limit around both would cap them at the global one).
+struct AppRoutes {
+    limited: Routes,
+    uploads: Routes,
+}
+
+fn routes() -> AppRoutes {
+    AppRoutes {
+        limited: Routes::new()
+            .merge(page_routes())
+            .merge(api::router())
+            .merge(ops_routes()),
+        uploads: Routes::new()
+            .merge(api::upload_router())
+            .merge(pages::base_import::upload_router()),
+    }
+}
+
+/// Every route the app serves, as (method, path pattern), read from the same tables the router
+/// is built from. GET routes answer HEAD too.
+pub fn route_table() -> Vec<Route> {
+    let AppRoutes { limited, uploads } = routes();
+    let mut table = limited.into_parts().1;
+    table.extend(uploads.into_parts().1);
+    table
+}
+
+fn page_routes() -> Routes {
+    use pages::{
+        account, audit, base_drill, base_import, grid_bulk, grid_card, grid_edit, grid_map,
+        grid_micro, grid_page, grid_staff, grids, home, import_job, lang, people, person_page,
+        population, regions, users, verify,
+    };
+    Routes::new()
+        .get("/", home::page)
+        .get("/login", auth::login::form)
+        .post("/login", auth::login::submit)
+        .post("/logout", auth::login::logout)
+        .get("/lang/{lang}", lang::switch)
+        .get("/regions", regions::root)
+        .get("/regions/{code}", regions::show)
+        .get("/admin/users", users::list)
+        .post("/admin/users", users::create)
+        .get("/admin/users/new", users::new_form)
+        .get("/admin/users/{id}", users::edit_form)
+        .post("/admin/users/{id}", users::update)
+        .post("/admin/users/{id}/disable", users::disable)
+        .post("/admin/users/{id}/enable", users::enable)
+        .post("/admin/users/{id}/password", users::reset_password)
+        .get("/account", account::page)
+        .post("/account/password", account::change_password)
+        .post("/account/tokens", account::create_token)
+        .post("/account/tokens/{id}/revoke", account::revoke_token)
+        .get("/audit", audit::page)
+        .get("/grids", grids::list)
+        .post("/grids", grid_edit::create)
+        .get("/grids/new", grid_edit::new_form)
+        .get("/grids/import", grid_bulk::import_form)
+        .post("/grids/import", grid_bulk::import)
+        .post("/grids/merge", grid_bulk::merge)
+        .post("/grids/one-per-village", grid_bulk::one_per_village)
+        .get("/grids/{id}", grid_page::page)
+        .get("/grids/{id}/edit", grid_edit::edit_form)
+        .post("/grids/{id}/edit", grid_edit::update)
+        .post("/grids/{id}/retire", grid_edit::retire)
+        .post("/grids/{id}/split", grid_staff::split)
+        .post("/grids/{id}/staff", grid_staff::add_staff)
+        .post("/grids/{id}/staff/remove", grid_staff::remove_staff)
+        .post("/grids/{id}/micro-grids", grid_micro::add)
+        .post("/grids/{id}/micro-grids/remove", grid_micro::remove)
+        .post("/grids/{id}/police/claim", grid_staff::claim)
+        .post("/grids/{id}/police/pair", grid_staff::pair)
+        .post("/grids/{id}/police/unpair", grid_staff::unpair)
+        .get("/grids/{id}/base", base_drill::grid)
+        .get("/buildings/{county}/{id}", base_drill::building)
+        .get("/houses/{county}/{id}", base_drill::house)
+        .get("/people", people::search)
+        .post("/people/export", people::export)
+        .get("/people/counts", population::page)
+        .get("/people/{county}/{id}", person_page::page)
+        .post("/people/{county}/{id}/unmask", person_page::unmask)
+        .get("/import", base_import::form)
+        .get("/import/template/{kind}", base_import::template)
+        .get("/import/{job}", import_job::page)
+        .get("/import/{job}/status", import_job::status)
+        .get("/import/{job}/report.csv", import_job::report)
+        .get("/verification", verify::page)
+        .post("/verification/{id}/claim", verify::claim)
+        .post("/verification/{id}/release", verify::release)
+        .post("/verification/{id}/decide", verify::decide)
+        .get("/map", grid_map::page)
+        .get("/card/{region}/{code}", grid_card::page)
+}
+
+fn ops_routes() -> Routes {
+    Routes::new()
+        .get("/healthz", healthz)
+        .get("/metrics", metrics::guarded_endpoint)
+        .get("/static/{file}", static_files::serve)
+}
+
 pub fn app(state: AppState) -> Router {
-    let pages = Router::new()
-        .route("/", get(pages::home::page))
-        .route("/login", get(auth::login::form).post(auth::login::submit))
-        .route("/logout", post(auth::login::logout))
-        .route("/lang/{lang}", get(pages::lang::switch))
-        .route("/regions", get(pages::regions::root))
-        .route("/regions/{code}", get(pages::regions::show))
-        .route(
-            "/admin/users",
-            get(pages::users::list).post(pages::users::create),
-        )
-        .route("/admin/users/new", get(pages::users::new_form))
-        .route(
-            "/admin/users/{id}",
-            get(pages::users::edit_form).post(pages::users::update),
-        )
-        .route("/admin/users/{id}/disable", post(pages::users::disable))
-        .route("/admin/users/{id}/enable", post(pages::users::enable))
-        .route(
-            "/admin/users/{id}/password",
-            post(pages::users::reset_password),
-        )
-        .route("/account", get(pages::account::page))
-        .route("/account/password", post(pages::account::change_password))
-        .route("/account/tokens", post(pages::account::create_token))
-        .route(
-            "/account/tokens/{id}/revoke",
-            post(pages::account::revoke_token),
-        )
-        .route("/audit", get(pages::audit::page))
-        .route(
-            "/grids",
-            get(pages::grids::list).post(pages::grid_edit::create),
-        )
-        .route("/grids/new", get(pages::grid_edit::new_form))
-        .route(
-            "/grids/import",
-            get(pages::grid_bulk::import_form).post(pages::grid_bulk::import),
-        )
-        .route("/grids/merge", post(pages::grid_bulk::merge))
-        .route(
-            "/grids/one-per-village",
-            post(pages::grid_bulk::one_per_village),
-        )
-        .route("/grids/{id}", get(pages::grid_page::page))
-        .route(
-            "/grids/{id}/edit",
-            get(pages::grid_edit::edit_form).post(pages::grid_edit::update),
-        )
-        .route("/grids/{id}/retire", post(pages::grid_edit::retire))
-        .route("/grids/{id}/split", post(pages::grid_staff::split))
-        .route("/grids/{id}/staff", post(pages::grid_staff::add_staff))
-        .route(
-            "/grids/{id}/staff/remove",
-            post(pages::grid_staff::remove_staff),
-        )
-        .route("/grids/{id}/micro-grids", post(pages::grid_micro::add))
-        .route(
-            "/grids/{id}/micro-grids/remove",
-            post(pages::grid_micro::remove),
-        )
-        .route("/grids/{id}/police/claim", post(pages::grid_staff::claim))
-        .route("/grids/{id}/police/pair", post(pages::grid_staff::pair))
-        .route("/grids/{id}/police/unpair", post(pages::grid_staff::unpair))
-        .route("/grids/{id}/base", get(pages::base_drill::grid))
-        .route("/buildings/{county}/{id}", get(pages::base_drill::building))
-        .route("/houses/{county}/{id}", get(pages::base_drill::house))
-        .route("/people", get(pages::people::search))
-        .route("/people/export", post(pages::people::export))
-        .route("/people/counts", get(pages::population::page))
-        .route("/people/{county}/{id}", get(pages::person_page::page))
-        .route(
-            "/people/{county}/{id}/unmask",
-            post(pages::person_page::unmask),
-        )
-        .route("/import", get(pages::base_import::form))
-        .route("/import/template/{kind}", get(pages::base_import::template))
-        .route("/import/{job}", get(pages::import_job::page))
-        .route("/import/{job}/status", get(pages::import_job::status))
-        .route("/import/{job}/report.csv", get(pages::import_job::report))
-        .route("/verification", get(pages::verify::page))
-        .route("/verification/{id}/claim", post(pages::verify::claim))
-        .route("/verification/{id}/release", post(pages::verify::release))
-        .route("/verification/{id}/decide", post(pages::verify::decide))
-        .route("/map", get(pages::grid_map::page))
-        .route("/card/{region}/{code}", get(pages::grid_card::page));
-    let ops = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics::guarded_endpoint))
-        .route("/static/{file}", get(static_files::serve));
     let cfg = state.config.clone();
     let csrf = from_fn_with_state(state.clone(), auth::csrf::guard);
-    // The global body limit wraps the ordinary routes only: boundary uploads carry their own,
-    // larger limit, and a limit around both would cap them at the global one.
-    let limited = Router::new()
-        .merge(pages)
-        .merge(api::router())
-        .merge(ops)
+    let AppRoutes { limited, uploads } = routes();
+    let limited = limited
+        .into_parts()
+        .0
         .layer(csrf.clone())
         .layer(RequestBodyLimitLayer::new(cfg.body_limit));
     Router::new()
         .merge(limited)
-        .merge(api::upload_router().layer(csrf.clone()))
-        .merge(pages::base_import::upload_router().layer(csrf))
+        .merge(uploads.into_parts().0.layer(csrf))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             cfg.request_timeout,
@@ -186,7 +195,7 @@ pub fn app(state: AppState) -> Router {
 /// monitoring network reaches.
 pub fn metrics_app(state: AppState) -> Router {
     Router::new()
-        .route("/metrics", get(metrics::endpoint))
+        .route("/metrics", axum::routing::get(metrics::endpoint))
         .with_state(state)
 }
 

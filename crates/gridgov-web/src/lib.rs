@@ -13,8 +13,12 @@ mod i18n;
 mod metrics;
 mod pages;
 mod request_id;
+mod routes;
 mod static_files;
 
 pub use api::ApiDoc;
-pub use app::{AppState, SHUTDOWN_GRACE, app, metrics_app, serve, shutdown_signal, spawn_jobs};
+pub use app::{
+    AppState, SHUTDOWN_GRACE, app, metrics_app, route_table, serve, shutdown_signal, spawn_jobs,
+};
 pub use config::{MetricsToken, SecretKey, WebConfig};
+pub use routes::Route;

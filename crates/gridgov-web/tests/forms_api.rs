@@ -1,14 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The one collection form through the JSON API: a department registers a form and publishes a
-//! new version, a grid worker fills it in on a resident's record. The store's own tests cover
-//! both databases; these run on SQLite and check the HTTP layer: statuses, error shapes, and
-//! that scope holds at every endpoint.
+//! new version, a grid worker fills it in on a resident's record, on both databases: statuses,
+//! error shapes, and that scope holds at every endpoint.
 
 mod support;
 
 use axum::http::StatusCode;
 use gridgov_core::auth::{Actor, Role};
 use gridgov_store::grids::GridInput;
+use gridgov_store::on_both;
 use gridgov_store::testing::{TestDb, add_user, seed_regions};
 use serde_json::{Value, json};
 use support::{Client, Reply};
@@ -16,8 +16,7 @@ use support::{Client, Reply};
 const XINJIE: &str = "420202001001";
 
 /// Regions, a grid in 新街社区 with one resident (`p1`), and the people of the story.
-async fn seeded() -> TestDb {
-    let db = TestDb::sqlite().await;
+async fn seeded(db: &TestDb) {
     seed_regions(&db.store).await;
     let sys = Actor::system();
     add_user(&db.store, &sys, "minzheng", Role::DepartmentHandler, "").await;
@@ -57,7 +56,6 @@ async fn seeded() -> TestDb {
         ))
         .await
         .unwrap();
-    db
 }
 
 fn care(version_title: &str, note_required: bool) -> Value {
@@ -94,129 +92,130 @@ fn pair(field: &str, code: &str) -> (String, String) {
     (field.to_owned(), code.to_owned())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_department_registers_a_form_and_publishes_a_version() {
-    let db = seeded().await;
-    let mut c = Client::new(&db);
-    let dept = c.token("minzheng").await;
-    let worker = c.token("worker-a").await;
+on_both!(
+    a_department_registers_a_form_and_publishes_a_version,
+    |db| {
+        seeded(&db).await;
+        let mut c = Client::new(&db);
+        let dept = c.token("minzheng").await;
+        let worker = c.token("worker-a").await;
 
-    let r = c
-        .api(
-            "POST",
-            "/api/v1/forms",
-            Some(&dept),
-            Some(care("养老登记", false)),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let form = r.json();
-    let id = form["form"]["id"].as_str().unwrap().to_owned();
-    assert_eq!(form["form"]["target"], "persons");
-    assert_eq!(form["form"]["target_zh"], "人口");
-    assert_eq!(form["form"]["current_version"], 1);
-    assert_eq!(
-        form["versions"][0]["definition"]["fields"][1]["type"],
-        "number"
-    );
+        let r = c
+            .api(
+                "POST",
+                "/api/v1/forms",
+                Some(&dept),
+                Some(care("养老登记", false)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let form = r.json();
+        let id = form["form"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(form["form"]["target"], "persons");
+        assert_eq!(form["form"]["target_zh"], "人口");
+        assert_eq!(form["form"]["current_version"], 1);
+        assert_eq!(
+            form["versions"][0]["definition"]["fields"][1]["type"],
+            "number"
+        );
 
-    // The same key again is a conflict; a faulty definition names every fault by place.
-    let r = c
-        .api(
-            "POST",
-            "/api/v1/forms",
-            Some(&dept),
-            Some(care("再来", false)),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
-    assert_eq!(fields(&r), [pair("key", "taken")]);
-    let mut bad = care("错的", false);
-    bad["key"] = json!("Elderly");
-    bad["fields"][0]["options"] = json!(["独居", ""]);
-    let r = c.api("POST", "/api/v1/forms", Some(&dept), Some(bad)).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        fields(&r),
-        [
-            pair("key", "bad_key"),
-            pair("fields[0].options[1]", "empty_option")
-        ]
-    );
-    assert!(
-        r.json()["fields"][1]["zh"]
-            .as_str()
-            .unwrap()
-            .contains("选项不能为空")
-    );
-    // Grid workers fill forms in; they do not make them.
-    let r = c
-        .api(
-            "POST",
-            "/api/v1/forms",
-            Some(&worker),
-            Some(care("x", false)),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // The same key again is a conflict; a faulty definition names every fault by place.
+        let r = c
+            .api(
+                "POST",
+                "/api/v1/forms",
+                Some(&dept),
+                Some(care("再来", false)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert_eq!(fields(&r), [pair("key", "taken")]);
+        let mut bad = care("错的", false);
+        bad["key"] = json!("Elderly");
+        bad["fields"][0]["options"] = json!(["独居", ""]);
+        let r = c.api("POST", "/api/v1/forms", Some(&dept), Some(bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            fields(&r),
+            [
+                pair("key", "bad_key"),
+                pair("fields[0].options[1]", "empty_option")
+            ]
+        );
+        assert!(
+            r.json()["fields"][1]["zh"]
+                .as_str()
+                .unwrap()
+                .contains("选项不能为空")
+        );
+        // Grid workers fill forms in; they do not make them.
+        let r = c
+            .api(
+                "POST",
+                "/api/v1/forms",
+                Some(&worker),
+                Some(care("x", false)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
 
-    // Listed for everyone who sees base data, by target.
-    let r = c
-        .api("GET", "/api/v1/forms?target=persons", Some(&worker), None)
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.json().as_array().unwrap().len(), 1);
-    let r = c
-        .api("GET", "/api/v1/forms?target=houses", Some(&worker), None)
-        .await;
-    assert_eq!(r.json(), json!([]));
-    let r = c
-        .api("GET", "/api/v1/forms?target=cars", Some(&worker), None)
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(fields(&r), [pair("target", "unknown_target")]);
-    assert_eq!(
-        c.api("GET", "/api/v1/forms/nope", Some(&worker), None)
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+        // Listed for everyone who sees base data, by target.
+        let r = c
+            .api("GET", "/api/v1/forms?target=persons", Some(&worker), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.json().as_array().unwrap().len(), 1);
+        let r = c
+            .api("GET", "/api/v1/forms?target=houses", Some(&worker), None)
+            .await;
+        assert_eq!(r.json(), json!([]));
+        let r = c
+            .api("GET", "/api/v1/forms?target=cars", Some(&worker), None)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(fields(&r), [pair("target", "unknown_target")]);
+        assert_eq!(
+            c.api("GET", "/api/v1/forms/nope", Some(&worker), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
 
-    // A new version: key and target stay; the old version stays readable.
-    let mut moved = care("换对象", false);
-    moved["target"] = json!("houses");
-    let r = c
-        .api(
-            "POST",
-            &format!("/api/v1/forms/{id}/versions"),
-            Some(&dept),
-            Some(moved),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(fields(&r), [pair("target", "target_fixed")]);
-    let r = c
-        .api(
-            "POST",
-            &format!("/api/v1/forms/{id}/versions"),
-            Some(&dept),
-            Some(care("养老登记（二版）", true)),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let r = c
-        .api("GET", &format!("/api/v1/forms/{id}"), Some(&worker), None)
-        .await;
-    let f = r.json();
-    assert_eq!(f["form"]["current_version"], 2);
-    assert_eq!(f["form"]["title_zh"], "养老登记（二版）");
-    assert_eq!(f["versions"].as_array().unwrap().len(), 2);
-    assert_eq!(f["versions"][0]["definition"]["title_zh"], "养老登记");
-}
+        // A new version: key and target stay; the old version stays readable.
+        let mut moved = care("换对象", false);
+        moved["target"] = json!("houses");
+        let r = c
+            .api(
+                "POST",
+                &format!("/api/v1/forms/{id}/versions"),
+                Some(&dept),
+                Some(moved),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(fields(&r), [pair("target", "target_fixed")]);
+        let r = c
+            .api(
+                "POST",
+                &format!("/api/v1/forms/{id}/versions"),
+                Some(&dept),
+                Some(care("养老登记（二版）", true)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = c
+            .api("GET", &format!("/api/v1/forms/{id}"), Some(&worker), None)
+            .await;
+        let f = r.json();
+        assert_eq!(f["form"]["current_version"], 2);
+        assert_eq!(f["form"]["title_zh"], "养老登记（二版）");
+        assert_eq!(f["versions"].as_array().unwrap().len(), 2);
+        assert_eq!(f["versions"][0]["definition"]["title_zh"], "养老登记");
+    }
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_grid_worker_fills_in_a_form_on_a_resident() {
-    let db = seeded().await;
+on_both!(a_grid_worker_fills_in_a_form_on_a_resident, |db| {
+    seeded(&db).await;
     let mut c = Client::new(&db);
     let dept = c.token("minzheng").await;
     let worker = c.token("worker-a").await;
@@ -359,11 +358,10 @@ async fn a_grid_worker_fills_in_a_form_on_a_resident() {
         c.api("GET", &at, None, None).await.status,
         StatusCode::UNAUTHORIZED
     );
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_form_endpoints_are_documented() {
-    let db = seeded().await;
+on_both!(the_form_endpoints_are_documented, |db| {
+    seeded(&db).await;
     let mut c = Client::new(&db);
     let doc = c.get("/api/v1/openapi.json").await.json();
     let paths = &doc["paths"];
@@ -392,4 +390,4 @@ async fn the_form_endpoints_are_documented() {
         assert!(schemas[s].is_object(), "schema {s} missing");
     }
     assert!(schemas["FormFieldDoc"]["properties"]["type"].is_object());
-}
+});

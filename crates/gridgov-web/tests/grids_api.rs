@@ -1,22 +1,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The grid network through the JSON API: creating grids, importing their boundaries, finding
-//! the grid of a point, and what other districts and the public may see. The store's own tests
-//! cover both databases; these run on SQLite and check the HTTP layer: statuses, error shapes,
-//! body limits, and that scope holds at every endpoint.
+//! the grid of a point, and what other districts and the public may see, on both databases:
+//! statuses, error shapes, body limits, and that scope holds at every endpoint.
 
 mod support;
 
 use axum::http::{StatusCode, header};
 use gridgov_core::auth::{Actor, Role};
 use gridgov_geo::LngLat;
+use gridgov_store::on_both;
 use gridgov_store::testing::{TestDb, add_user, seed_regions};
 use serde_json::{Value, json};
 use support::{Client, Reply};
 
 const VILLAGE: &str = "420202001001";
 
-async fn seeded() -> TestDb {
-    let db = TestDb::sqlite().await;
+async fn seeded(db: &TestDb) {
     seed_regions(&db.store).await;
     let sys = Actor::system();
     add_user(&db.store, &sys, "op-a", Role::CenterOperator, "420202").await;
@@ -31,7 +30,6 @@ async fn seeded() -> TestDb {
         "420203001001",
     )
     .await;
-    db
 }
 
 /// A rectangular grid feature from (x0, y0) to (x1, y1), WGS84 unless converted by the caller.
@@ -109,9 +107,8 @@ fn codes(list: &Value) -> Vec<&str> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn grids_are_created_drawn_found_by_point_and_split() {
-    let db = seeded().await;
+on_both!(grids_are_created_drawn_found_by_point_and_split, |db| {
+    seeded(&db).await;
     let mut c = Client::new(&db);
     let op = c.token("op-a").await;
 
@@ -335,82 +332,83 @@ async fn grids_are_created_drawn_found_by_point_and_split() {
         .await
         .json();
     assert_eq!(at["grid"]["code"], "G03B");
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_faulty_boundary_file_is_refused_whole_with_every_fault_by_feature() {
-    let db = seeded().await;
-    let mut c = Client::new(&db);
-    let op = c.token("op-a").await;
-    let file = collection(vec![
-        rect(
-            json!({"region": VILLAGE, "code": "G01", "name": "一", "household_target": 400}),
-            115.00,
-            30.20,
-            115.01,
-            30.21,
-        ),
-        rect(
-            json!({"region": VILLAGE, "code": "G02", "name": "二", "household_target": 400}),
-            115.005,
-            30.20,
-            115.015,
-            30.21,
-        ),
-        rect(
-            json!({"region": VILLAGE, "name": "三", "household_target": 400}),
-            115.02,
-            30.20,
-            115.03,
-            30.21,
-        ),
-    ]);
-    let r = import(&mut c, &op, "?file=overlap.geojson", file).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let body = r.json();
-    assert_eq!(body["code"], "rows_rejected");
-    assert_eq!(
-        fields(&r),
-        [
-            ("overlap.geojson:1:geometry".to_owned(), "row".to_owned()),
-            ("overlap.geojson:3:code".to_owned(), "row".to_owned())
-        ]
-    );
-    let faults = body["fields"].as_array().unwrap();
-    assert!(
-        faults[0]["en"]
-            .as_str()
-            .unwrap()
-            .contains("G01 and G02 overlap"),
-        "{body}"
-    );
-    assert!(faults.iter().all(|f| !f["zh"].as_str().unwrap().is_empty()));
-    // Nothing of it was written.
-    let list = c.api("GET", "/api/v1/grids", Some(&op), None).await.json();
-    assert_eq!(list, json!([]));
-    assert_eq!(
-        c.api("GET", "/api/v1/grids/counts", Some(&op), None)
-            .await
-            .json()["grids"],
-        0
-    );
-    // A body that does not say it is GeoJSON is not read at all.
-    let r = c
-        .api_raw(
-            "POST",
-            "/api/v1/grids/boundaries",
-            Some(&op),
-            "text/plain",
-            "{}".into(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(r.json()["code"], "unsupported_media_type");
-}
+on_both!(
+    a_faulty_boundary_file_is_refused_whole_with_every_fault_by_feature,
+    |db| {
+        seeded(&db).await;
+        let mut c = Client::new(&db);
+        let op = c.token("op-a").await;
+        let file = collection(vec![
+            rect(
+                json!({"region": VILLAGE, "code": "G01", "name": "一", "household_target": 400}),
+                115.00,
+                30.20,
+                115.01,
+                30.21,
+            ),
+            rect(
+                json!({"region": VILLAGE, "code": "G02", "name": "二", "household_target": 400}),
+                115.005,
+                30.20,
+                115.015,
+                30.21,
+            ),
+            rect(
+                json!({"region": VILLAGE, "name": "三", "household_target": 400}),
+                115.02,
+                30.20,
+                115.03,
+                30.21,
+            ),
+        ]);
+        let r = import(&mut c, &op, "?file=overlap.geojson", file).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let body = r.json();
+        assert_eq!(body["code"], "rows_rejected");
+        assert_eq!(
+            fields(&r),
+            [
+                ("overlap.geojson:1:geometry".to_owned(), "row".to_owned()),
+                ("overlap.geojson:3:code".to_owned(), "row".to_owned())
+            ]
+        );
+        let faults = body["fields"].as_array().unwrap();
+        assert!(
+            faults[0]["en"]
+                .as_str()
+                .unwrap()
+                .contains("G01 and G02 overlap"),
+            "{body}"
+        );
+        assert!(faults.iter().all(|f| !f["zh"].as_str().unwrap().is_empty()));
+        // Nothing of it was written.
+        let list = c.api("GET", "/api/v1/grids", Some(&op), None).await.json();
+        assert_eq!(list, json!([]));
+        assert_eq!(
+            c.api("GET", "/api/v1/grids/counts", Some(&op), None)
+                .await
+                .json()["grids"],
+            0
+        );
+        // A body that does not say it is GeoJSON is not read at all.
+        let r = c
+            .api_raw(
+                "POST",
+                "/api/v1/grids/boundaries",
+                Some(&op),
+                "text/plain",
+                "{}".into(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(r.json()["code"], "unsupported_media_type");
+    }
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_district_sees_nothing_of_the_grid() {
-    let db = seeded().await;
+on_both!(another_district_sees_nothing_of_the_grid, |db| {
+    seeded(&db).await;
     let mut c = Client::new(&db);
     let op = c.token("op-a").await;
     // The file only redraws G01, which is made first.
@@ -475,11 +473,10 @@ async fn another_district_sees_nothing_of_the_grid() {
             .unwrap()
             .contains("grids-420203.geojson")
     );
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_public_card_needs_no_login_and_masks_phones() {
-    let db = seeded().await;
+on_both!(the_public_card_needs_no_login_and_masks_phones, |db| {
+    seeded(&db).await;
     let mut c = Client::new(&db);
     let op = c.token("op-a").await;
     let r = c
@@ -564,14 +561,15 @@ async fn the_public_card_needs_no_login_and_masks_phones() {
             "{p} missing from the OpenAPI document"
         );
     }
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn micro_grids_are_added_listed_and_removed_within_scope() {
-    let db = seeded().await;
-    let mut c = Client::new(&db);
-    let op = c.token("op-a").await;
-    let r = c
+on_both!(
+    micro_grids_are_added_listed_and_removed_within_scope,
+    |db| {
+        seeded(&db).await;
+        let mut c = Client::new(&db);
+        let op = c.token("op-a").await;
+        let r = c
         .api(
             "POST",
             "/api/v1/grids",
@@ -579,82 +577,83 @@ async fn micro_grids_are_added_listed_and_removed_within_scope() {
             Some(json!({"region": VILLAGE, "code": "G01", "name": "新街一网格", "household_target": 420})),
         )
         .await;
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    let micro = format!("/api/v1/grids/{id}/micro-grids");
-    let body = json!({"code": "w1", "name": "一号微网格", "buildings": "3、4、5 栋"});
-    let r = c.api("POST", &micro, Some(&op), Some(body.clone())).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    assert_eq!(
-        (&r.json()["code"], &r.json()["buildings"]),
-        (&json!("W1"), &json!("3、4、5 栋"))
-    );
-    // The same code again, in any case, is taken.
-    let r = c.api("POST", &micro, Some(&op), Some(body)).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    assert_eq!(fields(&r), [("code".to_owned(), "taken".to_owned())]);
-    let r = c
-        .api("POST", &micro, Some(&op), Some(json!({"code": "W2"})))
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        fields(&r),
-        [
-            ("name".to_owned(), "required".to_owned()),
-            ("buildings".to_owned(), "required".to_owned())
-        ]
-    );
-    let list = c.api("GET", &micro, Some(&op), None).await.json();
-    assert_eq!(codes(&list), ["W1"]);
-    let detail = c
-        .api("GET", &format!("/api/v1/grids/{id}"), Some(&op), None)
-        .await
-        .json();
-    assert_eq!(codes(&detail["micro_grids"]), ["W1"]);
-
-    // Another district neither sees nor changes them; a grid worker of the village may look only.
-    let other = c.token("op-b").await;
-    for (method, uri) in [
-        ("GET", micro.clone()),
-        ("POST", micro.clone()),
-        ("DELETE", format!("{micro}/W1")),
-    ] {
-        let body =
-            (method == "POST").then(|| json!({"code": "W9", "name": "九", "buildings": "9 栋"}));
-        let r = c.api(method, &uri, Some(&other), body).await;
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        let micro = format!("/api/v1/grids/{id}/micro-grids");
+        let body = json!({"code": "w1", "name": "一号微网格", "buildings": "3、4、5 栋"});
+        let r = c.api("POST", &micro, Some(&op), Some(body.clone())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(
-            r.status,
-            StatusCode::NOT_FOUND,
-            "{method} {uri}: {}",
-            r.body
+            (&r.json()["code"], &r.json()["buildings"]),
+            (&json!("W1"), &json!("3、4、5 栋"))
         );
-    }
-    let worker = c.token("worker-a").await;
-    assert_eq!(
-        c.api("GET", &micro, Some(&worker), None).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        c.api("DELETE", &format!("{micro}/W1"), Some(&worker), None)
+        // The same code again, in any case, is taken.
+        let r = c.api("POST", &micro, Some(&op), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert_eq!(fields(&r), [("code".to_owned(), "taken".to_owned())]);
+        let r = c
+            .api("POST", &micro, Some(&op), Some(json!({"code": "W2"})))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            fields(&r),
+            [
+                ("name".to_owned(), "required".to_owned()),
+                ("buildings".to_owned(), "required".to_owned())
+            ]
+        );
+        let list = c.api("GET", &micro, Some(&op), None).await.json();
+        assert_eq!(codes(&list), ["W1"]);
+        let detail = c
+            .api("GET", &format!("/api/v1/grids/{id}"), Some(&op), None)
             .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+            .json();
+        assert_eq!(codes(&detail["micro_grids"]), ["W1"]);
 
-    let r = c
-        .api("DELETE", &format!("{micro}/w1"), Some(&op), None)
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    assert_eq!(
-        c.api("DELETE", &format!("{micro}/W1"), Some(&op), None)
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        c.api("GET", &micro, Some(&op), None).await.json(),
-        json!([])
-    );
-    let doc = c.get("/api/v1/openapi.json").await.json();
-    assert!(doc["paths"]["/api/v1/grids/{id}/micro-grids"]["post"].is_object());
-    assert!(doc["paths"]["/api/v1/grids/{id}/micro-grids/{code}"]["delete"].is_object());
-}
+        // Another district neither sees nor changes them; a grid worker of the village may look only.
+        let other = c.token("op-b").await;
+        for (method, uri) in [
+            ("GET", micro.clone()),
+            ("POST", micro.clone()),
+            ("DELETE", format!("{micro}/W1")),
+        ] {
+            let body = (method == "POST")
+                .then(|| json!({"code": "W9", "name": "九", "buildings": "9 栋"}));
+            let r = c.api(method, &uri, Some(&other), body).await;
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "{method} {uri}: {}",
+                r.body
+            );
+        }
+        let worker = c.token("worker-a").await;
+        assert_eq!(
+            c.api("GET", &micro, Some(&worker), None).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            c.api("DELETE", &format!("{micro}/W1"), Some(&worker), None)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+
+        let r = c
+            .api("DELETE", &format!("{micro}/w1"), Some(&op), None)
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        assert_eq!(
+            c.api("DELETE", &format!("{micro}/W1"), Some(&op), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            c.api("GET", &micro, Some(&op), None).await.json(),
+            json!([])
+        );
+        let doc = c.get("/api/v1/openapi.json").await.json();
+        assert!(doc["paths"]["/api/v1/grids/{id}/micro-grids"]["post"].is_object());
+        assert!(doc["paths"]["/api/v1/grids/{id}/micro-grids/{code}"]["delete"].is_object());
+    }
+);

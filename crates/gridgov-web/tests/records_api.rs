@@ -2,7 +2,7 @@
 //! Base data records through the JSON API: a grid worker records a person, a building and a
 //! house, finds the person again, unmasks a number with a reason; numbers are masked everywhere
 //! else; a worker of another village gets 404 at every address; exports are masked by default.
-//! The store's tests cover both databases; these run on SQLite and check the HTTP layer.
+//! On both databases.
 
 mod support;
 
@@ -20,14 +20,7 @@ fn id_no(first17: &str) -> String {
 }
 
 /// A grid in 新街社区, its worker, a worker of 湖滨社区 and a city leader.
-async fn seeded() -> (TestDb, String) {
-    let db = TestDb::sqlite().await;
-    let grid = seed(&db).await;
-    (db, grid)
-}
-
-/// The people and the grid of [`seeded`], in a database of the caller's.
-async fn seed(db: &TestDb) -> String {
+async fn seeded(db: &TestDb) -> String {
     seed_regions(&db.store).await;
     let sys = Actor::system();
     let g = db
@@ -51,9 +44,8 @@ async fn seed(db: &TestDb) -> String {
     g.grid.id
 }
 
-#[tokio::test]
-async fn a_worker_records_finds_and_unmasks_a_person() {
-    let (db, grid) = seeded().await;
+on_both!(a_worker_records_finds_and_unmasks_a_person, |db| {
+    let grid = seeded(&db).await;
     let mut c = Client::new(&db);
     let w = c.token("worker").await;
     let other = c.token("other").await;
@@ -247,10 +239,10 @@ async fn a_worker_records_finds_and_unmasks_a_person() {
         )
         .await;
     assert!(r.body.contains(&full), "{}", r.body);
-}
+});
 
 on_both!(a_grid_outside_the_scope_has_no_lists, |db| {
-    let grid = seed(&db).await;
+    let grid = seeded(&db).await;
     add_user(
         &db.store,
         &Actor::system(),

@@ -1,8 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Verification tasks through the JSON API: a survey compared with the records by the store,
-//! then a grid worker lists, claims and decides over HTTP. The store's tests cover both
-//! databases; these check statuses, error shapes and scope at each endpoint (the walk through
-//! every endpoint on SQLite, a decision that would move a person out of scope on both).
+//! then a grid worker lists, claims and decides over HTTP, on both databases: statuses, error
+//! shapes and scope at each endpoint, and a decision that would move a person out of scope.
 
 mod support;
 
@@ -41,8 +40,7 @@ fn csv(rows: &[(&str, u32, &str)]) -> Box<SheetReader> {
 }
 
 /// Records of 张三 and 李四 in 新街 G1, a survey that changes 张三's phone and lacks 李四.
-async fn seeded() -> TestDb {
-    let db = TestDb::sqlite().await;
+async fn seeded(db: &TestDb) {
     seed_regions(&db.store).await;
     let sys = Actor::system();
     for (name, role, scope) in [
@@ -93,12 +91,10 @@ async fn seeded() -> TestDb {
         (1, 1),
         "{r:?}"
     );
-    db
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_worker_claims_and_decides_over_http() {
-    let db = seeded().await;
+on_both!(a_worker_claims_and_decides_over_http, |db| {
+    seeded(&db).await;
     let mut c = Client::new(&db);
     let worker = c.token("worker-a").await;
     let colleague = c.token("worker-a2").await;
@@ -184,7 +180,7 @@ async fn a_worker_claims_and_decides_over_http() {
         doc["paths"]["/api/v1/verification/tasks/{id}/decision"]["post"]["operationId"],
         "decide_verification_task"
     );
-}
+});
 
 /// 张三 recorded in 新街 G1; the county center's survey has him in 湖滨 G1 next door.
 async fn survey_across_villages(db: &TestDb) {

@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The desk page of verification tasks through the real router: a survey compared with the
 //! records by the store, then grid workers claim, are refused and decide through forms; a
-//! worker of another village sees nothing, and a role that does not verify is kept out.
+//! worker of another village sees nothing, and a role that does not verify is kept out. On both
+//! databases.
 
 mod support;
 
@@ -13,6 +14,7 @@ use gridgov_core::base_data::RecordKind;
 use gridgov_core::ids::id_check_char;
 use gridgov_store::base::BaseImportOptions;
 use gridgov_store::grids::GridInput;
+use gridgov_store::on_both;
 use gridgov_store::sheets::SheetReader;
 use gridgov_store::testing::{PASSWORD, TestDb, add_user, seed_regions};
 use gridgov_store::verify::CompareOptions;
@@ -37,8 +39,7 @@ fn csv(rows: &[(&str, u32, &str)]) -> Box<SheetReader> {
 }
 
 /// Records of 张三 and 李四 in 新街 G1, a survey that changes 张三's phone and lacks 李四.
-async fn seeded() -> TestDb {
-    let db = TestDb::sqlite().await;
+async fn seeded(db: &TestDb) {
     seed_regions(&db.store).await;
     let sys = Actor::system();
     for (name, role, scope) in [
@@ -86,7 +87,6 @@ async fn seeded() -> TestDb {
         .await
         .unwrap();
     assert_eq!((r.counts.differs, r.counts.missing_in_source), (1, 1));
-    db
 }
 
 async fn logged_in(db: &TestDb, username: &str) -> Client {
@@ -105,9 +105,8 @@ fn row_of(r: &Reply, name: &str) -> Option<(String, String)> {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn workers_claim_and_decide_on_the_page() {
-    let db = seeded().await;
+on_both!(workers_claim_and_decide_on_the_page, |db| {
+    seeded(&db).await;
     let mut a = logged_in(&db, "worker-a").await;
     let home = a.get("/").await;
     assert!(
@@ -227,11 +226,10 @@ async fn workers_claim_and_decide_on_the_page() {
     assert!(!row.contains(&claim) && !row.contains(&decide), "{row}");
     let r = a.get("/verification?status=mine").await;
     assert!(row_of(&r, "张三").is_none());
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn others_see_no_tasks() {
-    let db = seeded().await;
+on_both!(others_see_no_tasks, |db| {
+    seeded(&db).await;
     let mut b = logged_in(&db, "worker-b").await;
     let r = b.get("/verification").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -248,4 +246,4 @@ async fn others_see_no_tasks() {
     );
     let r = l.get("/verification").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-}
+});

@@ -19,6 +19,7 @@ use super::boundaries::BoundaryColumns;
 use super::write::code_taken;
 use super::{Grid, bump_generation, current_grid_in};
 use crate::audit::{self, Change};
+use crate::db::opt_double;
 use crate::error::{RowError, is_unique_violation};
 use crate::{Store, StoreError, StoreResult};
 
@@ -351,7 +352,9 @@ impl Store {
                  special_kind, household_target, party_branch, station_address, police_user_id, \
                  path, boundary, min_lng, min_lat, max_lng, max_lat, area_m2, valid_from, \
                  created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-                 $12, $13, $14, $15, $16, $17, $18, $19, $19, $19)",
+                 $12, $13, CAST($14 AS DOUBLE PRECISION), CAST($15 AS DOUBLE PRECISION), \
+                 CAST($16 AS DOUBLE PRECISION), CAST($17 AS DOUBLE PRECISION), \
+                 CAST($18 AS DOUBLE PRECISION), $19, $19, $19)",
             )
             .bind(&id)
             .bind(&first.county_code)
@@ -366,11 +369,11 @@ impl Store {
             .bind(officer)
             .bind(&path)
             .bind(cols.as_ref().map(|c| c.text.as_str()))
-            .bind(cols.as_ref().map(|c| c.bbox[0]))
-            .bind(cols.as_ref().map(|c| c.bbox[1]))
-            .bind(cols.as_ref().map(|c| c.bbox[2]))
-            .bind(cols.as_ref().map(|c| c.bbox[3]))
-            .bind(cols.as_ref().map(|c| c.area_m2))
+            .bind(opt_double(cols.as_ref().map(|c| c.bbox[0])))
+            .bind(opt_double(cols.as_ref().map(|c| c.bbox[1])))
+            .bind(opt_double(cols.as_ref().map(|c| c.bbox[2])))
+            .bind(opt_double(cols.as_ref().map(|c| c.bbox[3])))
+            .bind(opt_double(cols.as_ref().map(|c| c.area_m2)))
             .bind(now)
             .execute(&mut *tx)
             .await;

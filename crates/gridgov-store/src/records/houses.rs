@@ -12,6 +12,7 @@ use super::buildings::building_in;
 use super::delete_versioned;
 use super::{invalid, need, one_updated, written};
 use crate::audit::{self, Change};
+use crate::db::opt_double;
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -122,7 +123,7 @@ impl Store {
         let r = sqlx::query(
             "INSERT INTO houses (id, county_code, grid_id, path, building_id, unit, number, \
              house_use, area_m2, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CAST($9 AS DOUBLE PRECISION), $10, $10)",
         )
         .bind(&id)
         .bind(&b.county_code)
@@ -132,7 +133,7 @@ impl Store {
         .bind(&h.unit)
         .bind(&h.number)
         .bind(h.house_use.as_str())
-        .bind(h.area_m2)
+        .bind(opt_double(h.area_m2))
         .bind(now)
         .execute(&mut *tx)
         .await;
@@ -169,14 +170,15 @@ impl Store {
         let before = house_in(&mut tx, actor, county, id).await?;
         let h = input.check(&before.building_code)?;
         let r = sqlx::query(
-            "UPDATE houses SET unit = $1, number = $2, house_use = $3, area_m2 = $4, \
+            "UPDATE houses SET unit = $1, number = $2, house_use = $3, \
+             area_m2 = CAST($4 AS DOUBLE PRECISION), \
              version = version + 1, updated_at = $5 \
              WHERE county_code = $6 AND id = $7 AND version = $8",
         )
         .bind(&h.unit)
         .bind(&h.number)
         .bind(h.house_use.as_str())
-        .bind(h.area_m2)
+        .bind(opt_double(h.area_m2))
         .bind(now)
         .bind(county)
         .bind(id)

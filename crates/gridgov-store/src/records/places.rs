@@ -11,6 +11,7 @@ use sqlx::AnyConnection;
 use super::delete_versioned;
 use super::{grid_for_edit, grid_for_record, invalid, need, one_updated, written};
 use crate::audit::{self, Change};
+use crate::db::opt_double;
 use crate::grids::grid_in;
 use crate::{Store, StoreError, StoreResult};
 
@@ -105,7 +106,8 @@ impl Store {
         let grid = grid_for_record(&mut tx, actor, &input.grid_id).await?;
         let r = sqlx::query(
             "INSERT INTO places (id, county_code, grid_id, path, name, kind, address, lng, lat, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+             CAST($8 AS DOUBLE PRECISION), CAST($9 AS DOUBLE PRECISION), $10, $10)",
         )
         .bind(&id)
         .bind(&grid.county_code)
@@ -114,8 +116,8 @@ impl Store {
         .bind(&s.name)
         .bind(s.kind.as_str())
         .bind(&s.address)
-        .bind(s.location.map(|l| l.0))
-        .bind(s.location.map(|l| l.1))
+        .bind(opt_double(s.location.map(|l| l.0)))
+        .bind(opt_double(s.location.map(|l| l.1)))
         .bind(now)
         .execute(&mut *tx)
         .await;
@@ -153,7 +155,8 @@ impl Store {
         let grid = grid_for_edit(&mut tx, actor, &input.grid_id, &before.grid_id).await?;
         let r = sqlx::query(
             "UPDATE places SET county_code = $1, grid_id = $2, path = $3, name = $4, kind = $5, \
-             address = $6, lng = $7, lat = $8, version = version + 1, updated_at = $9 \
+             address = $6, lng = CAST($7 AS DOUBLE PRECISION), lat = CAST($8 AS DOUBLE PRECISION), \
+             version = version + 1, updated_at = $9 \
              WHERE county_code = $10 AND id = $11 AND version = $12",
         )
         .bind(&grid.county_code)
@@ -162,8 +165,8 @@ impl Store {
         .bind(&s.name)
         .bind(s.kind.as_str())
         .bind(&s.address)
-        .bind(s.location.map(|l| l.0))
-        .bind(s.location.map(|l| l.1))
+        .bind(opt_double(s.location.map(|l| l.0)))
+        .bind(opt_double(s.location.map(|l| l.1)))
         .bind(now)
         .bind(county)
         .bind(id)

@@ -2,10 +2,9 @@
 //! the phone reads a record's forms and saves their values. The store checks permission, scope
 //! and the values; a record outside the caller's scope is simply not found.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use gridgov_core::forms::FormTarget;
 use gridgov_store::StoreError;
 use serde::Deserialize;
@@ -16,17 +15,17 @@ use super::form_views::{FormDefinitionDoc, FormDetail, FormSummaryView, RecordFo
 use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody};
+use crate::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/forms", get(list).post(create))
-        .route("/api/v1/forms/{id}", get(show))
-        .route("/api/v1/forms/{id}/versions", post(publish))
-        .route("/api/v1/records/{kind}/{id}/forms", get(record_forms))
-        .route(
-            "/api/v1/records/{kind}/{id}/forms/{form_id}",
-            get(record_form).put(set_values),
-        )
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/api/v1/forms", list)
+        .post("/api/v1/forms", create)
+        .get("/api/v1/forms/{id}", show)
+        .post("/api/v1/forms/{id}/versions", publish)
+        .get("/api/v1/records/{kind}/{id}/forms", record_forms)
+        .get("/api/v1/records/{kind}/{id}/forms/{form_id}", record_form)
+        .put("/api/v1/records/{kind}/{id}/forms/{form_id}", set_values)
 }
 
 /// The kind of record in a path. An unknown kind names no collection, so it is not found.

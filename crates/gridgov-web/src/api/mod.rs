@@ -23,14 +23,14 @@ mod views;
 /// The streamed CSV download of a person export, shared with the desk's export button.
 pub(crate) use records_views::csv_response;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::MethodRouter;
 use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 
 use crate::app::AppState;
 use crate::error::ErrorBody;
+use crate::routes::{Routes, Verb};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -180,143 +180,121 @@ async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(ApiDoc::openapi())
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/openapi.json", get(openapi_json))
-        .route("/api/v1/auth/token", post(auth::token))
-        .route("/api/v1/me", get(me::me))
-        .route("/api/v1/regions", get(regions::root))
-        .route("/api/v1/regions/{code}", get(regions::show))
-        .route("/api/v1/users", get(users::list).post(users::create))
-        .route("/api/v1/users/{id}", get(users::show).patch(users::update))
-        .route("/api/v1/users/{id}/disable", post(users::disable))
-        .route("/api/v1/users/{id}/enable", post(users::enable))
-        .route("/api/v1/audit", get(audit::list))
-        .route("/api/v1/grids", get(grids::list).post(grids::create))
-        .route("/api/v1/grids/counts", get(grids::counts))
-        .route("/api/v1/grids/locate", get(grids::locate))
-        .route("/api/v1/grids/boundaries", get(grid_boundaries::export))
-        .route("/api/v1/grids/merge", post(grid_boundaries::merge))
-        .route(
-            "/api/v1/grids/one-per-village",
-            post(grids::one_per_village),
-        )
-        .route("/api/v1/grids/{id}", get(grids::show).patch(grids::update))
-        .route("/api/v1/grids/{id}/retire", post(grids::retire))
-        .route("/api/v1/grids/{id}/split", post(grid_boundaries::split))
-        .route(
-            "/api/v1/grids/{id}/staff",
-            get(grid_staff::list).post(grid_staff::assign),
-        )
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/api/v1/openapi.json", openapi_json)
+        .post("/api/v1/auth/token", auth::token)
+        .get("/api/v1/me", me::me)
+        .get("/api/v1/regions", regions::root)
+        .get("/api/v1/regions/{code}", regions::show)
+        .get("/api/v1/users", users::list)
+        .post("/api/v1/users", users::create)
+        .get("/api/v1/users/{id}", users::show)
+        .patch("/api/v1/users/{id}", users::update)
+        .post("/api/v1/users/{id}/disable", users::disable)
+        .post("/api/v1/users/{id}/enable", users::enable)
+        .get("/api/v1/audit", audit::list)
+        .get("/api/v1/grids", grids::list)
+        .post("/api/v1/grids", grids::create)
+        .get("/api/v1/grids/counts", grids::counts)
+        .get("/api/v1/grids/locate", grids::locate)
+        .get("/api/v1/grids/boundaries", grid_boundaries::export)
+        .post("/api/v1/grids/merge", grid_boundaries::merge)
+        .post("/api/v1/grids/one-per-village", grids::one_per_village)
+        .get("/api/v1/grids/{id}", grids::show)
+        .patch("/api/v1/grids/{id}", grids::update)
+        .post("/api/v1/grids/{id}/retire", grids::retire)
+        .post("/api/v1/grids/{id}/split", grid_boundaries::split)
+        .get("/api/v1/grids/{id}/staff", grid_staff::list)
+        .post("/api/v1/grids/{id}/staff", grid_staff::assign)
+        .delete(
             "/api/v1/grids/{id}/staff/{user_id}/{duty}",
-            delete(grid_staff::remove),
+            grid_staff::remove,
         )
-        .route(
-            "/api/v1/grids/{id}/micro-grids",
-            get(grid_micro::list).post(grid_micro::add),
-        )
-        .route(
-            "/api/v1/grids/{id}/micro-grids/{code}",
-            delete(grid_micro::remove),
-        )
-        .route(
-            "/api/v1/grids/{id}/police",
-            post(grid_staff::pair).delete(grid_staff::unpair),
-        )
-        .route("/api/v1/grid-cards/{region_code}/{code}", get(grids::card))
+        .get("/api/v1/grids/{id}/micro-grids", grid_micro::list)
+        .post("/api/v1/grids/{id}/micro-grids", grid_micro::add)
+        .delete("/api/v1/grids/{id}/micro-grids/{code}", grid_micro::remove)
+        .post("/api/v1/grids/{id}/police", grid_staff::pair)
+        .delete("/api/v1/grids/{id}/police", grid_staff::unpair)
+        .get("/api/v1/grid-cards/{region_code}/{code}", grids::card)
         .merge(forms::router())
         .merge(verify::router())
         .merge(records_router())
 }
 
 /// Base data records: persons, buildings, houses, organizations, places, cameras and the views.
-fn records_router() -> Router<AppState> {
+fn records_router() -> Routes {
     use records_persons as p;
     use records_places as r;
     use records_views as v;
-    Router::new()
-        .route("/api/v1/persons", get(p::search).post(p::create))
-        .route("/api/v1/persons/export", post(v::export))
-        .route(
-            "/api/v1/persons/{county}/{id}",
-            get(p::show).patch(p::update).delete(p::delete),
-        )
-        .route("/api/v1/persons/{county}/{id}/houses", post(p::link))
-        .route(
-            "/api/v1/persons/{county}/{id}/houses/{house_id}",
-            delete(p::unlink),
-        )
-        .route("/api/v1/persons/{county}/{id}/unmask", post(p::unmask))
-        .route("/api/v1/buildings", post(r::create_building))
-        .route(
-            "/api/v1/buildings/{county}/{id}",
-            get(r::show_building)
-                .patch(r::update_building)
-                .delete(r::delete_building),
-        )
-        .route(
-            "/api/v1/buildings/{county}/{id}/houses",
-            post(r::create_house),
-        )
-        .route(
-            "/api/v1/houses/{county}/{id}",
-            get(r::show_house)
-                .patch(r::update_house)
-                .delete(r::delete_house),
-        )
-        .route("/api/v1/organizations", post(r::create_organization))
-        .route(
+    Routes::new()
+        .get("/api/v1/persons", p::search)
+        .post("/api/v1/persons", p::create)
+        .post("/api/v1/persons/export", v::export)
+        .get("/api/v1/persons/{county}/{id}", p::show)
+        .patch("/api/v1/persons/{county}/{id}", p::update)
+        .delete("/api/v1/persons/{county}/{id}", p::delete)
+        .post("/api/v1/persons/{county}/{id}/houses", p::link)
+        .delete("/api/v1/persons/{county}/{id}/houses/{house_id}", p::unlink)
+        .post("/api/v1/persons/{county}/{id}/unmask", p::unmask)
+        .post("/api/v1/buildings", r::create_building)
+        .get("/api/v1/buildings/{county}/{id}", r::show_building)
+        .patch("/api/v1/buildings/{county}/{id}", r::update_building)
+        .delete("/api/v1/buildings/{county}/{id}", r::delete_building)
+        .post("/api/v1/buildings/{county}/{id}/houses", r::create_house)
+        .get("/api/v1/houses/{county}/{id}", r::show_house)
+        .patch("/api/v1/houses/{county}/{id}", r::update_house)
+        .delete("/api/v1/houses/{county}/{id}", r::delete_house)
+        .post("/api/v1/organizations", r::create_organization)
+        .get("/api/v1/organizations/{county}/{id}", r::show_organization)
+        .patch(
             "/api/v1/organizations/{county}/{id}",
-            get(r::show_organization)
-                .patch(r::update_organization)
-                .delete(r::delete_organization),
+            r::update_organization,
         )
-        .route("/api/v1/places", post(r::create_place))
-        .route(
-            "/api/v1/places/{county}/{id}",
-            get(r::show_place)
-                .patch(r::update_place)
-                .delete(r::delete_place),
+        .delete(
+            "/api/v1/organizations/{county}/{id}",
+            r::delete_organization,
         )
-        .route("/api/v1/cameras", post(r::create_camera))
-        .route(
-            "/api/v1/cameras/{county}/{id}",
-            get(r::show_camera)
-                .patch(r::update_camera)
-                .delete(r::delete_camera),
-        )
-        .route("/api/v1/grids/{id}/buildings", get(v::grid_buildings))
-        .route("/api/v1/grids/{id}/residents", get(v::grid_residents))
-        .route(
-            "/api/v1/grids/{id}/organizations",
-            get(v::grid_organizations),
-        )
-        .route("/api/v1/grids/{id}/places", get(v::grid_places))
-        .route("/api/v1/grids/{id}/cameras", get(v::grid_cameras))
-        .route("/api/v1/population-counts", get(v::counts))
-        .route("/api/v1/unmask-log", get(v::unmask_log))
+        .post("/api/v1/places", r::create_place)
+        .get("/api/v1/places/{county}/{id}", r::show_place)
+        .patch("/api/v1/places/{county}/{id}", r::update_place)
+        .delete("/api/v1/places/{county}/{id}", r::delete_place)
+        .post("/api/v1/cameras", r::create_camera)
+        .get("/api/v1/cameras/{county}/{id}", r::show_camera)
+        .patch("/api/v1/cameras/{county}/{id}", r::update_camera)
+        .delete("/api/v1/cameras/{county}/{id}", r::delete_camera)
+        .get("/api/v1/grids/{id}/buildings", v::grid_buildings)
+        .get("/api/v1/grids/{id}/residents", v::grid_residents)
+        .get("/api/v1/grids/{id}/organizations", v::grid_organizations)
+        .get("/api/v1/grids/{id}/places", v::grid_places)
+        .get("/api/v1/grids/{id}/cameras", v::grid_cameras)
+        .get("/api/v1/population-counts", v::counts)
+        .get("/api/v1/unmask-log", v::unmask_log)
 }
 
 /// Routes that take whole boundary files, each with its own body limit
 /// ([`grid_boundaries::UPLOAD_LIMIT`]). The app must not wrap these in the global limit, which
 /// would still apply from outside; it merges them beside the limited routes instead.
-pub fn upload_router() -> Router<AppState> {
+pub fn upload_router() -> Routes {
     // The layer refuses an oversized Content-Length at once; the extractor's own default (2 MB)
     // has to be raised to match, or it would cut the body short.
-    let limit = || {
-        (
+    let limit = |m: MethodRouter<AppState>| {
+        m.layer((
             DefaultBodyLimit::max(grid_boundaries::UPLOAD_LIMIT),
             RequestBodyLimitLayer::new(grid_boundaries::UPLOAD_LIMIT),
-        )
+        ))
     };
-    Router::new()
-        .route(
+    Routes::new()
+        .with(
+            Verb::Post,
             "/api/v1/grids/boundaries",
-            post(grid_boundaries::import).layer(limit()),
+            grid_boundaries::import,
+            limit,
         )
-        .route(
+        .with(
+            Verb::Post,
             "/api/v1/regions/boundaries",
-            post(grid_boundaries::import_regions).layer(limit()),
+            grid_boundaries::import_regions,
+            limit,
         )
 }

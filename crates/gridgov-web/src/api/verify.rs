@@ -2,9 +2,8 @@
 //! claims one, checks on the ground and decides. The store checks permission and scope; a task
 //! outside the caller's scope is not found, and a task someone else holds is a conflict.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use gridgov_core::FieldError;
 use gridgov_store::verify::{
     Comparison, Correction, Decision, TaskFilter, TaskKind, TaskStatus, VerificationTask,
@@ -15,15 +14,16 @@ use utoipa::{IntoParams, ToSchema};
 use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody};
+use crate::routes::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/verification/comparisons", get(comparisons))
-        .route("/api/v1/verification/tasks", get(list))
-        .route("/api/v1/verification/tasks/{id}", get(show))
-        .route("/api/v1/verification/tasks/{id}/claim", post(claim))
-        .route("/api/v1/verification/tasks/{id}/release", post(release))
-        .route("/api/v1/verification/tasks/{id}/decision", post(decide))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/api/v1/verification/comparisons", comparisons)
+        .get("/api/v1/verification/tasks", list)
+        .get("/api/v1/verification/tasks/{id}", show)
+        .post("/api/v1/verification/tasks/{id}/claim", claim)
+        .post("/api/v1/verification/tasks/{id}/release", release)
+        .post("/api/v1/verification/tasks/{id}/decision", decide)
 }
 
 /// One task. `fields` lists what differs with both sides' values; of phones it says only that

@@ -6,11 +6,9 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
 use axum::{Extension, extract::Query};
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
@@ -30,20 +28,20 @@ use crate::auth::PageUser;
 use crate::auth::csrf::Deferred;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::routes::{Routes, Verb};
 
 /// Largest file taken from the desk. A county's persons (a few hundred thousand rows of the
 /// template) are well below; the command line takes larger files.
 pub const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
 
 /// The upload route with its own body limit: the global one (a few MB) is for forms.
-pub fn upload_router() -> Router<AppState> {
-    Router::new().route(
-        "/import",
-        post(upload).layer((
+pub fn upload_router() -> Routes {
+    Routes::new().with(Verb::Post, "/import", upload, |m| {
+        m.layer((
             DefaultBodyLimit::max(UPLOAD_LIMIT),
             RequestBodyLimitLayer::new(UPLOAD_LIMIT),
-        )),
-    )
+        ))
+    })
 }
 
 pub fn need_import(a: &Actor) -> Result<(), AppError> {
