@@ -32,7 +32,7 @@ impl PgTool {
         let path = find_on_path(name).ok_or_else(|| {
             anyhow!(
                 "{name} was not found on PATH; install PostgreSQL's client programs, of the \
-                 server's major version or newer (Debian: apt-get install postgresql-client-15), \
+                 server's major version or newer (Debian: apt-get install postgresql-client), \
                  and put their directory on PATH / 在 PATH 中找不到 {name}：请安装不低于服务器主版本的 \
                  PostgreSQL 客户端程序，并将其目录加入 PATH"
             )
