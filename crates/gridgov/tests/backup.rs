@@ -173,6 +173,61 @@ fn drill(backend: Backend) {
     );
 }
 
+#[test]
+fn backups_of_an_older_gridgov_are_migrated_and_of_a_newer_one_refused_on_sqlite() {
+    other_versions(Backend::Sqlite);
+}
+
+#[test]
+fn backups_of_an_older_gridgov_are_migrated_and_of_a_newer_one_refused_on_postgres() {
+    other_versions(Backend::Postgres);
+}
+
+fn other_versions(backend: Backend) {
+    // A database as the version before source comparison left it: without migration 6.
+    let source = Site::new(backend, "older");
+    ok(source.run(&["import", "regions", DEMO_REGIONS], None));
+    source.execute(
+        "DROP TABLE verification_tasks; DROP TABLE source_persons; DROP TABLE comparisons; \
+         DELETE FROM _sqlx_migrations WHERE version = 6",
+    );
+    let older = source.dir.join("older.backup");
+    let o = older.to_str().unwrap();
+    // Backing up does not migrate: the backup holds the schema as it was.
+    ok(source.run(&["backup", "--out", o], None));
+    assert!(!source.counts().contains_key("verification_tasks"));
+
+    let target = Site::new(backend, "newer_binary");
+    let t = ok(target.run(&["restore", "--from", o], None));
+    assert!(t.contains("1 applied"), "{t}");
+    let restored = target.counts();
+    assert_eq!(restored["verification_tasks"], 0);
+    assert_eq!(restored["regions"], source.counts()["regions"]);
+
+    // A migration this gridgov does not know: made by a newer version, refused whole.
+    let future = match backend {
+        Backend::Sqlite => {
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
+             execution_time) VALUES (9999, 'future', 1, X'00', 0)"
+        }
+        Backend::Postgres => {
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
+             execution_time) VALUES (9999, 'future', true, '\\x00'::bytea, 0)"
+        }
+    };
+    source.execute(future);
+    let newer = source.dir.join("newer.backup");
+    let n = newer.to_str().unwrap();
+    ok(source.run(&["backup", "--out", n], None));
+    let fresh = Site::new(backend, "older_binary");
+    let t = refused(fresh.run(&["restore", "--from", n], None));
+    assert!(
+        t.contains("made by a newer gridgov") && t.contains("9999"),
+        "{t}"
+    );
+    assert!(fresh.counts().is_empty(), "nothing was restored");
+}
+
 /// A small city through the command line: regions, grids, buildings, houses, persons with
 /// sealed ID numbers and phones, who lives where, an account, a source comparison raising
 /// verification tasks, and the audit records of all of it. Returns the persons file.

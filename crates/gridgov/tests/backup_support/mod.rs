@@ -137,6 +137,16 @@ impl Site {
         })
     }
 
+    /// Runs SQL behind the binary's back (to make the database look like another version's).
+    pub fn execute(&self, sql: &str) {
+        block_on(async {
+            sqlx::any::install_default_drivers();
+            let mut c = sqlx::AnyConnection::connect(&self.url).await.unwrap();
+            c.execute(sql).await.unwrap();
+            c.close().await.unwrap();
+        });
+    }
+
     /// The store of this site with a data key, as the server would open it.
     pub async fn store(&self, key_hex: &str) -> Store {
         let mut store = Store::connect(&DatabaseUrl::from_str(&self.url).unwrap())
