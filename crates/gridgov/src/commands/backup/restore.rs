@@ -115,8 +115,15 @@ pub fn key_for(config: &Config, held: Option<&str>) -> Result<Protector> {
     Ok(protector)
 }
 
-/// Refuses a backup made by a newer gridgov: this one could not open what it restored.
-pub fn refuse_newer(held: &Inventory, backend: Backend) -> Result<()> {
+/// Refuses a file that is a database but not gridgov's (no migration history), and a backup
+/// made by a newer gridgov: this one could not open what it restored.
+pub fn check_backup(held: &Inventory, backend: Backend) -> Result<()> {
+    if !held.tables.iter().any(|t| t == "_sqlx_migrations") {
+        bail!(
+            "the file is a database but not a gridgov backup: it has no migration history. \
+             Nothing was changed / 该文件是数据库，但不是 gridgov 备份（没有迁移记录）。未做任何更改"
+        );
+    }
     let unknown = held.unknown_migrations(backend);
     if !unknown.is_empty() {
         bail!(
@@ -171,4 +178,28 @@ pub async fn bring_up(store: &mut Store, protector: &Protector) -> Result<Restor
         inventory,
         audit,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(tables: &[&str], migrations: Vec<i64>) -> Inventory {
+        Inventory {
+            tables: tables.iter().map(|t| (*t).to_owned()).collect(),
+            migrations,
+            key_check: None,
+            counts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_backups_of_this_gridgov_or_an_older_one_are_restored() {
+        let ours = ["_sqlx_migrations", "regions"];
+        assert!(check_backup(&held(&ours, vec![1, 2]), Backend::Sqlite).is_ok());
+        let e = check_backup(&held(&["orders"], vec![]), Backend::Postgres).unwrap_err();
+        assert!(e.to_string().contains("not a gridgov backup"), "{e}");
+        let e = check_backup(&held(&ours, vec![1, 9999]), Backend::Sqlite).unwrap_err();
+        assert!(e.to_string().contains("newer gridgov"), "{e}");
+    }
 }

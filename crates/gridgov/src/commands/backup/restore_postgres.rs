@@ -11,7 +11,7 @@ use gridgov_store::{Backend, Store};
 
 use super::pg_archive;
 use super::pg_tools::{PgConnection, PgTool};
-use super::restore::{Restored, bring_up, key_for, refuse_newer, refuse_overwrite};
+use super::restore::{Restored, bring_up, check_backup, key_for, refuse_overwrite};
 use crate::config::Config;
 
 pub async fn run(config: &Config, from: &Path, force: bool) -> Result<Restored> {
@@ -22,7 +22,7 @@ pub async fn run(config: &Config, from: &Path, force: bool) -> Result<Restored> 
         .await
         .map_err(|e| anyhow!("pg_restore's thread: {e}"))?
         .with_context(|| format!("reading the backup {} / 读取备份", from.display()))?;
-    refuse_newer(&held, Backend::Postgres)?;
+    check_backup(&held, Backend::Postgres)?;
     let protector = key_for(config, held.key_check.as_deref())?;
 
     let store = Store::connect(&config.database_url)

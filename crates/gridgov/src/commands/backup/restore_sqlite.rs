@@ -9,7 +9,7 @@ use gridgov_store::backup::{inventory_of_sqlite_file, sqlite_file_in_use};
 use gridgov_store::{Backend, DatabaseUrl, Store};
 
 use super::file::{Partial, SQLITE_SIDE_FILES, copy_with_progress, side_file};
-use super::restore::{Restored, bring_up, key_for, refuse_newer, refuse_overwrite};
+use super::restore::{Restored, bring_up, check_backup, key_for, refuse_overwrite};
 use crate::config::Config;
 
 pub async fn run(config: &Config, from: &Path, force: bool) -> Result<Restored> {
@@ -20,7 +20,7 @@ pub async fn run(config: &Config, from: &Path, force: bool) -> Result<Restored> 
     let held = inventory_of_sqlite_file(from)
         .await
         .with_context(|| format!("reading the backup {} / 读取备份", from.display()))?;
-    refuse_newer(&held, Backend::Sqlite)?;
+    check_backup(&held, Backend::Sqlite)?;
     let protector = key_for(config, held.key_check.as_deref())?;
 
     if target.exists() {
