@@ -260,9 +260,20 @@ impl Store {
         (self.pool.size(), self.pool.num_idle())
     }
 
+    /// Closes every connection. sqlx's `close` can miss a connection that was on its way back
+    /// to the pool at that moment (it finishes its on-release ping and turns idle after `close`
+    /// has looked), and a SQLite file would stay open and locked after this returned; so close
+    /// again until no connection is left.
     pub async fn close(&self) {
-        self.write_pool.close().await;
-        self.pool.close().await;
+        for pool in [&self.write_pool, &self.pool] {
+            for _ in 0..200 {
+                pool.close().await;
+                if pool.size() == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
     }
 }
 

@@ -222,6 +222,7 @@ pub fn text(o: &Output) -> String {
 }
 
 /// Asserts success and returns what was printed.
+#[track_caller]
 pub fn ok(o: Output) -> String {
     let t = text(&o);
     assert!(o.status.success(), "{t}");
@@ -229,6 +230,7 @@ pub fn ok(o: Output) -> String {
 }
 
 /// Asserts failure and returns what was printed.
+#[track_caller]
 pub fn refused(o: Output) -> String {
     let t = text(&o);
     assert!(!o.status.success(), "expected a refusal, got success:\n{t}");
