@@ -37,8 +37,21 @@ impl DatabaseUrl {
     pub fn sqlite_file(path: &std::path::Path) -> Self {
         DatabaseUrl {
             backend: Backend::Sqlite,
-            url: format!("sqlite://{}?mode=rwc", path.display()),
+            url: format!("sqlite://{}?mode=rwc", sqlite_url_path(path)),
         }
+    }
+
+    /// The file of a SQLite database; `None` for PostgreSQL and for in-memory databases, which
+    /// have no file to back up or restore into.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        if self.backend != Backend::Sqlite
+            || self.url.contains(":memory:")
+            || self.url.contains("mode=memory")
+        {
+            return None;
+        }
+        let opts = sqlx::sqlite::SqliteConnectOptions::from_str(&self.url).ok()?;
+        Some(opts.get_filename().to_path_buf())
     }
 
     /// The URL with any password replaced, for logs and messages.
@@ -59,6 +72,16 @@ impl DatabaseUrl {
             _ => self.url.clone(),
         }
     }
+}
+
+/// A path as it goes into a `sqlite://` URL: sqlx percent-decodes the path, so the characters that
+/// would end it (`?`, `#`) or start an escape (`%`) are escaped.
+pub(crate) fn sqlite_url_path(path: &std::path::Path) -> String {
+    path.display()
+        .to_string()
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23")
 }
 
 impl std::fmt::Debug for DatabaseUrl {
@@ -164,6 +187,11 @@ pub(crate) fn escape_like(s: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// Registers sqlx's drivers for `Any` connections, once per process.
+pub(crate) fn install_drivers() {
+    DRIVERS.call_once(install_default_drivers);
+}
+
 impl Store {
     pub async fn connect(url: &DatabaseUrl) -> StoreResult<Store> {
         Store::connect_with_clock(url, Arc::new(SystemClock)).await
@@ -173,7 +201,7 @@ impl Store {
         url: &DatabaseUrl,
         clock: Arc<dyn Clock>,
     ) -> StoreResult<Store> {
-        DRIVERS.call_once(install_default_drivers);
+        install_drivers();
         let sqlite = url.backend == Backend::Sqlite;
         let pool = pool_options(sqlite, if sqlite { 8 } else { 16 })
             .connect(url.as_str())
@@ -228,18 +256,7 @@ impl Store {
 
     /// Applies every migration of this backend that has not run yet.
     pub async fn migrate(&self) -> StoreResult<()> {
-        match self.backend() {
-            Backend::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.pool)
-                    .await?
-            }
-            Backend::Postgres => {
-                sqlx::migrate!("./migrations/postgres")
-                    .run(&self.pool)
-                    .await?
-            }
-        }
+        migrator(self.backend()).run(&self.pool).await?;
         Ok(())
     }
 
@@ -254,9 +271,28 @@ impl Store {
         (self.pool.size(), self.pool.num_idle())
     }
 
+    /// Closes every connection. sqlx's `close` can miss a connection that was on its way back
+    /// to the pool at that moment (it finishes its on-release ping and turns idle after `close`
+    /// has looked), and a SQLite file would stay open and locked after this returned; so close
+    /// again until no connection is left.
     pub async fn close(&self) {
-        self.write_pool.close().await;
-        self.pool.close().await;
+        for pool in [&self.write_pool, &self.pool] {
+            for _ in 0..200 {
+                pool.close().await;
+                if pool.size() == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    }
+}
+
+/// The migrations this build of gridgov knows for a backend.
+pub(crate) fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
     }
 }
 
@@ -289,5 +325,16 @@ mod tests {
         let u = DatabaseUrl::from_str("postgres://gg:s3cret@db:5432/gridgov").unwrap();
         assert_eq!(u.redacted(), "postgres://gg:***@db:5432/gridgov");
         assert!(!format!("{u:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn sqlite_files_go_in_and_come_out_of_urls_whole() {
+        let odd = std::path::Path::new("/var/lib/grid gov/50%?#.db");
+        let url = DatabaseUrl::sqlite_file(odd);
+        assert_eq!(url.sqlite_path().as_deref(), Some(odd));
+        let pg = DatabaseUrl::from_str("postgres://u@h/db").unwrap();
+        assert_eq!(pg.sqlite_path(), None);
+        let mem = DatabaseUrl::from_str("sqlite::memory:").unwrap();
+        assert_eq!(mem.sqlite_path(), None);
     }
 }

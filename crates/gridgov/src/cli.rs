@@ -92,6 +92,30 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// Back the database up into a file while the server may be running: on SQLite a consistent
+    /// copy of the database, on PostgreSQL a pg_dump archive (custom format). The data key and
+    /// the secret key are not in it: keep them separately.
+    Backup {
+        /// The file to write (must not exist); written under a temporary name and renamed when
+        /// complete, readable by its owner only.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Restore a backup into the configured database, then migrate it, verify its audit chain
+    /// and check the data key. Refuses a database that holds data unless --force, and a data key
+    /// that cannot open the backup's sealed ID numbers and phones.
+    Restore {
+        /// A file written by `gridgov backup`.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// A ready-to-try city (Huangshi) with a login for every role, served at once.
     Demo {
         /// Where the demo keeps its SQLite database and secret key.

@@ -253,12 +253,35 @@ impl Config {
         let key = match &self.data_key {
             Some(k) => k.clone(),
             None => {
-                let path = self.data_dir.join(DATA_KEY_FILE);
+                let path = self.data_key_file();
                 let hex = load_or_create_hex(&path, DataKey::generate_hex)?;
                 DataKey::from_hex(&hex).map_err(|e| anyhow!("{}: {e}", path.display()))?
             }
         };
         Ok(Protector::new(&key))
+    }
+
+    /// The sealer of personal data when a key is configured or its file exists; `None`
+    /// otherwise, and no file is created (a restore must not invent a key for sealed data).
+    pub fn existing_protector(&self) -> Result<Option<Protector>> {
+        if let Some(k) = &self.data_key {
+            return Ok(Some(Protector::new(k)));
+        }
+        let path = self.data_key_file();
+        match std::fs::read_to_string(&path) {
+            Ok(hex) => {
+                let key =
+                    DataKey::from_hex(&hex).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+                Ok(Some(Protector::new(&key)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
+    /// Where the data key is kept when `data_key` is not set.
+    pub fn data_key_file(&self) -> PathBuf {
+        self.data_dir.join(DATA_KEY_FILE)
     }
 
     /// The web layer's settings; reads or creates the secret key file when none is configured.
@@ -532,6 +555,13 @@ mod tests {
         let data_key = dir.join("data").join(DATA_KEY_FILE);
         assert_eq!(std::fs::read_to_string(&data_key).unwrap().trim().len(), 64);
         assert_eq!(c.protector().unwrap().key_check(), check);
+        let existing = c.existing_protector().unwrap().unwrap();
+        assert_eq!(existing.key_check(), check);
         std::fs::remove_dir_all(dir).unwrap();
+        assert!(
+            c.existing_protector().unwrap().is_none(),
+            "asking for an existing key creates none"
+        );
+        assert!(!data_key.exists());
     }
 }

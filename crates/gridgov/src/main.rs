@@ -86,6 +86,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { db, action } => commands::user::run(file, &db, action).await,
         Command::Grids { db, action } => commands::grids::run(file, &db, action).await,
         Command::Audit { db, action } => commands::audit::run(file, &db, action).await,
+        Command::Backup { out, db } => commands::backup::backup(file, &db, &out).await,
+        Command::Restore { from, force, db } => {
+            commands::backup::restore(file, &db, &from, force).await
+        }
         Command::Demo { data_dir, listen } => demo::run(file, data_dir, listen).await,
         Command::Bench { which } => bench::run(which).await,
     }

@@ -1,6 +1,7 @@
 //! The administrative commands: each loads the settings, opens the store and acts as the system.
 
 pub mod audit;
+pub mod backup;
 pub mod compare;
 pub mod grids;
 pub mod import;
