@@ -68,11 +68,12 @@ async fn a_storm_of_unknown_names_is_bounded(database_url: Option<&str>) {
     let (before, _) = server.memory_kb();
     let (statuses, slowest_health, peak) = storm(&server).await;
     println!(
-        "{STORM} logins at once: {} × 401, {} × 503, peak resident {} MiB (before {} MiB), \
-         slowest /healthz {:?}",
+        "{STORM} logins at once: {} × 401, {} × 503, 0 × 5xx otherwise; peak resident {} MiB \
+         (target < {} MiB; idle before: {} MiB); slowest /healthz {:?}",
         count(&statuses, 401),
         count(&statuses, 503),
         peak / 1024,
+        MAX_RSS_KB / 1024,
         before / 1024,
         slowest_health
     );
