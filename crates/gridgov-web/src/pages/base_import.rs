@@ -20,7 +20,7 @@ use serde::Deserialize;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use super::grids::unprocessable;
-use super::import_jobs::{JobState, NewJob};
+use super::import_jobs::{JobState, MAX_RUNNING, NewJob};
 use super::upload_spool::{ImportUpload, SpooledFile, read_import_form};
 use super::{Chrome, FormErrors, render};
 use crate::app::AppState;
@@ -229,13 +229,39 @@ pub async fn upload(
     } else {
         up.file_name.clone()
     };
-    let id = state.imports.start(NewJob {
+    let Some(id) = state.imports.start(NewJob {
         owner: &u.actor.user_id,
         kind,
         file: &file_name,
         source: &source,
         started_ms: state.store.now_ms(),
-    });
+    }) else {
+        let busy = FieldError::new(
+            "file",
+            "imports_busy",
+            format!("本服务器已有 {MAX_RUNNING} 个导入在进行，请待其中一个完成后再试"),
+            format!(
+                "{MAX_RUNNING} imports are already running on this server; try again when one \
+                 has finished"
+            ),
+        );
+        let page = form_page(
+            &state,
+            &u,
+            &up.kind,
+            up.source.clone(),
+            up.accept_valid,
+            FormErrors(vec![busy]),
+        )
+        .await;
+        let mut res = render(&page);
+        *res.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("30"),
+        );
+        return Ok(res);
+    };
     let opts = BaseImportOptions {
         accept_valid: up.accept_valid,
         source,

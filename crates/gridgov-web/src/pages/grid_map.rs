@@ -140,9 +140,10 @@ pub struct MapQuery {
 }
 
 /// One grid as drawn: the strings its shape refers to, kept alive for the renderer.
-struct Drawn<'a> {
-    grid: &'a SnapshotGrid,
-    name: &'a str,
+/// A grid to draw, owned, so that drawing can run off the async threads.
+struct Drawn {
+    id: String,
+    name: String,
     href: String,
     title: String,
     class: &'static str,
@@ -238,8 +239,8 @@ pub async fn page(
             let class = layer.classify(row);
             counts[class] += 1;
             Some(Drawn {
-                grid: s,
-                name: &row.name,
+                id: s.id.clone(),
+                name: row.name.clone(),
                 href: format!("/grids/{}", s.id),
                 title: format!("{} {} · {}", row.code, row.name, row.region_name),
                 class: classes[class].0,
@@ -258,27 +259,37 @@ pub async fn page(
         })
         .collect();
     if !drawn.is_empty() {
-        let shapes: Vec<MapShape> = drawn
-            .iter()
-            .map(|d| MapShape {
-                shape: &d.grid.shape,
-                label: d.name,
-                title: &d.title,
-                href: Some(&d.href),
-                class: d.class,
-            })
-            .collect();
-        let outline_refs: Vec<_> = outlines.values().collect();
+        // Drawing thousands of shapes is CPU work: on a CPU slot, not on the async threads.
         let aria = format!("{} · {}", page.title, t.grid_map);
-        page.svg = Some(svg::render(
-            &shapes,
-            &MapOptions {
-                width: 1000,
-                height: 640,
-                outlines: &outline_refs,
-                aria_label: &aria,
-            },
-        ));
+        page.svg = Some(
+            gridgov_store::cpu::run(move |_| {
+                let shapes_by_id: HashMap<&str, &SnapshotGrid> =
+                    snapshot.under(&path).map(|s| (s.id.as_str(), s)).collect();
+                let shapes: Vec<MapShape> = drawn
+                    .iter()
+                    .filter_map(|d| {
+                        Some(MapShape {
+                            shape: &shapes_by_id.get(d.id.as_str())?.shape,
+                            label: &d.name,
+                            title: &d.title,
+                            href: Some(&d.href),
+                            class: d.class,
+                        })
+                    })
+                    .collect();
+                let outline_refs: Vec<_> = outlines.values().collect();
+                svg::render(
+                    &shapes,
+                    &MapOptions {
+                        width: 1000,
+                        height: 640,
+                        outlines: &outline_refs,
+                        aria_label: &aria,
+                    },
+                )
+            })
+            .await?,
+        );
     }
     Ok(render(&page))
 }

@@ -13,6 +13,9 @@ use gridgov_store::base::{BaseImportProgress, BaseImportReport};
 
 /// Finished imports kept for their pages and report downloads; the oldest go first beyond this.
 const KEEP_FINISHED: usize = 100;
+/// Imports running at once on one node. Each holds a checker thread, a writer connection and
+/// its spooled file; on SQLite they would only wait for each other's write lock anyway.
+pub const MAX_RUNNING: usize = 2;
 
 #[derive(Clone)]
 pub enum JobState {
@@ -71,10 +74,13 @@ impl ImportJobs {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Registers a running job and returns its id.
-    pub fn start(&self, new: NewJob<'_>) -> String {
+    /// Registers a running job and returns its id; `None` when [`MAX_RUNNING`] are running.
+    pub fn start(&self, new: NewJob<'_>) -> Option<String> {
         let id = uuid::Uuid::now_v7().simple().to_string();
         let mut inner = self.lock();
+        if inner.jobs.values().filter(|j| j.is_running()).count() >= MAX_RUNNING {
+            return None;
+        }
         inner.next_seq += 1;
         let seq = inner.next_seq;
         inner.jobs.insert(
@@ -90,7 +96,7 @@ impl ImportJobs {
             },
         );
         prune(&mut inner.jobs);
-        id
+        Some(id)
     }
 
     pub fn progress(&self, id: &str, p: BaseImportProgress) {
@@ -135,6 +141,7 @@ fn prune(jobs: &mut HashMap<String, Job>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -151,7 +158,7 @@ mod tests {
     #[test]
     fn a_job_is_seen_by_its_owner_only_and_keeps_its_last_state() {
         let jobs = ImportJobs::default();
-        let id = jobs.start(new_job("u1"));
+        let id = jobs.start(new_job("u1")).unwrap();
         assert!(jobs.get(&id, "u2").is_none());
         jobs.progress(&id, BaseImportProgress::Written { rows: 7 });
         assert!(matches!(
@@ -172,16 +179,26 @@ mod tests {
     #[test]
     fn old_finished_jobs_go_and_running_ones_stay() {
         let jobs = ImportJobs::default();
-        let running = jobs.start(new_job("u"));
-        let first = jobs.start(new_job("u"));
+        let running = jobs.start(new_job("u")).unwrap();
+        let first = jobs.start(new_job("u")).unwrap();
         jobs.finish(&first, JobState::Done(Arc::default()));
         for _ in 0..KEEP_FINISHED {
-            let id = jobs.start(new_job("u"));
+            let id = jobs.start(new_job("u")).unwrap();
             jobs.finish(&id, JobState::Done(Arc::default()));
         }
         // The next start prunes: the oldest finished goes, the running one stays.
-        jobs.start(new_job("u"));
+        jobs.start(new_job("u")).unwrap();
         assert!(jobs.get(&first, "u").is_none());
         assert!(jobs.get(&running, "u").is_some());
+    }
+
+    #[test]
+    fn no_more_than_two_run_at_once() {
+        let jobs = ImportJobs::default();
+        let a = jobs.start(new_job("u")).unwrap();
+        jobs.start(new_job("v")).unwrap();
+        assert!(jobs.start(new_job("w")).is_none());
+        jobs.finish(&a, JobState::Done(Arc::default()));
+        assert!(jobs.start(new_job("w")).is_some());
     }
 }
