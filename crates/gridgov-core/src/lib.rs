@@ -14,5 +14,7 @@ pub mod regions;
 pub mod scope;
 pub mod text;
 pub mod users;
+pub mod verify;
+mod vocab;
 
 pub use error::{FieldError, Invalid};

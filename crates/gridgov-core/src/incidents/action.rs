@@ -1,7 +1,7 @@
 //! What can be done to an incident. Each action is a row in the transition table
 //! (`transitions.rs`) and in the table of who may take it (`rules.rs`).
 
-use super::vocab::vocabulary;
+use crate::vocab::vocabulary;
 
 vocabulary!(
     /// One step a caller takes on an incident. Every action is recorded as one

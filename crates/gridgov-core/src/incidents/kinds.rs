@@ -1,8 +1,8 @@
 //! The incident's descriptive vocabularies: grade, source, the reporter's rating and the level
 //! at which it was resolved.
 
-use super::vocab::vocabulary;
 use crate::regions::RegionLevel;
+use crate::vocab::vocabulary;
 
 vocabulary!(
     /// How grave the matter is; deadlines and escalation read it.

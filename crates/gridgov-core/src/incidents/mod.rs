@@ -27,7 +27,6 @@ mod standing;
 mod state;
 mod tasks;
 mod transitions;
-mod vocab;
 
 #[cfg(test)]
 mod event_tests;

@@ -3,7 +3,7 @@
 
 use serde::{Serialize, Serializer};
 
-use super::vocab::vocabulary;
+use crate::vocab::vocabulary;
 
 vocabulary!(
     /// One way a caller stands to an incident. A caller may stand in several at once.

@@ -1,6 +1,6 @@
 //! Where an incident stands in the loop (研交办督结), typed open or closed.
 
-use super::vocab::vocabulary;
+use crate::vocab::vocabulary;
 
 vocabulary!(
     /// The resting states of an incident. `returned` and `reopened` are not among them: they are

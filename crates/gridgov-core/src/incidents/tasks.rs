@@ -1,9 +1,9 @@
 //! Tasks of dual-line dispatch (双线交办): one incident, several assignees at once. What each
 //! incident action does to a task, and when a task's end moves the incident.
 
-use super::vocab::vocabulary;
 use super::{IncidentAction, IncidentState};
 use crate::error::FieldError;
+use crate::vocab::vocabulary;
 
 vocabulary!(
     /// Which line a task belongs to.

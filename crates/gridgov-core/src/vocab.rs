@@ -1,5 +1,6 @@
-//! The macro behind the incident loop's closed lists: one place that gives each list its stable
-//! code, its labels in both languages, parsing with a bilingual error and serde under the code.
+//! The macro behind the closed lists of the incident loop and of verification tasks: one place
+//! that gives each list its stable code, its labels in both languages, parsing with a bilingual
+//! error and serde under the code.
 
 /// A closed list with a stable snake_case code per variant (what the database and the API
 /// store), a Chinese and an English label, `ALL`, `parse` (by code or Chinese label, since
