@@ -1,5 +1,6 @@
 //! The domain of gridgov without I/O: codes that parse, the region hierarchy and its paths,
-//! roles and the permission matrix, and the rules of the audit chain.
+//! roles and the permission matrix, the incident loop and verification tasks as tables, and the
+//! rules of the audit chain.
 
 pub mod audit;
 pub mod auth;
@@ -8,9 +9,12 @@ pub mod error;
 pub mod forms;
 pub mod grids;
 pub mod ids;
+pub mod incidents;
 pub mod regions;
 pub mod scope;
 pub mod text;
 pub mod users;
+pub mod verify;
+mod vocab;
 
 pub use error::{FieldError, Invalid};

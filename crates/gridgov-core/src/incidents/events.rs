@@ -1,0 +1,180 @@
+//! The typed events of an incident: one per action, plus the report that creates it. The store
+//! appends each to the incident's event stream and audit chain in the transaction that changes
+//! the incident; who, when, the state before and after and the version are the store's envelope
+//! around the event, not part of it.
+
+use serde::{Deserialize, Serialize};
+
+use super::number::IncidentNumber;
+use super::{Evaluation, Grade, IncidentAction, ResolutionLevel, Source, TaskKind};
+
+/// Who holds a task. Ids are the store's (a department's id, a grid's id); a territorial task
+/// given above the grid names the village or township by region code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Assignee {
+    Department(String),
+    Grid(String),
+    Region(String),
+}
+
+/// One task given by a dispatch, a reassignment or a whistle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskAssignment {
+    pub task_id: String,
+    pub kind: TaskKind,
+    pub assignee: Assignee,
+}
+
+/// What happened to an incident, serialized with its `kind` as the tag:
+/// `{"kind":"rejected","reason":"不属于受理范围"}`. Fields that a form may leave empty are
+/// `Option`; lists default to empty so older records still read when a list is added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IncidentEvent {
+    /// Created. The incident's row holds the location, grid, category and reporter; the event
+    /// keeps what was said at the time.
+    Reported {
+        number: IncidentNumber,
+        source: Source,
+        grade: Grade,
+        description: String,
+        #[serde(default)]
+        attachments: Vec<String>,
+    },
+    /// Registered; the center may correct the grade the reporter gave.
+    Accepted {
+        grade: Grade,
+        note: Option<String>,
+    },
+    Rejected {
+        reason: String,
+    },
+    /// Merged into the incident with this id, which carries on.
+    Merged {
+        into: String,
+        note: Option<String>,
+    },
+    Dispatched {
+        tasks: Vec<TaskAssignment>,
+        note: Option<String>,
+    },
+    /// The named live tasks are cancelled and the new ones given.
+    Reassigned {
+        cancelled: Vec<String>,
+        tasks: Vec<TaskAssignment>,
+        reason: String,
+    },
+    Started {
+        task_id: String,
+        note: Option<String>,
+    },
+    Handled {
+        task_id: String,
+        result: String,
+        #[serde(default)]
+        attachments: Vec<String>,
+    },
+    Confirmed {
+        note: Option<String>,
+        #[serde(default)]
+        attachments: Vec<String>,
+    },
+    Approved {
+        resolution_level: ResolutionLevel,
+        note: Option<String>,
+    },
+    /// Back to work: the named handled tasks are in progress again.
+    Reworked {
+        task_ids: Vec<String>,
+        reason: String,
+    },
+    Evaluated {
+        evaluation: Evaluation,
+        note: Option<String>,
+    },
+    Reopened {
+        reason: String,
+    },
+    Suspended {
+        reason: String,
+    },
+    Resumed {
+        note: Option<String>,
+    },
+    /// The assignee is named so that returns can be counted per assignee (shirking).
+    TaskReturned {
+        task_id: String,
+        assignee: Assignee,
+        reason: String,
+    },
+    /// The summoned departments, each given an assisting task.
+    Whistled {
+        tasks: Vec<TaskAssignment>,
+        note: Option<String>,
+    },
+    ReportedIn {
+        task_id: String,
+        department_id: String,
+        note: Option<String>,
+    },
+    Commented {
+        note: String,
+        #[serde(default)]
+        attachments: Vec<String>,
+    },
+}
+
+impl IncidentEvent {
+    /// The stable kind stored beside the event (the same string as the serde tag).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            IncidentEvent::Reported { .. } => "reported",
+            IncidentEvent::Accepted { .. } => "accepted",
+            IncidentEvent::Rejected { .. } => "rejected",
+            IncidentEvent::Merged { .. } => "merged",
+            IncidentEvent::Dispatched { .. } => "dispatched",
+            IncidentEvent::Reassigned { .. } => "reassigned",
+            IncidentEvent::Started { .. } => "started",
+            IncidentEvent::Handled { .. } => "handled",
+            IncidentEvent::Confirmed { .. } => "confirmed",
+            IncidentEvent::Approved { .. } => "approved",
+            IncidentEvent::Reworked { .. } => "reworked",
+            IncidentEvent::Evaluated { .. } => "evaluated",
+            IncidentEvent::Reopened { .. } => "reopened",
+            IncidentEvent::Suspended { .. } => "suspended",
+            IncidentEvent::Resumed { .. } => "resumed",
+            IncidentEvent::TaskReturned { .. } => "task_returned",
+            IncidentEvent::Whistled { .. } => "whistled",
+            IncidentEvent::ReportedIn { .. } => "reported_in",
+            IncidentEvent::Commented { .. } => "commented",
+        }
+    }
+
+    /// The action this event records, to be checked with [`check`](super::check) before it is
+    /// written; `None` for the report, which creates the incident.
+    pub fn action(&self) -> Option<IncidentAction> {
+        use IncidentAction as A;
+        Some(match self {
+            IncidentEvent::Reported { .. } => return None,
+            IncidentEvent::Accepted { .. } => A::Accept,
+            IncidentEvent::Rejected { .. } => A::Reject,
+            IncidentEvent::Merged { .. } => A::Merge,
+            IncidentEvent::Dispatched { .. } => A::Dispatch,
+            IncidentEvent::Reassigned { .. } => A::Reassign,
+            IncidentEvent::Started { .. } => A::Start,
+            IncidentEvent::Handled { .. } => A::Handle,
+            IncidentEvent::Confirmed { .. } => A::Confirm,
+            IncidentEvent::Approved { .. } => A::Approve,
+            IncidentEvent::Reworked { .. } => A::Rework,
+            IncidentEvent::Evaluated { .. } => A::Evaluate,
+            IncidentEvent::Reopened { .. } => A::Reopen,
+            IncidentEvent::Suspended { .. } => A::Suspend,
+            IncidentEvent::Resumed { .. } => A::Resume,
+            IncidentEvent::TaskReturned { .. } => A::ReturnTask,
+            IncidentEvent::Whistled { .. } => A::Whistle,
+            IncidentEvent::ReportedIn { .. } => A::ReportIn,
+            IncidentEvent::Commented { .. } => A::Comment,
+        })
+    }
+}
