@@ -19,6 +19,7 @@ pub mod grids;
 pub mod protect;
 pub mod records;
 pub mod regions;
+mod scope;
 pub mod sheets;
 #[cfg(feature = "testing")]
 pub mod testing;

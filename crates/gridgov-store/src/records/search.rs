@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::persons::{PERSON_COLUMNS, PERSON_FROM, PersonListItem, PersonRow};
 use super::{need, page};
 use crate::db::escape_like;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreResult};
 
 /// What the search box was read as.
@@ -80,27 +81,27 @@ impl Store {
     ) -> StoreResult<PersonSearch> {
         need(actor, Permission::ViewBaseData)?;
         let prot = self.protector()?;
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         let (limit, offset) = page(limit, offset);
         let (kind, rows) = match read_query(q, china_date_of_ms(self.now_ms()))? {
             Query::IdCard(id) => (
                 SearchKind::IdCardNo,
-                self.exact("p.id_card_bidx", &prot.id_card_index(&id), &lo, &hi)
+                self.exact("p.id_card_bidx", &prot.id_card_index(&id), &scope)
                     .await?,
             ),
             Query::Phone(ph) => (
                 SearchKind::Phone,
-                self.exact("p.phone_bidx", &prot.phone_index(&ph), &lo, &hi)
+                self.exact("p.phone_bidx", &prot.phone_index(&ph), &scope)
                     .await?,
             ),
             Query::Name(name) => {
                 let rows = sqlx::query_as::<_, PersonRow>(&format!(
-                    "SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE p.path >= $1 AND p.path < $2 \
+                    "SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE {} \
                      AND p.name LIKE $3 ESCAPE '\\' ORDER BY p.name, p.path, p.id \
-                     LIMIT {limit} OFFSET {offset}"
+                     LIMIT {limit} OFFSET {offset}",
+                    scope.sql("p.path", 1)
                 ))
-                .bind(&lo)
-                .bind(&hi)
+                .bind_scope(&scope)
                 .bind(format!("{}%", escape_like(&name)))
                 .fetch_all(&self.pool)
                 .await?;
@@ -122,16 +123,15 @@ impl Store {
         &self,
         column: &str,
         index: &str,
-        lo: &str,
-        hi: &str,
+        scope: &ScopeRange,
     ) -> StoreResult<Vec<PersonRow>> {
         Ok(sqlx::query_as::<_, PersonRow>(&format!(
             "SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE {column} = $1 \
-             AND p.path >= $2 AND p.path < $3 ORDER BY p.name, p.id LIMIT 100"
+             AND {} ORDER BY p.name, p.id LIMIT 100",
+            scope.sql("p.path", 2)
         ))
         .bind(index)
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(scope)
         .fetch_all(&self.pool)
         .await?)
     }
