@@ -39,26 +39,85 @@ impl ScopeRange {
     }
 }
 
+/// The three doors through which an incident is seen: its place inside the caller's region
+/// range (closed for department handlers, who work on what is assigned to their department and
+/// not on a whole region), a task of the caller's department on it, and the caller's own report.
+#[derive(Debug, Clone)]
+pub(crate) struct IncidentDoors {
+    range: ScopeRange,
+    user_id: String,
+    department_id: String,
+}
+
+/// A department id no department has: the department door of a caller without one.
+const NO_DEPARTMENT: &str = "";
+
+impl IncidentDoors {
+    /// The doors of this caller; `department_id` is the department they work for, if any.
+    pub(crate) fn of(actor: &Actor, department_id: Option<&str>) -> Self {
+        let range = if actor.role == gridgov_core::auth::Role::DepartmentHandler {
+            // An empty range: '~' sorts after every path.
+            ScopeRange {
+                lo: "~".into(),
+                hi: "~".into(),
+            }
+        } else {
+            ScopeRange::of(actor)
+        };
+        IncidentDoors {
+            range,
+            user_id: actor.user_id.clone(),
+            department_id: department_id.unwrap_or(NO_DEPARTMENT).to_owned(),
+        }
+    }
+
+    /// The condition on the incident aliased `alias` (columns `path`, `reporter_id`,
+    /// `county_code`, `id`), with its four parameters numbered from `first`.
+    pub(crate) fn sql(&self, alias: &str, first: usize) -> String {
+        let (u, d) = (first + 2, first + 3);
+        format!(
+            "({range} OR {alias}.reporter_id = ${u} OR EXISTS (SELECT 1 FROM incident_tasks dt \
+             WHERE dt.county_code = {alias}.county_code AND dt.incident_id = {alias}.id \
+             AND dt.assignee_type = 'department' AND dt.assignee_id = ${d} AND ${d} <> ''))",
+            range = self.range.sql(&format!("{alias}.path"), first),
+        )
+    }
+
+    /// How many parameters [`IncidentDoors::sql`] takes.
+    pub(crate) const PARAMS: usize = 4;
+}
+
 /// Binds a [`ScopeRange`]'s two values, in the order of [`ScopeRange::sql`]'s parameters.
-pub(crate) trait BindScope<'q> {
-    fn bind_scope(self, scope: &'q ScopeRange) -> Self;
+pub(crate) trait BindScope<'q>: Sized {
+    fn bind_text(self, value: &'q str) -> Self;
+
+    fn bind_scope(self, scope: &'q ScopeRange) -> Self {
+        self.bind_text(&scope.lo).bind_text(&scope.hi)
+    }
+
+    /// Binds [`IncidentDoors`]' four values, in the order of [`IncidentDoors::sql`].
+    fn bind_doors(self, doors: &'q IncidentDoors) -> Self {
+        self.bind_scope(&doors.range)
+            .bind_text(&doors.user_id)
+            .bind_text(&doors.department_id)
+    }
 }
 
 impl<'q> BindScope<'q> for Query<'q, Any, AnyArguments<'q>> {
-    fn bind_scope(self, scope: &'q ScopeRange) -> Self {
-        self.bind(scope.lo.as_str()).bind(scope.hi.as_str())
+    fn bind_text(self, value: &'q str) -> Self {
+        self.bind(value)
     }
 }
 
 impl<'q, O> BindScope<'q> for QueryAs<'q, Any, O, AnyArguments<'q>> {
-    fn bind_scope(self, scope: &'q ScopeRange) -> Self {
-        self.bind(scope.lo.as_str()).bind(scope.hi.as_str())
+    fn bind_text(self, value: &'q str) -> Self {
+        self.bind(value)
     }
 }
 
 impl<'q, O> BindScope<'q> for QueryScalar<'q, Any, O, AnyArguments<'q>> {
-    fn bind_scope(self, scope: &'q ScopeRange) -> Self {
-        self.bind(scope.lo.as_str()).bind(scope.hi.as_str())
+    fn bind_text(self, value: &'q str) -> Self {
+        self.bind(value)
     }
 }
 

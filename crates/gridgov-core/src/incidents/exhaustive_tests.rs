@@ -24,7 +24,7 @@ fn oracle_step(state: S, action: A) -> Option<Option<S>> {
         (A::Start, S::Dispatched | S::InProgress) => to(S::InProgress),
         (A::Handle, S::InProgress) => to(S::Handled),
         (A::Confirm, S::Handled) => to(S::UnderReview),
-        (A::Approve, S::UnderReview) => to(S::Closed),
+        (A::Approve, S::Handled | S::UnderReview) => to(S::Closed),
         (A::Rework, S::Handled | S::UnderReview) => to(S::InProgress),
         (A::Evaluate, S::Closed) => to(S::Evaluated),
         (A::Reopen, S::Evaluated) => to(S::Accepted),
@@ -138,7 +138,7 @@ fn every_state_action_role_and_relation_set_follows_the_rules() {
     );
     assert_eq!(walked, 11 * 18 * 15 * 128);
     // Kept in view so a table change that opens or closes many doors at once is noticed.
-    assert_eq!(permitted, 26_374, "permitted combinations changed");
+    assert_eq!(permitted, 26_566, "permitted combinations changed");
 }
 
 #[test]

@@ -220,10 +220,11 @@ fn a_poor_result_is_sent_back_for_rework_at_confirmation_or_review() {
         .act(OPERATOR, DISPATCHING, A::Dispatch)
         .act(Role::DepartmentHandler, &[R::AssignedDepartment], A::Start)
         .act(Role::DepartmentHandler, &[R::AssignedDepartment], A::Handle);
-    // The center cannot approve what nobody confirmed.
+    // The handler cannot approve their own result; the center can, or sends it back.
     assert_eq!(
-        i.refused(OPERATOR, DISPATCHING, A::Approve).reason,
-        Refusal::NotFromState
+        i.refused(Role::DepartmentHandler, &[R::AssignedDepartment], A::Approve)
+            .reason,
+        Refusal::NotForRole
     );
     i.act(OPERATOR, DISPATCHING, A::Rework);
     assert_eq!(i.state, S::InProgress);

@@ -33,8 +33,10 @@ const WORKING: &[S] = &[S::Accepted, S::Dispatched, S::InProgress];
 ///   resting state. So does `reopen`. With several tasks (dual-line), `handle` and `return_task`
 ///   move the incident only when they end its last live task: see [`after_task`](super::after_task).
 /// - `handled` → `under_review` is an action of its own, `confirm` (核查): someone other than the
-///   handler confirms the result, on the ground or from the evidence, before the center reviews.
-///   `rework` may come at either step; `approve` only after the confirmation.
+///   handler confirms the result on the ground before the center reviews. It is a step a center
+///   may ask for, not one it must wait for: the dispatching center reviews the handler's result
+///   and its evidence itself and may `approve` a handled incident directly (研交办督结: the
+///   center closes what it dispatched). `rework` may come at either step.
 /// - `suspend` is for matters in hand (`in_progress`) and `resume` leads back there; an incident
 ///   waiting for dispatch has no handler's clock to stop.
 /// - `reassign` keeps the state: other tasks may be in progress, and the new assignee starts
@@ -58,7 +60,7 @@ pub const TRANSITIONS: &[(IncidentAction, &[IncidentState], Option<IncidentState
     ),
     (A::Handle, &[S::InProgress], Some(S::Handled)),
     (A::Confirm, &[S::Handled], Some(S::UnderReview)),
-    (A::Approve, &[S::UnderReview], Some(S::Closed)),
+    (A::Approve, &[S::Handled, S::UnderReview], Some(S::Closed)),
     (
         A::Rework,
         &[S::Handled, S::UnderReview],
