@@ -95,6 +95,67 @@ impl GridIndex {
     }
 }
 
+/// Metres per degree of latitude, and of longitude at the equator (WGS84, rounded): distances
+/// of a few kilometres between a point and a grid need no geodesy.
+const M_PER_DEG_LAT: f64 = 110_574.0;
+const M_PER_DEG_LNG: f64 = 111_320.0;
+
+/// The distance in metres from `p` to the segment `a`–`b`, on a plane scaled at `p`'s latitude.
+fn segment_m(p: [f64; 2], a: [f64; 2], b: [f64; 2], kx: f64) -> f64 {
+    let to = |q: [f64; 2]| ((q[0] - p[0]) * kx, (q[1] - p[1]) * M_PER_DEG_LAT);
+    let ((ax, ay), (bx, by)) = (to(a), to(b));
+    let (dx, dy) = (bx - ax, by - ay);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (cx, cy) = (ax + t * dx, ay + t * dy);
+    (cx * cx + cy * cy).sqrt()
+}
+
+impl GridIndex {
+    /// The grid nearest to a point outside every grid, among those `accept` admits, with its
+    /// distance in metres (0 when the point is inside it). Boxes are visited nearest first and
+    /// the walk stops once a box is farther than the best edge found.
+    pub fn nearest(&self, p: LngLat, accept: impl Fn(u32) -> bool) -> Option<(u32, f64)> {
+        let kx = M_PER_DEG_LNG * p.lat.to_radians().cos().abs().max(0.01);
+        // The fewest metres a degree can be in either direction: a bound for the stop test.
+        let min_m_per_deg = kx.min(M_PER_DEG_LAT);
+        let at = [p.lng, p.lat];
+        let mut best: Option<(u32, f64)> = None;
+        for entry in self.tree.nearest_neighbor_iter_with_distance_2(&at) {
+            let (e, d2) = entry;
+            if let Some((_, best_m)) = best
+                && d2.sqrt() * min_m_per_deg > best_m
+            {
+                break;
+            }
+            let slot = e.data as usize;
+            let id = self.ids[slot];
+            if !accept(id) {
+                continue;
+            }
+            let shape = &self.shapes[slot];
+            let m = if shape.iter().any(|poly| inside(poly, p.lng, p.lat)) {
+                0.0
+            } else {
+                shape
+                    .iter()
+                    .flatten()
+                    .flat_map(|ring| ring.windows(2))
+                    .map(|w| segment_m(at, w[0], w[1], kx))
+                    .fold(f64::INFINITY, f64::min)
+            };
+            if best.is_none_or(|(_, b)| m < b) {
+                best = Some((id, m));
+            }
+        }
+        best
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +260,27 @@ mod tests {
         )]);
         assert_eq!(idx.locate(LngLat::new(0.5, 0.5)), Some(7));
         assert_eq!(idx.locate(LngLat::new(1.5, 1.5)), None);
+    }
+
+    #[test]
+    fn the_nearest_grid_and_its_distance_in_metres() {
+        let idx = tiling();
+        // West of the tiling, on the latitude of its first row.
+        let p = LngLat::new(114.99, 30.005);
+        let (id, m) = idx.nearest(p, |_| true).unwrap();
+        assert_eq!(idx.locate(LngLat::new(115.0001, 30.005)), Some(id));
+        // 0.01° of longitude at 30° N is about 964 m.
+        assert!((m - 964.0).abs() < 5.0, "{m}");
+        // Grids refused by the filter are passed over.
+        let (other, m2) = idx.nearest(p, |g| g != id).unwrap();
+        assert_ne!(other, id);
+        assert!(m2 >= m);
+        // Inside a grid: distance 0.
+        assert_eq!(
+            idx.nearest(LngLat::new(115.0001, 30.005), |_| true)
+                .map(|r| r.1),
+            Some(0.0)
+        );
+        assert!(idx.nearest(p, |_| false).is_none());
     }
 }

@@ -26,6 +26,10 @@ pub enum StoreError {
     /// Someone else changed the record since it was read.
     #[error("the record was changed by someone else")]
     VersionConflict,
+    /// An action on a work order refused for its state, the caller's role or relation, or a
+    /// stale version, with the state it is in now and what the caller may do instead.
+    #[error("{}", .0.en)]
+    Refused(Box<Refused>),
     /// Too many failed logins; try again after this many seconds.
     #[error("too many failed attempts; retry in {retry_after_secs} s")]
     Throttled { retry_after_secs: i64 },
@@ -85,6 +89,26 @@ pub(crate) fn is_contention(e: &sqlx::Error) -> bool {
             }
         }
         _ => false,
+    }
+}
+
+/// What a refused action tells the caller: why (a stable code, both languages), and the work
+/// order as it is now: its state, its version and the actions open to the caller.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Refused {
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+    pub state: String,
+    pub version: i64,
+    pub allowed: Vec<String>,
+}
+
+impl Refused {
+    /// A conflict with the work order's current state (it moved on, or the version was stale),
+    /// as opposed to an action the caller may not take at all.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self.code, "action_not_from_state" | "version_conflict")
     }
 }
 

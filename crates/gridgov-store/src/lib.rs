@@ -16,6 +16,7 @@ mod db;
 mod error;
 pub mod forms;
 pub mod grids;
+pub mod incidents;
 pub mod protect;
 pub mod records;
 pub mod regions;
@@ -29,4 +30,4 @@ pub mod verify;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use db::{Backend, DatabaseUrl, Store};
-pub use error::{RowError, StoreError, StoreResult};
+pub use error::{Refused, RowError, StoreError, StoreResult};

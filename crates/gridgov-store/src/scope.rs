@@ -33,6 +33,11 @@ impl ScopeRange {
         ScopeRange { lo, hi }
     }
 
+    /// The two values, for a query whose binds are collected before they are bound.
+    pub(crate) fn bounds(&self) -> (&str, &str) {
+        (&self.lo, &self.hi)
+    }
+
     /// `column >= $first AND column < $first+1`, for the values [`BindScope::bind_scope`] binds.
     pub(crate) fn sql(&self, column: &str, first: usize) -> String {
         format!("({column} >= ${first} AND {column} < ${})", first + 1)

@@ -43,6 +43,12 @@ pub enum Permission {
     CompareSources,
     /// Claim verification tasks and decide them after checking on the ground (认领核对).
     VerifyRecords,
+    /// See incidents through one's doors (region, department, own reports) and act on them as
+    /// core's incident rules allow one's role and relation.
+    ViewIncidents,
+    /// Report an incident. Everyone with an account reports what they find: the work order loop
+    /// starts with whoever sees the matter (群众点单、网格接单).
+    ReportIncidents,
 }
 
 /// Roles that see base data. Informants, liaisons, patrollers and building heads report what
@@ -191,6 +197,11 @@ impl Role {
         if p == ViewBaseData {
             return BASE_DATA_VIEWERS.contains(&self);
         }
+        if matches!(p, ViewIncidents | ReportIncidents) {
+            // Every role: what each sees and may do is decided by the incident's doors and
+            // core's rules of who may take which action.
+            return true;
+        }
         permissions_of(self).contains(&p)
             || BASE_DATA_MATRIX
                 .iter()
@@ -208,6 +219,13 @@ mod tests {
             assert_eq!(MATRIX.iter().filter(|(x, _)| *x == r).count(), 1, "{r}");
             assert!(r.can(ViewRegions), "{r} must browse regions");
             assert!(r.can(ViewGrids), "{r} must see the grids of its scope");
+        }
+    }
+
+    #[test]
+    fn everyone_reports_and_sees_incidents_through_their_doors() {
+        for r in Role::ALL {
+            assert!(r.can(ViewIncidents) && r.can(ReportIncidents), "{r}");
         }
     }
 

@@ -222,8 +222,12 @@ fn a_poor_result_is_sent_back_for_rework_at_confirmation_or_review() {
         .act(Role::DepartmentHandler, &[R::AssignedDepartment], A::Handle);
     // The handler cannot approve their own result; the center can, or sends it back.
     assert_eq!(
-        i.refused(Role::DepartmentHandler, &[R::AssignedDepartment], A::Approve)
-            .reason,
+        i.refused(
+            Role::DepartmentHandler,
+            &[R::AssignedDepartment],
+            A::Approve
+        )
+        .reason,
         Refusal::NotForRole
     );
     i.act(OPERATOR, DISPATCHING, A::Rework);

@@ -40,6 +40,14 @@ impl NetworkSnapshot {
         self.index.locate(p).map(|slot| &self.grids[slot as usize])
     }
 
+    /// The grid nearest to the point among those whose path passes `keep`, with the distance in
+    /// metres: what an error about a point outside every grid can name.
+    pub fn nearest(&self, p: LngLat, keep: impl Fn(&str) -> bool) -> Option<(&SnapshotGrid, f64)> {
+        self.index
+            .nearest(p, |slot| keep(&self.grids[slot as usize].path))
+            .map(|(slot, m)| (&self.grids[slot as usize], m))
+    }
+
     /// The grids whose path lies under this one, in path order.
     pub fn under<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a SnapshotGrid> + 'a {
         // Sorted by path on load, so the range is one binary search away.

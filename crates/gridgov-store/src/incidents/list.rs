@@ -1,0 +1,374 @@
+//! Work lists: the incidents a caller sees, by list (my tasks, awaiting acceptance, …) and
+//! filters, newest first, a page at a time by keyset (the last row's report time and id, so a
+//! page costs the same however deep it is), with an exact total up to 10,000.
+
+use gridgov_core::FieldError;
+use gridgov_core::auth::{Actor, Permission};
+use serde::{Deserialize, Serialize};
+
+use super::facts::caller_facts;
+use crate::records::need;
+use crate::scope::BindScope;
+use crate::{Store, StoreResult};
+
+/// Totals are counted exactly up to here; beyond, the list says "10,000+".
+pub const TOTAL_CAP: i64 = 10_000;
+/// Rows a page may have.
+const PAGE_MAX: i64 = 200;
+
+/// The work lists of the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkList {
+    /// Everything the caller sees.
+    #[default]
+    All,
+    /// Live tasks of the caller: their department's, their grids', their center's region's.
+    Mine,
+    AwaitingAcceptance,
+    AwaitingDispatch,
+    InProgress,
+    AwaitingReview,
+    /// Sent back at least once and waiting for dispatch again.
+    Returned,
+    /// Summons of the caller's department not yet reported in to.
+    Whistles,
+    Closed,
+}
+
+impl WorkList {
+    pub const ALL: [WorkList; 9] = [
+        WorkList::All,
+        WorkList::Mine,
+        WorkList::AwaitingAcceptance,
+        WorkList::AwaitingDispatch,
+        WorkList::InProgress,
+        WorkList::AwaitingReview,
+        WorkList::Returned,
+        WorkList::Whistles,
+        WorkList::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkList::All => "all",
+            WorkList::Mine => "mine",
+            WorkList::AwaitingAcceptance => "awaiting_acceptance",
+            WorkList::AwaitingDispatch => "awaiting_dispatch",
+            WorkList::InProgress => "in_progress",
+            WorkList::AwaitingReview => "awaiting_review",
+            WorkList::Returned => "returned",
+            WorkList::Whistles => "whistles",
+            WorkList::Closed => "closed",
+        }
+    }
+
+    /// The states of the list, when it is a list of states.
+    fn states(self) -> &'static [&'static str] {
+        match self {
+            WorkList::AwaitingAcceptance => &["reported"],
+            WorkList::AwaitingDispatch | WorkList::Returned => &["accepted"],
+            WorkList::InProgress => &["dispatched", "in_progress", "suspended"],
+            WorkList::AwaitingReview => &["handled", "under_review"],
+            WorkList::Closed => &["closed", "evaluated"],
+            _ => &[],
+        }
+    }
+}
+
+/// Filters of a work list; empty fields filter nothing.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IncidentFilter {
+    #[serde(default)]
+    pub list: WorkList,
+    #[serde(default)]
+    pub state: String,
+    /// A category code; its subcategories are included.
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub grade: String,
+    #[serde(default)]
+    pub source: String,
+    /// A department with a task on the incident.
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub grid: String,
+    /// A region code inside the caller's scope.
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub resolution_level: String,
+    /// Reported from / before (Unix ms).
+    #[serde(default)]
+    pub from: Option<i64>,
+    #[serde(default)]
+    pub until: Option<i64>,
+    /// The cursor of the next page: `<reported_at>:<id>` of the last row seen.
+    #[serde(default)]
+    pub after: String,
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct IncidentListItem {
+    pub county_code: String,
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub category_code: String,
+    pub grade: String,
+    pub source: String,
+    pub state: String,
+    pub reporter_name: String,
+    pub reported_at: i64,
+    pub grid_id: Option<String>,
+    pub region_code: String,
+    pub resolution_level: Option<String>,
+    pub shirking: i64,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentList {
+    pub items: Vec<IncidentListItem>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// The exact number of incidents on the list, up to [`TOTAL_CAP`].
+    pub total: i64,
+    /// True when there are more than [`TOTAL_CAP`].
+    pub total_capped: bool,
+}
+
+/// Values bound in the order the SQL numbers them.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// The WHERE clause of a list and its values, numbered as they are pushed.
+struct Conditions {
+    sql: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    fn next(&self) -> usize {
+        self.binds.len() + 1
+    }
+
+    fn text(&mut self, condition: impl FnOnce(usize) -> String, value: &str) {
+        let n = self.next();
+        self.sql.push(condition(n));
+        self.binds.push(Bind::Text(value.to_owned()));
+    }
+
+    fn int(&mut self, condition: impl FnOnce(usize) -> String, value: i64) {
+        let n = self.next();
+        self.sql.push(condition(n));
+        self.binds.push(Bind::Int(value));
+    }
+}
+
+fn bad_cursor() -> FieldError {
+    FieldError::new(
+        "after",
+        "bad_cursor",
+        "翻页位置无效",
+        "the page cursor is not valid",
+    )
+}
+
+impl Store {
+    /// A work list of the incidents the caller sees.
+    pub async fn incidents(&self, actor: &Actor, f: &IncidentFilter) -> StoreResult<IncidentList> {
+        need(actor, Permission::ViewIncidents)?;
+        let limit = f.limit.unwrap_or(50).clamp(1, PAGE_MAX);
+        let mut conn = self.pool.acquire().await?;
+        let caller = caller_facts(&mut conn, actor).await?;
+        let doors = caller.doors(actor);
+        // The doors take the first parameters; the filters follow.
+        let mut c = Conditions {
+            sql: vec![doors.sql("i", 1)],
+            binds: Vec::new(),
+        };
+        for _ in 0..crate::scope::IncidentDoors::PARAMS {
+            c.binds.push(Bind::Int(0));
+        }
+        let states = f.list.states();
+        if !states.is_empty() {
+            let list = states
+                .iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            c.sql.push(format!("i.state IN ({list})"));
+        }
+        if f.list == WorkList::Returned {
+            c.sql.push("i.return_count > 0".into());
+        }
+        if f.list == WorkList::Mine {
+            let region = actor
+                .scope
+                .as_str()
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let dept = caller.department_id.clone().unwrap_or_default();
+            let grids = caller.grid_ids.clone();
+            let n = c.next();
+            let mut mine = format!(
+                "(mt.assignee_type = 'department' AND mt.assignee_id = ${n} AND ${n} <> '') \
+                 OR (mt.assignee_type = 'region' AND mt.assignee_id = ${} AND ${} <> '')",
+                n + 1,
+                n + 1
+            );
+            c.binds.push(Bind::Text(dept));
+            c.binds.push(Bind::Text(region));
+            for g in grids {
+                let k = c.next();
+                mine.push_str(&format!(
+                    " OR (mt.assignee_type = 'grid' AND mt.assignee_id = ${k})"
+                ));
+                c.binds.push(Bind::Text(g));
+            }
+            c.sql.push(format!(
+                "EXISTS (SELECT 1 FROM incident_tasks mt WHERE mt.county_code = i.county_code \
+                 AND mt.incident_id = i.id AND mt.state IN ('assigned', 'accepted', 'in_progress') \
+                 AND ({mine}))"
+            ));
+        }
+        if f.list == WorkList::Whistles {
+            let dept = caller.department_id.clone().unwrap_or_default();
+            c.text(
+                |n| {
+                    format!(
+                        "EXISTS (SELECT 1 FROM incident_tasks wt WHERE wt.county_code = \
+                         i.county_code AND wt.incident_id = i.id AND wt.summoned = 1 \
+                         AND wt.state = 'assigned' AND wt.assignee_type = 'department' \
+                         AND wt.assignee_id = ${n} AND ${n} <> '')"
+                    )
+                },
+                &dept,
+            );
+        }
+        let filters: [(&str, &str); 4] = [
+            ("i.state", f.state.trim()),
+            ("i.grade", f.grade.trim()),
+            ("i.source", f.source.trim()),
+            ("i.resolution_level", f.resolution_level.trim()),
+        ];
+        for (column, value) in filters {
+            if !value.is_empty() {
+                c.text(|n| format!("{column} = ${n}"), value);
+            }
+        }
+        if !f.category.trim().is_empty() {
+            // A code and its subcategories: the codes that begin with it, as a range.
+            let code = f.category.trim();
+            c.text(|n| format!("i.category_code >= ${n}"), code);
+            c.text(|n| format!("i.category_code < ${n}"), &format!("{code}~"));
+        }
+        if !f.grid.trim().is_empty() {
+            c.text(|n| format!("i.grid_id = ${n}"), f.grid.trim());
+        }
+        if !f.department.trim().is_empty() {
+            c.text(
+                |n| {
+                    format!(
+                        "EXISTS (SELECT 1 FROM incident_tasks ft WHERE ft.county_code = \
+                         i.county_code AND ft.incident_id = i.id AND ft.assignee_type = \
+                         'department' AND ft.assignee_id = ${n})"
+                    )
+                },
+                f.department.trim(),
+            );
+        }
+        if !f.region.trim().is_empty() {
+            let path: Option<String> =
+                sqlx::query_scalar("SELECT path FROM regions WHERE code = $1")
+                    .bind(f.region.trim())
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            // A region outside the scope narrows to nothing, as an unknown one does.
+            let path = path.unwrap_or_else(|| "~".into());
+            let range =
+                crate::scope::ScopeRange::of_path(&gridgov_core::scope::ScopePath::from_path(path));
+            let n = c.next();
+            c.sql.push(range.sql("i.path", n));
+            let (lo, hi) = range.bounds();
+            c.binds.push(Bind::Text(lo.to_owned()));
+            c.binds.push(Bind::Text(hi.to_owned()));
+        }
+        if let Some(t) = f.from {
+            c.int(|n| format!("i.reported_at >= ${n}"), t);
+        }
+        if let Some(t) = f.until {
+            c.int(|n| format!("i.reported_at < ${n}"), t);
+        }
+        let total_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM incidents i WHERE {} LIMIT {}) capped",
+            c.sql.join(" AND "),
+            TOTAL_CAP + 1
+        );
+        let mut page = Conditions {
+            sql: c.sql.clone(),
+            binds: Vec::new(),
+        };
+        if !f.after.trim().is_empty() {
+            let (at, id) = f.after.trim().split_once(':').ok_or_else(bad_cursor)?;
+            let at: i64 = at.parse().map_err(|_| bad_cursor())?;
+            let n = c.binds.len() + 1;
+            page.sql.push(format!(
+                "(i.reported_at < ${n} OR (i.reported_at = ${n} AND i.id < ${}))",
+                n + 1
+            ));
+            page.binds.push(Bind::Int(at));
+            page.binds.push(Bind::Text(id.to_owned()));
+        }
+        let list_sql = format!(
+            "SELECT i.county_code, i.id, i.number, i.title, i.category_code, i.grade, i.source, \
+             i.state, i.reporter_name, i.reported_at, i.grid_id, i.region_code, \
+             i.resolution_level, i.shirking, i.version FROM incidents i WHERE {} \
+             ORDER BY i.reported_at DESC, i.id DESC LIMIT {}",
+            page.sql.join(" AND "),
+            limit + 1
+        );
+        // Both queries take the doors' values first, then the filters' (and the page's).
+        let mut q = sqlx::query_scalar::<_, i64>(&total_sql).bind_doors(&doors);
+        for b in &c.binds[crate::scope::IncidentDoors::PARAMS..] {
+            q = match b {
+                Bind::Text(s) => q.bind(s.as_str()),
+                Bind::Int(v) => q.bind(*v),
+            };
+        }
+        let total = q.fetch_one(&mut *conn).await?;
+        let mut q = sqlx::query_as::<_, IncidentListItem>(&list_sql).bind_doors(&doors);
+        for b in c.binds[crate::scope::IncidentDoors::PARAMS..]
+            .iter()
+            .chain(&page.binds)
+        {
+            q = match b {
+                Bind::Text(s) => q.bind(s.as_str()),
+                Bind::Int(v) => q.bind(*v),
+            };
+        }
+        let mut items = q.fetch_all(&mut *conn).await?;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|i| format!("{}:{}", i.reported_at, i.id))
+        } else {
+            None
+        };
+        Ok(IncidentList {
+            items,
+            next,
+            total: total.min(TOTAL_CAP),
+            total_capped: total > TOTAL_CAP,
+        })
+    }
+}

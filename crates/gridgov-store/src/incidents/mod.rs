@@ -1,0 +1,31 @@
+//! Incidents and their work orders (研交办督结): reported, accepted, dispatched along the
+//! territorial line and to departments at once, handled, reviewed, closed and rated.
+//!
+//! What may happen to an incident, and who may make it happen, is decided in gridgov-core
+//! (`gridgov_core::incidents`: the transition and permission tables); this module reads the facts
+//! those tables need (the caller's department and grids, the incident's tasks), persists what
+//! core decided, and records each action as a typed event in the incident's audit stream
+//! (`incident:<id>`) in the same transaction, with a version check so that of two concurrent
+//! changes the second gets `VersionConflict`.
+//!
+//! Incidents are seen through three doors ([`crate::scope::IncidentDoors`]): the caller's
+//! region range, their department's tasks, and their own reports.
+
+mod act;
+mod act_center;
+mod act_review;
+mod act_tasks;
+mod attachments;
+mod facts;
+mod input;
+mod list;
+mod numbers;
+mod parties;
+mod read;
+mod report;
+mod rows;
+
+pub use input::{ActionInput, DispatchInput, PartyInput, ReportInput};
+pub use list::{IncidentFilter, IncidentList, IncidentListItem, WorkList};
+pub use read::{IncidentPage, TimelineEntry};
+pub use rows::{IncidentView, PartyView, TaskView};

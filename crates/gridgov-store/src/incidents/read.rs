@@ -1,0 +1,119 @@
+//! One incident as its page shows it: the details, the tasks, the parties, the timeline of its
+//! record and the actions open to the caller now.
+
+use gridgov_core::auth::{Actor, Permission};
+use serde::Serialize;
+
+use super::facts::{caller_facts, incident_in_doors, open_actions, relations, tasks_of};
+use super::rows::{IncidentView, PartyView, TaskView};
+use crate::records::need;
+use crate::{Store, StoreResult};
+
+/// One entry of the incident's record: who did what, when, from which state to which.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub seq: i64,
+    pub at: i64,
+    pub actor_id: String,
+    pub actor_name: String,
+    /// `incident.dispatch` …
+    pub action: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub role: Option<String>,
+    pub department: Option<String>,
+    /// The typed event, as recorded (`{"kind": "dispatched", …}`).
+    pub event: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentPage {
+    pub incident: IncidentView,
+    pub tasks: Vec<TaskView>,
+    pub parties: Vec<PartyView>,
+    pub attachments: Vec<String>,
+    pub timeline: Vec<TimelineEntry>,
+    /// The actions the caller may take now (`gridgov_core::incidents::IncidentAction` codes).
+    pub allowed: Vec<String>,
+}
+
+impl Store {
+    /// The incident, if the caller sees it through one of their doors.
+    pub async fn incident(
+        &self,
+        actor: &Actor,
+        county: &str,
+        id: &str,
+    ) -> StoreResult<IncidentView> {
+        need(actor, Permission::ViewIncidents)?;
+        let mut conn = self.pool.acquire().await?;
+        let doors = caller_facts(&mut conn, actor).await?.doors(actor);
+        incident_in_doors(&mut conn, &doors, county, id).await
+    }
+
+    /// The incident with everything its page shows.
+    pub async fn incident_page(
+        &self,
+        actor: &Actor,
+        county: &str,
+        id: &str,
+    ) -> StoreResult<IncidentPage> {
+        need(actor, Permission::ViewIncidents)?;
+        let mut conn = self.pool.acquire().await?;
+        let caller = caller_facts(&mut conn, actor).await?;
+        let incident = incident_in_doors(&mut conn, &caller.doors(actor), county, id).await?;
+        let tasks = tasks_of(&mut conn, county, id).await?;
+        let rel = relations(actor, &caller, &incident, &tasks)?;
+        let open = open_actions(actor, rel, &incident)?;
+        let parties = sqlx::query_as::<_, PartyView>(
+            "SELECT seq, person_county, person_id, name, side, note FROM incident_parties \
+             WHERE county_code = $1 AND incident_id = $2 ORDER BY seq",
+        )
+        .bind(county)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let attachments: Vec<String> = sqlx::query_scalar(
+            "SELECT attachment_id FROM incident_attachments \
+             WHERE county_code = $1 AND incident_id = $2 ORDER BY added_at, attachment_id",
+        )
+        .bind(county)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT seq, at, actor_id, actor_name, action, summary FROM audit_log \
+             WHERE stream = $1 ORDER BY seq",
+        )
+        .bind(format!("incident:{id}"))
+        .fetch_all(&mut *conn)
+        .await?;
+        let timeline = rows
+            .into_iter()
+            .map(|(seq, at, actor_id, actor_name, action, summary)| {
+                let v: serde_json::Value = serde_json::from_str(&summary).unwrap_or_default();
+                let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+                TimelineEntry {
+                    seq,
+                    at,
+                    actor_id,
+                    actor_name,
+                    action,
+                    from: text("from"),
+                    to: text("to"),
+                    role: text("role"),
+                    department: text("department"),
+                    event: v.get("event").cloned().unwrap_or_default(),
+                }
+            })
+            .collect();
+        Ok(IncidentPage {
+            incident,
+            tasks,
+            parties,
+            attachments,
+            timeline,
+            allowed: open.iter().map(|a| a.as_str().to_owned()).collect(),
+        })
+    }
+}

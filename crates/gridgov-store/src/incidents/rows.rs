@@ -1,0 +1,95 @@
+//! Incidents and tasks as stored and as shown.
+
+use serde::Serialize;
+
+/// The incident columns every read selects, for the alias `i`.
+pub(crate) const COLUMNS: &str = "i.county_code, i.id, i.number, i.title, i.description, \
+     i.category_code, i.grade, i.source, i.state, i.reporter_id, i.reporter_name, i.occurred_at, \
+     i.reported_at, CAST(i.lng AS TEXT) AS lng, CAST(i.lat AS TEXT) AS lat, i.address, i.grid_id, \
+     i.region_code, i.path, i.center_path, i.merged_into, i.resolution_level, i.evaluation, \
+     i.reopen_count, i.rework_count, i.return_count, i.shirking, i.closed_at, i.version, \
+     i.created_at, i.updated_at";
+
+/// One incident as shown to those who may see it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct IncidentView {
+    pub county_code: String,
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub description: String,
+    pub category_code: String,
+    pub grade: String,
+    pub source: String,
+    pub state: String,
+    pub reporter_id: Option<String>,
+    pub reporter_name: String,
+    pub occurred_at: Option<i64>,
+    pub reported_at: i64,
+    /// WGS84 degrees as text, exactly as stored (read as text: see `db::opt_double`).
+    pub lng: Option<String>,
+    pub lat: Option<String>,
+    pub address: String,
+    pub grid_id: Option<String>,
+    pub region_code: String,
+    pub path: String,
+    pub center_path: String,
+    pub merged_into: Option<String>,
+    pub resolution_level: Option<String>,
+    pub evaluation: Option<String>,
+    pub reopen_count: i64,
+    pub rework_count: i64,
+    pub return_count: i64,
+    pub shirking: i64,
+    pub closed_at: Option<i64>,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The task columns, for the alias `t`.
+pub(crate) const TASK_COLUMNS: &str = "t.id, t.incident_id, t.kind, t.assignee_type, \
+     t.assignee_id, t.state, t.summoned, t.report_in_due, t.reported_in_at, t.handler_id, \
+     t.result, t.handled_at, t.return_count, t.created_at, t.updated_at, \
+     COALESCE(d.name, g.name, r.name, t.assignee_id) AS assignee_name";
+
+/// The joins that name a task's assignee, for [`TASK_COLUMNS`].
+pub(crate) const TASK_JOINS: &str = "LEFT JOIN departments d ON t.assignee_type = 'department' \
+     AND d.id = t.assignee_id \
+     LEFT JOIN grids g ON t.assignee_type = 'grid' AND g.id = t.assignee_id \
+     LEFT JOIN regions r ON t.assignee_type = 'region' AND r.code = t.assignee_id";
+
+/// One task of dual-line dispatch.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TaskView {
+    pub id: String,
+    pub incident_id: String,
+    /// territorial, department_lead or department_assist.
+    pub kind: String,
+    /// department, grid or region.
+    pub assignee_type: String,
+    pub assignee_id: String,
+    pub assignee_name: String,
+    pub state: String,
+    pub summoned: i64,
+    pub report_in_due: Option<i64>,
+    pub reported_in_at: Option<i64>,
+    pub handler_id: Option<String>,
+    pub result: Option<String>,
+    pub handled_at: Option<i64>,
+    pub return_count: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One party of an incident.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PartyView {
+    pub seq: i64,
+    /// The person record, when the party was found by ID number.
+    pub person_county: Option<String>,
+    pub person_id: Option<String>,
+    pub name: String,
+    pub side: String,
+    pub note: String,
+}
