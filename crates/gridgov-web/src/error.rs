@@ -56,6 +56,18 @@ pub struct ErrorBody {
     pub fields: Vec<FieldError>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// For a refused action on a work order: how it stands now, and what the caller may do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<Current>,
+}
+
+/// A work order as it stands when an action on it was refused.
+#[derive(Debug, Clone, Serialize)]
+pub struct Current {
+    pub state: String,
+    pub version: i64,
+    pub allowed: Vec<String>,
 }
 
 impl ErrorBody {
@@ -66,6 +78,7 @@ impl ErrorBody {
             message_en: en.into(),
             fields: Vec::new(),
             request_id: None,
+            current: None,
         }
     }
 }
@@ -148,6 +161,20 @@ impl AppError {
                     "the system is busy; this request had no effect, try again shortly",
                 ),
             ),
+            AppError::Store(S::Refused(r)) => {
+                let mut b = ErrorBody::new(r.code, r.zh.clone(), r.en.clone());
+                b.current = Some(Current {
+                    state: r.state.clone(),
+                    version: r.version,
+                    allowed: r.allowed.clone(),
+                });
+                let status = if r.is_conflict() {
+                    StatusCode::CONFLICT
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                (status, b)
+            }
             AppError::Store(S::BadCredentials) => (
                 StatusCode::UNAUTHORIZED,
                 ErrorBody::new(

@@ -11,6 +11,7 @@ mod grid_micro;
 mod grid_staff;
 mod grid_views;
 mod grids;
+mod incidents;
 mod me;
 mod records_persons;
 mod records_places;
@@ -112,6 +113,7 @@ use crate::routes::{Routes, Verb};
         records_views::unmask_log,
         records_views::export,
         verify::list, verify::show, verify::claim, verify::release, verify::decide, verify::comparisons,
+        incidents::report, incidents::list, incidents::show, incidents::act,
     ),
     components(schemas(
         ErrorBody,
@@ -228,6 +230,10 @@ fn records_router() -> Routes {
     use records_places as r;
     use records_views as v;
     Routes::new()
+        .post("/api/v1/incidents", incidents::report)
+        .get("/api/v1/incidents", incidents::list)
+        .get("/api/v1/incidents/{county}/{id}", incidents::show)
+        .post("/api/v1/incidents/{county}/{id}/actions", incidents::act)
         .get("/api/v1/persons", p::search)
         .post("/api/v1/persons", p::create)
         .post("/api/v1/persons/export", v::export)

@@ -89,6 +89,8 @@ pub enum Target {
     Form,
     /// An open verification task, for reading.
     Task,
+    /// The district's standing incident, as `{county}` and `{id}`.
+    Incident,
     /// A fresh open task, to claim.
     FreshTask,
     /// A fresh task claimed by the caller (when the caller may claim), to release or decide.
@@ -325,4 +327,6 @@ pub mod need {
     pub const VERIFY: Access = Access::Needs(&[VerifyRecords]);
     /// Comparisons are listed for those who run them and those who work their tasks.
     pub const COMPARISONS: Access = Access::Needs(&[CompareSources, VerifyRecords]);
+    pub const VIEW_INCIDENTS: Access = Access::Needs(&[ViewIncidents]);
+    pub const REPORT_INCIDENTS: Access = Access::Needs(&[ReportIncidents]);
 }

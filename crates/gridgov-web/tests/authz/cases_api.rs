@@ -132,5 +132,25 @@ pub fn cases() -> Vec<Case> {
             Access::Public("the grid's card behind the QR code at its service station"),
             GridCard,
         ),
+        Case::post("/api/v1/incidents", REPORT_INCIDENTS, Side)
+            .outside(Outside::Refused)
+            .send(|c| {
+                Send::json(
+                    json!({"title": format!("井盖缺失{}", c.n), "category": "99",
+                    "grid_id": c.side.grid.id}),
+                )
+            }),
+        Case::get("/api/v1/incidents", VIEW_INCIDENTS, Side)
+            .outside(Outside::Filtered)
+            .send(|c| Send::query(&[("region", c.side.village)])),
+        Case::get("/api/v1/incidents/{county}/{id}", VIEW_INCIDENTS, Incident),
+        Case::post(
+            "/api/v1/incidents/{county}/{id}/actions",
+            VIEW_INCIDENTS,
+            Incident,
+        )
+        .send(|c| {
+            Send::json(json!({"action": "comment", "note": "已知悉", "version": c.obj.version}))
+        }),
     ]
 }

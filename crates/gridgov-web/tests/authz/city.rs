@@ -73,6 +73,8 @@ pub struct Side {
     pub token: String,
     /// A desk import of the district's editor.
     pub job: String,
+    /// An incident reported in the district's G1 by its editor.
+    pub incident: String,
     /// What must never appear in an answer to a caller of district A: ids, names, numbers.
     pub markers: Vec<String>,
 }

@@ -43,6 +43,14 @@ fn queries(lo: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "incidents",
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) + {} * 1000 FROM incidents WHERE {}",
+                sum("version"),
+                inside("path")
+            ),
+        ),
+        (
             "grid staff",
             format!(
                 "SELECT CAST(COUNT(*) AS BIGINT) FROM grid_staff s JOIN grids g ON g.id = s.grid_id \

@@ -24,6 +24,7 @@ fn table(t: Target) -> Option<&'static str> {
         Place | FreshPlace => "places",
         Camera | FreshCamera => "cameras",
         User => "users",
+        Incident => "incidents",
         _ => return None,
     })
 }
@@ -137,6 +138,7 @@ impl City {
                 form_key: side.form.1.clone(),
                 ..Obj::default()
             },
+            Incident => record(side.county, &side.incident),
             Task | FreshTask | FreshClaimedTask => Obj {
                 params: vec![("id", side.task.clone())],
                 ..Obj::default()

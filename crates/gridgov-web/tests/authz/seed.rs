@@ -122,6 +122,16 @@ pub async fn grid_id(store: &Store, village: &str, code: &str) -> String {
         .id
 }
 
+/// A report of a matter in the grid.
+pub fn incident_input(grid: &str, place: &str) -> gridgov_store::incidents::ReportInput {
+    gridgov_store::incidents::ReportInput {
+        title: format!("{place}路灯不亮"),
+        category: "99".into(),
+        grid_id: grid.into(),
+        ..Default::default()
+    }
+}
+
 pub fn person_input(grid: &str, name: &str, id: String) -> PersonInput {
     PersonInput {
         grid_id: grid.into(),
@@ -330,6 +340,20 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         .await
         .unwrap();
 
+    // An incident in G1, on a category of the deployment's tree.
+    store
+        .execute_raw_for_tests(
+            "INSERT INTO incident_categories (code, parent_code, level, name, name_en, \
+             default_grade, sectors, evidence_required, sort_order, created_at, updated_at) \
+             VALUES ('99', NULL, 1, '其他', 'other', 'general', '', 0, 99, 0, 0) \
+             ON CONFLICT (code) DO NOTHING",
+        )
+        .await
+        .unwrap();
+    let incident = store
+        .report_incident(&editor, &incident_input(&g1, place_name), None)
+        .await
+        .unwrap();
     let full_id_no = full_id.clone();
     let county = if which == SideSpec::A {
         "420202"
@@ -347,6 +371,8 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         c.id.clone(),
         task.clone(),
         target.id.clone(),
+        incident.id.clone(),
+        incident.number.clone(),
         staff.id.clone(),
         officer.id.clone(),
         token.id.clone(),
@@ -402,6 +428,7 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         editor,
         token: token.id,
         job: String::new(),
+        incident: incident.id.clone(),
         markers,
     }
 }

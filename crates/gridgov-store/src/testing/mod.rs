@@ -23,7 +23,7 @@ pub struct TestDb {
 }
 
 /// The same region data in the plain CSV layout, for tests that import files.
-pub const SMALL_REGIONS_CSV: &[u8] = include_bytes!("../tests/fixtures/regions_small.csv");
+pub const SMALL_REGIONS_CSV: &[u8] = include_bytes!("../../tests/fixtures/regions_small.csv");
 
 enum Cleanup {
     Dir(std::path::PathBuf),
@@ -134,7 +134,7 @@ macro_rules! on_both {
 
 pub const SMALL_REGIONS: RegionSource = RegionSource::Embedded {
     name: "regions_small.csv",
-    bytes: include_bytes!("../tests/fixtures/regions_small.csv"),
+    bytes: include_bytes!("../../tests/fixtures/regions_small.csv"),
 };
 
 /// The data key of every test database (fixed, so failures reproduce).
@@ -188,3 +188,4 @@ impl Store {
         Ok(sqlx::query_scalar(sql).fetch_all(&self.pool).await?)
     }
 }
+pub mod town;
