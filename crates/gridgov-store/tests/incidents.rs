@@ -467,3 +467,172 @@ on_both!(evidence_is_required_where_the_category_says_so, |db| {
         "in_progress"
     );
 });
+
+on_both!(
+    open_work_moves_with_the_grid_when_it_is_split_or_merged,
+    |db| {
+        use gridgov_core::auth::Actor;
+        use gridgov_geo::features::Crs;
+        use gridgov_store::grids::MergeInput;
+        let t = town(&db.store).await;
+        let s = &db.store;
+        let sys = Actor::system();
+        // Two open matters in G1, east and west, and one closed.
+        let mut east = report("");
+        east.lng = Some(115.008);
+        east.lat = Some(30.205);
+        let east = s.report_incident(&t.worker, &east, None).await.unwrap();
+        let mut west = report("");
+        west.lng = Some(115.002);
+        west.lat = Some(30.205);
+        let west = s.report_incident(&t.worker, &west, None).await.unwrap();
+        let mut done = act("reject", 1);
+        done.reason = "重复反映".into();
+        let closed = s
+            .report_incident(&t.worker, &report(&t.g1), None)
+            .await
+            .unwrap();
+        s.act_on_incident(&t.center, &closed.county_code, &closed.id, &done)
+            .await
+            .unwrap();
+
+        // Retiring G1 is refused while it holds open work, naming it.
+        let g1 = s.grid(&sys, &t.g1).await.unwrap();
+        match s.retire_grid(&sys, &t.g1, "撤销", g1.grid.version).await {
+            Err(StoreError::Invalid(e)) => {
+                assert_eq!(e.0[0].code, "open_incidents");
+                assert!(e.0[0].zh.contains(&east.number), "{}", e.0[0].zh);
+            }
+            other => panic!("{other:?}"),
+        }
+
+        let halves = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"code":"G1A","name":"西"},"geometry":{"type":"Polygon","coordinates":[[[115,30.2],[115.005,30.2],[115.005,30.21],[115,30.21],[115,30.2]]]}},
+        {"type":"Feature","properties":{"code":"G1B","name":"东"},"geometry":{"type":"Polygon","coordinates":[[[115.005,30.2],[115.01,30.2],[115.01,30.21],[115.005,30.21],[115.005,30.2]]]}}]}"#;
+        let split = s
+            .split_grid(&sys, &t.g1, "halves", halves, Crs::Wgs84)
+            .await
+            .unwrap();
+        let (g1a, g1b) = (&split.created[0], &split.created[1]);
+        let now = |i: &gridgov_store::incidents::IncidentView| {
+            let s = s.clone();
+            let (c, id) = (i.county_code.clone(), i.id.clone());
+            async move { s.incident(&Actor::system(), &c, &id).await.unwrap() }
+        };
+        assert_eq!(now(&east).await.grid_id.as_deref(), Some(g1b.as_str()));
+        assert_eq!(now(&west).await.grid_id.as_deref(), Some(g1a.as_str()));
+        assert_eq!(
+            now(&closed).await.grid_id.as_deref(),
+            Some(t.g1.as_str()),
+            "history stays"
+        );
+        // The move is on the incident's record.
+        let page = s
+            .incident_page(&t.center, &east.county_code, &east.id)
+            .await
+            .unwrap();
+        assert_eq!(page.timeline.last().unwrap().event["kind"], "grid_changed");
+
+        // Merged back: both matters follow into the one grid.
+        let merged = s
+            .merge_grids(
+                &sys,
+                &MergeInput {
+                    ids: split.created.clone(),
+                    code: "G9".into(),
+                    name: "新街合并网格".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(now(&east).await.grid_id.as_deref(), Some(merged.as_str()));
+        assert_eq!(now(&west).await.grid_id.as_deref(), Some(merged.as_str()));
+        assert!(s.verify_audit().await.unwrap().first_broken.is_none());
+    }
+);
+
+on_both!(records_move_with_a_merge_unless_their_keys_clash, |db| {
+    use gridgov_core::auth::Actor;
+    use gridgov_store::grids::MergeInput;
+    use gridgov_store::records::BuildingInput;
+    let t = town(&db.store).await;
+    let s = &db.store;
+    let sys = Actor::system();
+    // A neighbour of G1 in the same village (east of it), both with a building.
+    let g2_file = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"region":"420202001001","code":"G2","name":"新街二网格","household_target":300}},"geometry":{{"type":"Polygon","coordinates":{}}}}}]}}"#,
+        gridgov_store::testing::town::square(115.01, 30.2)
+    );
+    s.import_grid_boundaries(
+        &sys,
+        &gridgov_store::grids::BoundaryImport {
+            file: "g2.geojson",
+            text: &g2_file,
+            crs: gridgov_geo::features::Crs::Wgs84,
+            allow_gaps: true,
+        },
+    )
+    .await
+    .unwrap();
+    let g2 = s
+        .grids(
+            &sys,
+            &gridgov_store::grids::GridFilter {
+                text: Some("新街二".into()),
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()[0]
+        .grid
+        .id
+        .clone();
+    let building = |grid: &str, code: &str| BuildingInput {
+        grid_id: grid.into(),
+        code: code.into(),
+        address: format!("新街{code}"),
+        ..Default::default()
+    };
+    s.create_building(&t.center, &building(&t.g1, "B1"))
+        .await
+        .unwrap();
+    s.create_building(&t.center, &building(&g2, "B1"))
+        .await
+        .unwrap();
+    let merge = MergeInput {
+        ids: vec![t.g1.clone(), g2.clone()],
+        code: "G9".into(),
+        name: "合并".into(),
+    };
+    match s.merge_grids(&sys, &merge).await {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e.0[0].code, "records_clash");
+            assert!(e.0[0].zh.contains("B1"));
+        }
+        other => panic!("{other:?}"),
+    }
+    s.create_building(&t.center, &building(&g2, "B2"))
+        .await
+        .unwrap();
+    s.execute_raw_for_tests("DELETE FROM buildings WHERE code = 'B1' AND grid_id <> ''")
+        .await
+        .ok();
+    s.create_building(&t.center, &building(&t.g1, "B1"))
+        .await
+        .unwrap();
+    let merged = s.merge_grids(&sys, &merge).await.unwrap();
+    let moved = s
+        .scalar_for_tests(&format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM buildings WHERE grid_id = '{merged}'"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(moved, 2, "both grids' buildings are in the merged grid");
+    // A grid holding records cannot be retired without a successor.
+    let g = s.grid(&sys, &merged).await.unwrap();
+    match s.retire_grid(&sys, &merged, "撤销", g.grid.version).await {
+        Err(StoreError::Invalid(e)) => assert_eq!(e.0[0].code, "holds_records"),
+        other => panic!("{other:?}"),
+    }
+});

@@ -276,6 +276,12 @@ impl IncidentEvent {
                 required(&mut c, "note", note, 1);
                 attachments(&mut c, a);
             }
+            IncidentEvent::GridChanged {
+                from_grid, to_grid, ..
+            } => {
+                id(&mut c, "from_grid", from_grid);
+                id(&mut c, "to_grid", to_grid);
+            }
         }
         c.finish()
     }

@@ -101,6 +101,11 @@ fn samples() -> Vec<IncidentEvent> {
             note: "已电话回访".into(),
             attachments: vec![],
         },
+        E::GridChanged {
+            from_grid: "g7".into(),
+            to_grid: "g9".into(),
+            change: "split".into(),
+        },
     ]
 }
 
@@ -116,12 +121,12 @@ fn every_event_has_a_stable_kind_and_its_action() {
         assert_eq!(&back, e);
         e.check().unwrap_or_else(|x| panic!("{}: {x}", e.kind()));
     }
-    // One event per action, and the report alone has none.
+    // One event per action; the report and the grid change have none.
     for &action in IncidentAction::ALL {
         let n = events.iter().filter(|e| e.action() == Some(action)).count();
         assert_eq!(n, 1, "{action}");
     }
-    assert_eq!(events.iter().filter(|e| e.action().is_none()).count(), 1);
+    assert_eq!(events.iter().filter(|e| e.action().is_none()).count(), 2);
     let json = serde_json::to_string(&events[2]).unwrap();
     assert_eq!(json, r#"{"kind":"rejected","reason":"不属于受理范围"}"#);
     let json = serde_json::to_string(&events[15]).unwrap();

@@ -123,6 +123,15 @@ pub enum IncidentEvent {
         #[serde(default)]
         attachments: Vec<String>,
     },
+    /// The grid it lies in was split, merged or retired, and its open work moved with the
+    /// network to the grid that succeeds it. Not an action: a consequence of the network's
+    /// change, recorded so the incident's record says where it went and why.
+    GridChanged {
+        from_grid: String,
+        to_grid: String,
+        /// `split` or `merge`.
+        change: String,
+    },
 }
 
 impl IncidentEvent {
@@ -148,15 +157,17 @@ impl IncidentEvent {
             IncidentEvent::Whistled { .. } => "whistled",
             IncidentEvent::ReportedIn { .. } => "reported_in",
             IncidentEvent::Commented { .. } => "commented",
+            IncidentEvent::GridChanged { .. } => "grid_changed",
         }
     }
 
     /// The action this event records, to be checked with [`check`](super::check) before it is
-    /// written; `None` for the report, which creates the incident.
+    /// written; `None` for the report, which creates the incident, and for a grid change, which
+    /// the network's change causes.
     pub fn action(&self) -> Option<IncidentAction> {
         use IncidentAction as A;
         Some(match self {
-            IncidentEvent::Reported { .. } => return None,
+            IncidentEvent::Reported { .. } | IncidentEvent::GridChanged { .. } => return None,
             IncidentEvent::Accepted { .. } => A::Accept,
             IncidentEvent::Rejected { .. } => A::Reject,
             IncidentEvent::Merged { .. } => A::Merge,

@@ -6,6 +6,7 @@
 
 mod boundaries;
 mod card;
+pub(crate) mod carry;
 pub(crate) mod locator;
 mod map_rows;
 mod micro;

@@ -307,6 +307,9 @@ impl Store {
         let now = self.now_ms();
         let new_codes: Vec<&str> = parts.iter().map(|p| p.code.as_str()).collect();
         let mut tx = self.begin_write().await?;
+        if olds.len() > 1 {
+            super::carry::refuse_clashes(&mut tx, olds).await?;
+        }
         for old in olds {
             // Re-read inside the transaction: a concurrent change must not be overwritten.
             let fresh = current_grid_in(&mut tx, actor, &old.id).await?;
@@ -343,9 +346,11 @@ impl Store {
             None
         };
         let mut created = Vec::new();
+        let mut paths = Vec::new();
         for p in &parts {
             let id = uuid::Uuid::now_v7().to_string();
             let path = grid_path(&village_path, &p.code);
+            paths.push(path.clone());
             let cols = p.shape.as_ref().and_then(BoundaryColumns::of);
             let r = sqlx::query(
                 "INSERT INTO grids (id, county_code, region_code, code, name, kind, \
@@ -411,7 +416,20 @@ impl Store {
             .await?;
             created.push(id);
         }
+        // The open work and the records of the old grids go with the network.
+        let destinations: Vec<super::carry::Destination> = created
+            .iter()
+            .zip(&paths)
+            .zip(&parts)
+            .map(|((id, path), p)| super::carry::Destination {
+                id,
+                path,
+                shape: p.shape.as_ref(),
+            })
+            .collect();
         for old in olds {
+            let carried =
+                super::carry::carry_work(&mut tx, actor, old, &destinations, change, now).await?;
             audit::append(
                 &mut tx,
                 now,
@@ -420,7 +438,8 @@ impl Store {
                     action: "grid.retire",
                     resource: format!("grid:{}", old.id),
                     scope_path: &old.path,
-                    summary: json!({"code": old.code, "change": change, "into": new_codes}),
+                    summary: json!({"code": old.code, "change": change, "into": new_codes,
+                        "carried": carried}),
                 },
             )
             .await?;

@@ -283,6 +283,8 @@ impl Store {
         let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let before = current_grid_in(&mut tx, actor, id).await?;
+        // Nothing may be left on a grid that has no successor.
+        super::carry::refuse_if_occupied(&mut tx, &before).await?;
         let n = sqlx::query(
             "UPDATE grids SET valid_to = $1, retired_reason = $2, version = version + 1, \
              updated_at = $1 WHERE id = $3 AND version = $4 AND valid_to IS NULL",
