@@ -131,6 +131,44 @@ on_both!(the_loop_over_http, |db| {
         .await
         .json();
     assert_eq!(list["total"], 0);
+    // Exports follow the list's filters, as CSV for Excel and as XLSX.
+    let r = c
+        .api(
+            "GET",
+            "/api/v1/incidents/export?list=closed",
+            Some(&center),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["x-rows"], "1");
+    assert!(
+        r.body.starts_with('\u{feff}'),
+        "a byte-order mark for Excel"
+    );
+    assert!(r.body.contains("小区路灯不亮"), "{}", r.body);
+    let r = c
+        .api(
+            "GET",
+            "/api/v1/incidents/export?format=xlsx",
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.headers["x-rows"], "0",
+        "another village exports nothing of this one"
+    );
+    let r = c
+        .api(
+            "GET",
+            "/api/v1/incidents/export?format=pdf",
+            Some(&center),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The documented operations.
     let doc = c
         .api("GET", "/api/v1/openapi.json", None, None)

@@ -6,9 +6,9 @@ use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use serde::{Deserialize, Serialize};
 
-use super::facts::caller_facts;
+use super::facts::{CallerFacts, caller_facts};
 use crate::records::need;
-use crate::scope::BindScope;
+use crate::scope::{BindScope, IncidentDoors};
 use crate::{Store, StoreResult};
 
 /// Totals are counted exactly up to here; beyond, the list says "10,000+".
@@ -143,15 +143,15 @@ pub struct IncidentList {
 }
 
 /// Values bound in the order the SQL numbers them.
-enum Bind {
+pub(super) enum Bind {
     Text(String),
     Int(i64),
 }
 
 /// The WHERE clause of a list and its values, numbered as they are pushed.
-struct Conditions {
-    sql: Vec<String>,
-    binds: Vec<Bind>,
+pub(super) struct Conditions {
+    pub sql: Vec<String>,
+    pub binds: Vec<Bind>,
 }
 
 impl Conditions {
@@ -182,19 +182,22 @@ fn bad_cursor() -> FieldError {
 }
 
 impl Store {
-    /// A work list of the incidents the caller sees.
-    pub async fn incidents(&self, actor: &Actor, f: &IncidentFilter) -> StoreResult<IncidentList> {
-        need(actor, Permission::ViewIncidents)?;
-        let limit = f.limit.unwrap_or(50).clamp(1, PAGE_MAX);
-        let mut conn = self.pool.acquire().await?;
-        let caller = caller_facts(&mut conn, actor).await?;
-        let doors = caller.doors(actor);
+    /// The conditions of a work list after the doors (which take the first parameters), with
+    /// their values: shared by the list and its export.
+    pub(super) async fn list_conditions(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        actor: &Actor,
+        caller: &CallerFacts,
+        doors: &IncidentDoors,
+        f: &IncidentFilter,
+    ) -> StoreResult<Conditions> {
         // The doors take the first parameters; the filters follow.
         let mut c = Conditions {
             sql: vec![doors.sql("i", 1)],
             binds: Vec::new(),
         };
-        for _ in 0..crate::scope::IncidentDoors::PARAMS {
+        for _ in 0..IncidentDoors::PARAMS {
             c.binds.push(Bind::Int(0));
         }
         let states = f.list.states();
@@ -310,6 +313,19 @@ impl Store {
         if let Some(t) = f.until {
             c.int(|n| format!("i.reported_at < ${n}"), t);
         }
+        Ok(c)
+    }
+
+    /// A work list of the incidents the caller sees.
+    pub async fn incidents(&self, actor: &Actor, f: &IncidentFilter) -> StoreResult<IncidentList> {
+        need(actor, Permission::ViewIncidents)?;
+        let limit = f.limit.unwrap_or(50).clamp(1, PAGE_MAX);
+        let mut conn = self.pool.acquire().await?;
+        let caller = caller_facts(&mut conn, actor).await?;
+        let doors = caller.doors(actor);
+        let c = self
+            .list_conditions(&mut conn, actor, &caller, &doors, f)
+            .await?;
         let total_sql = format!(
             "SELECT COUNT(*) FROM (SELECT 1 FROM incidents i WHERE {} LIMIT {}) capped",
             c.sql.join(" AND "),
@@ -340,7 +356,7 @@ impl Store {
         );
         // Both queries take the doors' values first, then the filters' (and the page's).
         let mut q = sqlx::query_scalar::<_, i64>(&total_sql).bind_doors(&doors);
-        for b in &c.binds[crate::scope::IncidentDoors::PARAMS..] {
+        for b in &c.binds[IncidentDoors::PARAMS..] {
             q = match b {
                 Bind::Text(s) => q.bind(s.as_str()),
                 Bind::Int(v) => q.bind(*v),
@@ -348,10 +364,7 @@ impl Store {
         }
         let total = q.fetch_one(&mut *conn).await?;
         let mut q = sqlx::query_as::<_, IncidentListItem>(&list_sql).bind_doors(&doors);
-        for b in c.binds[crate::scope::IncidentDoors::PARAMS..]
-            .iter()
-            .chain(&page.binds)
-        {
+        for b in c.binds[IncidentDoors::PARAMS..].iter().chain(&page.binds) {
             q = match b {
                 Bind::Text(s) => q.bind(s.as_str()),
                 Bind::Int(v) => q.bind(*v),

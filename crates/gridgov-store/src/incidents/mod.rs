@@ -16,6 +16,7 @@ mod act_center;
 mod act_review;
 mod act_tasks;
 mod attachments;
+mod export;
 mod facts;
 mod input;
 mod list;
@@ -25,6 +26,7 @@ mod read;
 mod report;
 mod rows;
 
+pub use export::ExportFormat;
 pub use input::{ActionInput, DispatchInput, PartyInput, ReportInput};
 pub use list::{IncidentFilter, IncidentList, IncidentListItem, WorkList};
 pub use read::{IncidentPage, TimelineEntry};

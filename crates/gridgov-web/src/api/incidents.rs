@@ -3,11 +3,15 @@
 //! open to the caller, and every action of the loop through one endpoint.
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use gridgov_store::incidents::{
-    ActionInput, IncidentFilter, IncidentList, IncidentPage, IncidentView, ReportInput,
+    ActionInput, ExportFormat, IncidentFilter, IncidentList, IncidentPage, IncidentView,
+    ReportInput,
 };
+use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::ApiUser;
@@ -84,4 +88,98 @@ pub async fn act(
             .act_on_incident(&u.actor, &county, &id, &b)
             .await?,
     ))
+}
+
+/// The format of an export, beside the list's own filters.
+#[derive(Deserialize)]
+pub struct ExportParams {
+    format: Option<String>,
+    #[serde(flatten)]
+    filter: IncidentFilter,
+}
+
+#[utoipa::path(get, operation_id = "export_incidents", tag = "incidents", path = "/api/v1/incidents/export",
+    params(("format" = Option<String>, Query, description = "csv (default) or xlsx"),
+        ("list" = Option<String>, Query, description = "and every other filter of the work list")),
+    responses((status = 200, description = "The whole list (every page), newest first, as a file; `x-rows` counts them",
+        content_type = "text/csv"),
+        (status = 422, body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Query(p): Query<ExportParams>,
+) -> Result<Response, AppError> {
+    let (format, content_type, ext) = match p.format.as_deref().unwrap_or("csv") {
+        "csv" => (ExportFormat::Csv, "text/csv; charset=utf-8", "csv"),
+        "xlsx" => (
+            ExportFormat::Xlsx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        other => {
+            return Err(gridgov_core::FieldError::new(
+                "format",
+                "unknown_format",
+                format!("导出格式应为 csv 或 xlsx，实为 {other}"),
+                format!("the format is csv or xlsx, not {other}"),
+            )
+            .into());
+        }
+    };
+    // Written to a file first (memory stays flat however long the list), then streamed; the
+    // file is unlinked once open, so nothing is left behind whatever happens to the download.
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!(
+        "gridgov-export-{}.{ext}",
+        uuid::Uuid::now_v7().simple()
+    ));
+    let file = std::fs::File::create(&path).map_err(internal)?;
+    let written = state
+        .store
+        .export_incidents(
+            &u.actor,
+            &p.filter,
+            format,
+            std::io::BufWriter::new(file),
+            &dir,
+            &|_| {},
+        )
+        .await;
+    let rows = match written {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(e.into());
+        }
+    };
+    let file = tokio::fs::File::open(&path).await.map_err(internal)?;
+    let _ = std::fs::remove_file(&path);
+    let stream = futures_util::stream::unfold(file, |mut f| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 64 * 1024];
+        match f.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(buf), f))
+            }
+            Err(e) => Some((Err(e), f)),
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"incidents.{ext}\""),
+            ),
+            (header::HeaderName::from_static("x-rows"), rows.to_string()),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+fn internal(e: std::io::Error) -> AppError {
+    AppError::Store(gridgov_store::StoreError::Io(e))
 }

@@ -113,7 +113,7 @@ use crate::routes::{Routes, Verb};
         records_views::unmask_log,
         records_views::export,
         verify::list, verify::show, verify::claim, verify::release, verify::decide, verify::comparisons,
-        incidents::report, incidents::list, incidents::show, incidents::act,
+        incidents::report, incidents::list, incidents::show, incidents::act, incidents::export,
     ),
     components(schemas(
         ErrorBody,
@@ -232,6 +232,7 @@ fn records_router() -> Routes {
     Routes::new()
         .post("/api/v1/incidents", incidents::report)
         .get("/api/v1/incidents", incidents::list)
+        .get("/api/v1/incidents/export", incidents::export)
         .get("/api/v1/incidents/{county}/{id}", incidents::show)
         .post("/api/v1/incidents/{county}/{id}/actions", incidents::act)
         .get("/api/v1/persons", p::search)

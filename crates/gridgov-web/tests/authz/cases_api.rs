@@ -143,6 +143,9 @@ pub fn cases() -> Vec<Case> {
         Case::get("/api/v1/incidents", VIEW_INCIDENTS, Side)
             .outside(Outside::Filtered)
             .send(|c| Send::query(&[("region", c.side.village)])),
+        Case::get("/api/v1/incidents/export", VIEW_INCIDENTS, Side)
+            .outside(Outside::Filtered)
+            .send(|c| Send::query(&[("region", c.side.village)])),
         Case::get("/api/v1/incidents/{county}/{id}", VIEW_INCIDENTS, Incident),
         Case::post(
             "/api/v1/incidents/{county}/{id}/actions",
