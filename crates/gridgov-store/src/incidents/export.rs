@@ -111,7 +111,7 @@ impl Row {
 /// Where the rows go.
 enum Sink<W: Write> {
     Csv(SafeCsvWriter<W>),
-    Xlsx(SafeXlsxWriter, W),
+    Xlsx(Box<SafeXlsxWriter>, W),
 }
 
 fn io(e: impl std::fmt::Display) -> StoreError {
@@ -157,7 +157,9 @@ impl Store {
                     .map_err(io)?;
                 Sink::Csv(SafeCsvWriter::from_writer(out))
             }
-            ExportFormat::Xlsx => Sink::Xlsx(SafeXlsxWriter::new(tempdir).map_err(io)?, out),
+            ExportFormat::Xlsx => {
+                Sink::Xlsx(Box::new(SafeXlsxWriter::new(tempdir).map_err(io)?), out)
+            }
         };
         let write = |sink: &mut Sink<W>, cells: &[String]| -> StoreResult<()> {
             match sink {
