@@ -108,10 +108,11 @@ impl Row {
     }
 }
 
-/// Where the rows go.
+/// Where the rows go. One per export, so the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum Sink<W: Write> {
     Csv(SafeCsvWriter<W>),
-    Xlsx(Box<SafeXlsxWriter>, W),
+    Xlsx(SafeXlsxWriter, W),
 }
 
 fn io(e: impl std::fmt::Display) -> StoreError {
