@@ -158,9 +158,7 @@ impl Store {
                     .map_err(io)?;
                 Sink::Csv(SafeCsvWriter::from_writer(out))
             }
-            ExportFormat::Xlsx => {
-                Sink::Xlsx(Box::new(SafeXlsxWriter::new(tempdir).map_err(io)?), out)
-            }
+            ExportFormat::Xlsx => Sink::Xlsx(SafeXlsxWriter::new(tempdir).map_err(io)?, out),
         };
         let write = |sink: &mut Sink<W>, cells: &[String]| -> StoreResult<()> {
             match sink {
