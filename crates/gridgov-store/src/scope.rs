@@ -10,9 +10,10 @@
 
 use gridgov_core::auth::Actor;
 use gridgov_core::scope::ScopePath;
-use sqlx::Any;
-use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs, QueryScalar};
+use sqlx::{Database, Encode, Type};
+
+use crate::{StoreError, StoreResult};
 
 /// The range of paths inside one scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,30 +34,65 @@ impl ScopeRange {
         ScopeRange { lo, hi }
     }
 
+    /// The caller's scope narrowed to a path under it, for lists "under this region"; `None` or
+    /// the empty path is the whole scope. A path outside the scope is `NotFound`, the answer for
+    /// anything there.
+    pub(crate) fn narrowed(actor: &Actor, under: Option<&str>) -> StoreResult<Self> {
+        match under {
+            Some(p) if !p.is_empty() => {
+                if !actor.scope.contains(p) {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(ScopeRange::of_path(&ScopePath::from_path(p)))
+            }
+            _ => Ok(ScopeRange::of(actor)),
+        }
+    }
+
+    /// The scope's own path (the lower bound), e.g. to file an audit record where the range is.
+    pub(crate) fn path(&self) -> &str {
+        &self.lo
+    }
+
+    /// Whether a path lies inside the range: the same test as the SQL, for rows already read.
+    pub(crate) fn contains(&self, path: &str) -> bool {
+        path >= self.lo.as_str() && path < self.hi.as_str()
+    }
+
     /// `column >= $first AND column < $first+1`, for the values [`BindScope::bind_scope`] binds.
     pub(crate) fn sql(&self, column: &str, first: usize) -> String {
         format!("({column} >= ${first} AND {column} < ${})", first + 1)
     }
 }
 
-/// Binds a [`ScopeRange`]'s two values, in the order of [`ScopeRange::sql`]'s parameters.
+/// Binds a [`ScopeRange`]'s two values, in the order of [`ScopeRange::sql`]'s parameters. For
+/// queries on the pool (`Any`) and on a bulk load's typed connection alike.
 pub(crate) trait BindScope<'q> {
     fn bind_scope(self, scope: &'q ScopeRange) -> Self;
 }
 
-impl<'q> BindScope<'q> for Query<'q, Any, AnyArguments<'q>> {
+impl<'q, DB: Database> BindScope<'q> for Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    &'q str: Encode<'q, DB> + Type<DB>,
+{
     fn bind_scope(self, scope: &'q ScopeRange) -> Self {
         self.bind(scope.lo.as_str()).bind(scope.hi.as_str())
     }
 }
 
-impl<'q, O> BindScope<'q> for QueryAs<'q, Any, O, AnyArguments<'q>> {
+impl<'q, DB: Database, O> BindScope<'q> for QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>
+where
+    &'q str: Encode<'q, DB> + Type<DB>,
+{
     fn bind_scope(self, scope: &'q ScopeRange) -> Self {
         self.bind(scope.lo.as_str()).bind(scope.hi.as_str())
     }
 }
 
-impl<'q, O> BindScope<'q> for QueryScalar<'q, Any, O, AnyArguments<'q>> {
+impl<'q, DB: Database, O> BindScope<'q> for QueryScalar<'q, DB, O, <DB as Database>::Arguments<'q>>
+where
+    &'q str: Encode<'q, DB> + Type<DB>,
+{
     fn bind_scope(self, scope: &'q ScopeRange) -> Self {
         self.bind(scope.lo.as_str()).bind(scope.hi.as_str())
     }
@@ -66,6 +102,13 @@ impl<'q, O> BindScope<'q> for QueryScalar<'q, Any, O, AnyArguments<'q>> {
 mod tests {
     use super::*;
 
+    fn actor(scope: &str) -> Actor {
+        Actor {
+            scope: ScopePath::from_path(scope),
+            ..Actor::system()
+        }
+    }
+
     #[test]
     fn the_clause_numbers_its_parameters_from_where_it_is_put() {
         let s = ScopeRange::of_path(&ScopePath::from_path("42/4202/"));
@@ -73,5 +116,30 @@ mod tests {
         assert_eq!((s.lo.as_str(), s.hi.as_str()), ("42/4202/", "42/4202/~"));
         let root = ScopeRange::of_path(&ScopePath::root());
         assert_eq!((root.lo.as_str(), root.hi.as_str()), ("", "~"));
+    }
+
+    #[test]
+    fn a_narrowed_range_stays_inside_the_scope() {
+        let city = actor("42/4202/");
+        let county = ScopeRange::narrowed(&city, Some("42/4202/420202/")).unwrap();
+        assert_eq!(
+            county,
+            ScopeRange::of_path(&ScopePath::from_path("42/4202/420202/"))
+        );
+        assert_eq!(county.path(), "42/4202/420202/");
+        assert_eq!(
+            ScopeRange::narrowed(&city, None).unwrap(),
+            ScopeRange::of(&city)
+        );
+        assert_eq!(
+            ScopeRange::narrowed(&city, Some("")).unwrap(),
+            ScopeRange::of(&city)
+        );
+        for outside in ["42/", "42/4203/", "11/"] {
+            assert!(matches!(
+                ScopeRange::narrowed(&city, Some(outside)),
+                Err(StoreError::NotFound)
+            ));
+        }
     }
 }
