@@ -49,6 +49,21 @@ impl ScopeRange {
         }
     }
 
+    /// The paths of `outer` that lie outside this range, as the two ranges before and after it
+    /// (this range must lie inside `outer`): "the rest of the county" around an importer's scope.
+    pub(crate) fn rest_of(&self, outer: &ScopeRange) -> (ScopeRange, ScopeRange) {
+        (
+            ScopeRange {
+                lo: outer.lo.clone(),
+                hi: self.lo.clone(),
+            },
+            ScopeRange {
+                lo: self.hi.clone(),
+                hi: outer.hi.clone(),
+            },
+        )
+    }
+
     /// The scope's own path (the lower bound), e.g. to file an audit record where the range is.
     pub(crate) fn path(&self) -> &str {
         &self.lo
@@ -62,6 +77,14 @@ impl ScopeRange {
     /// `column >= $first AND column < $first+1`, for the values [`BindScope::bind_scope`] binds.
     pub(crate) fn sql(&self, column: &str, first: usize) -> String {
         format!("({column} >= ${first} AND {column} < ${})", first + 1)
+    }
+
+    /// The same clause with the values written in, for SQL text that cannot take parameters (an
+    /// upsert clause shared by bulk statements). Paths hold digits, letters and '/'; quotes are
+    /// doubled all the same.
+    pub(crate) fn sql_literal(&self, column: &str) -> String {
+        let (lo, hi) = (self.lo.replace('\'', "''"), self.hi.replace('\'', "''"));
+        format!("({column} >= '{lo}' AND {column} < '{hi}')")
     }
 }
 
@@ -141,5 +164,37 @@ mod tests {
                 Err(StoreError::NotFound)
             ));
         }
+    }
+
+    #[test]
+    fn the_rest_of_a_county_is_everything_in_it_but_the_scope() {
+        let county = ScopeRange::of_path(&ScopePath::from_path("42/4202/420202/"));
+        let town = ScopeRange::of_path(&ScopePath::from_path("42/4202/420202/420202001/"));
+        let (before, after) = town.rest_of(&county);
+        for (p, inside_town, in_county) in [
+            ("42/4202/420202/", false, true),
+            ("42/4202/420202/420202001/", true, true),
+            ("42/4202/420202/420202001/420202001001/G01/", true, true),
+            ("42/4202/420202/420202002/", false, true),
+            ("42/4202/420203/", false, false),
+            ("42/4201/", false, false),
+        ] {
+            assert_eq!(town.contains(p), inside_town, "{p}");
+            assert_eq!(county.contains(p), in_county, "{p}");
+            let rest = before.contains(p) || after.contains(p);
+            assert_eq!(rest, in_county && !inside_town, "{p}");
+        }
+    }
+
+    #[test]
+    fn literal_clauses_carry_the_same_range() {
+        let village = ScopeRange::of_path(&ScopePath::from_path("42/4202/420202/420202001/"));
+        assert_eq!(
+            village.sql_literal("persons.path"),
+            "(persons.path >= '42/4202/420202/420202001/' \
+             AND persons.path < '42/4202/420202/420202001/~')"
+        );
+        let odd = ScopeRange::of_path(&ScopePath::from_path("a'b/"));
+        assert_eq!(odd.sql_literal("p"), "(p >= 'a''b/' AND p < 'a''b/~')");
     }
 }
