@@ -3,7 +3,7 @@
 //! Every read and list of a scoped resource filters through a [`ScopeRange`]: the clause comes
 //! from [`ScopeRange::sql`] and its two values from [`BindScope::bind_scope`], in that order, so a
 //! query that forgets one of them fails its tests (the parameter count is off) instead of leaking.
-//! A grep for a hand-written `path >=` should find only this file.
+//! A grep for a hand-written `path >=` should find only this file, and a test below keeps it so.
 //!
 //! "Inside the scope" is the half-open range `path >= scope AND path < scope || '~'`, which both
 //! databases answer from an index (on PostgreSQL the path columns use `COLLATE "C"`).
@@ -196,5 +196,63 @@ mod tests {
         );
         let odd = ScopeRange::of_path(&ScopePath::from_path("a'b/"));
         assert_eq!(odd.sql_literal("p"), "(p >= 'a''b/' AND p < 'a''b/~')");
+    }
+
+    /// What a hand-written scope range looks like, whitespace removed: a comparison on a path
+    /// column, a `LIKE` on one, or a `ScopePath`'s bounds taken out to bind by hand.
+    const HAND_WRITTEN: [&str; 3] = ["path>=", "pathLIKE", ".range()"];
+
+    fn hand_written(source: &str) -> Vec<&'static str> {
+        let compact: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+        HAND_WRITTEN
+            .into_iter()
+            .filter(|n| compact.contains(n))
+            .collect()
+    }
+
+    #[test]
+    fn the_guard_knows_a_hand_written_range() {
+        assert_eq!(
+            hand_written("let (lo, hi) = actor.scope.range();\n WHERE g.path >= $2 AND"),
+            vec!["path>=", ".range()"]
+        );
+        assert_eq!(hand_written("WHERE scope_path\n   >= $1"), vec!["path>="]);
+        assert_eq!(hand_written("AND p.path LIKE $1"), vec!["pathLIKE"]);
+        assert!(hand_written("WHERE {}\", scope.sql(\"g.path\", 2)").is_empty());
+    }
+
+    /// Scope is structural: a store source other than this one that writes its own range fails
+    /// the suite, so a new read cannot filter by habit instead of through [`ScopeRange`].
+    #[test]
+    fn no_store_source_but_this_one_writes_a_scope_range() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let this = src.join("scope.rs");
+        let (mut dirs, mut files, mut found) = (vec![src.clone()], 0, Vec::new());
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the store's sources are readable") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && path != this {
+                    files += 1;
+                    let text = std::fs::read_to_string(&path).expect("a readable source");
+                    for n in hand_written(&text) {
+                        found.push(format!(
+                            "{}: {n}",
+                            path.strip_prefix(&src).unwrap_or(&path).display()
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            files > 20,
+            "the walk found only {files} sources under {}",
+            src.display()
+        );
+        assert!(
+            found.is_empty(),
+            "scope ranges written by hand (use ScopeRange::sql and bind_scope): {found:#?}"
+        );
     }
 }
