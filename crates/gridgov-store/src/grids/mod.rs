@@ -17,7 +17,7 @@ mod write;
 
 pub use boundaries::{BoundaryImport, BoundaryImportReport, RegionBoundaryReport};
 pub use card::{CardPerson, GridCard, PhoneDisplay};
-pub use locator::{Located, NetworkSnapshot, SnapshotGrid};
+pub use locator::{Located, ScopedShapes, SnapshotGrid};
 pub use map_rows::MapRow;
 pub use micro::MicroGrid;
 pub use reshape::{MergeInput, SplitReport};
