@@ -11,6 +11,7 @@ use gridgov_core::auth::{Actor, Permission};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 /// What changed, as recorded.
@@ -250,14 +251,14 @@ impl Store {
         if !actor.can(Permission::ViewAudit) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
-        let rows = sqlx::query_as::<_, AuditRecord>(
+        let scope = ScopeRange::of(actor);
+        let rows = sqlx::query_as::<_, AuditRecord>(&format!(
             "SELECT stream, seq, at, actor_id, actor_name, action, resource, scope_path, summary, \
-             prev_hash, hash FROM audit_log WHERE scope_path >= $1 AND scope_path < $2 AND at < $3 \
+             prev_hash, hash FROM audit_log WHERE {} AND at < $3 \
              ORDER BY at DESC, stream, seq DESC LIMIT $4",
-        )
-        .bind(lo)
-        .bind(hi)
+            scope.sql("scope_path", 1)
+        ))
+        .bind_scope(&scope)
         .bind(before_ms.unwrap_or(i64::MAX))
         .bind(limit.clamp(1, 500))
         .fetch_all(&self.pool)

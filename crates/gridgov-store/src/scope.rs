@@ -3,16 +3,17 @@
 //! Every read and list of a scoped resource filters through a [`ScopeRange`]: the clause comes
 //! from [`ScopeRange::sql`] and its two values from [`BindScope::bind_scope`], in that order, so a
 //! query that forgets one of them fails its tests (the parameter count is off) instead of leaking.
-//! A grep for a hand-written `path >=` should find only this file.
+//! A grep for a hand-written `path >=` should find only this file, and a test below keeps it so.
 //!
 //! "Inside the scope" is the half-open range `path >= scope AND path < scope || '~'`, which both
 //! databases answer from an index (on PostgreSQL the path columns use `COLLATE "C"`).
 
 use gridgov_core::auth::Actor;
 use gridgov_core::scope::ScopePath;
-use sqlx::Any;
-use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs, QueryScalar};
+use sqlx::{Database, Encode, Type};
+
+use crate::{StoreError, StoreResult};
 
 /// The range of paths inside one scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +34,46 @@ impl ScopeRange {
         ScopeRange { lo, hi }
     }
 
+    /// The caller's scope narrowed to a path under it, for lists "under this region"; `None` or
+    /// the empty path is the whole scope. A path outside the scope is `NotFound`, the answer for
+    /// anything there.
+    pub(crate) fn narrowed(actor: &Actor, under: Option<&str>) -> StoreResult<Self> {
+        match under {
+            Some(p) if !p.is_empty() => {
+                if !actor.scope.contains(p) {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(ScopeRange::of_path(&ScopePath::from_path(p)))
+            }
+            _ => Ok(ScopeRange::of(actor)),
+        }
+    }
+
+    /// The paths of `outer` that lie outside this range, as the two ranges before and after it
+    /// (this range must lie inside `outer`): "the rest of the county" around an importer's scope.
+    pub(crate) fn rest_of(&self, outer: &ScopeRange) -> (ScopeRange, ScopeRange) {
+        (
+            ScopeRange {
+                lo: outer.lo.clone(),
+                hi: self.lo.clone(),
+            },
+            ScopeRange {
+                lo: self.hi.clone(),
+                hi: outer.hi.clone(),
+            },
+        )
+    }
+
+    /// The scope's own path (the lower bound), e.g. to file an audit record where the range is.
+    pub(crate) fn path(&self) -> &str {
+        &self.lo
+    }
+
+    /// Whether a path lies inside the range: the same test as the SQL, for rows already read.
+    pub(crate) fn contains(&self, path: &str) -> bool {
+        path >= self.lo.as_str() && path < self.hi.as_str()
+    }
+
     /// The two values, for a query whose binds are collected before they are bound.
     pub(crate) fn bounds(&self) -> (&str, &str) {
         (&self.lo, &self.hi)
@@ -41,6 +82,14 @@ impl ScopeRange {
     /// `column >= $first AND column < $first+1`, for the values [`BindScope::bind_scope`] binds.
     pub(crate) fn sql(&self, column: &str, first: usize) -> String {
         format!("({column} >= ${first} AND {column} < ${})", first + 1)
+    }
+
+    /// The same clause with the values written in, for SQL text that cannot take parameters (an
+    /// upsert clause shared by bulk statements). Paths hold digits, letters and '/'; quotes are
+    /// doubled all the same.
+    pub(crate) fn sql_literal(&self, column: &str) -> String {
+        let (lo, hi) = (self.lo.replace('\'', "''"), self.hi.replace('\'', "''"));
+        format!("({column} >= '{lo}' AND {column} < '{hi}')")
     }
 }
 
@@ -92,7 +141,9 @@ impl IncidentDoors {
     pub(crate) const PARAMS: usize = 4;
 }
 
-/// Binds a [`ScopeRange`]'s two values, in the order of [`ScopeRange::sql`]'s parameters.
+/// Binds a [`ScopeRange`]'s two values, in the order of [`ScopeRange::sql`]'s parameters, and
+/// [`IncidentDoors`]' four. For queries on the pool (`Any`) and on a bulk load's typed
+/// connection alike.
 pub(crate) trait BindScope<'q>: Sized {
     fn bind_text(self, value: &'q str) -> Self;
 
@@ -108,19 +159,28 @@ pub(crate) trait BindScope<'q>: Sized {
     }
 }
 
-impl<'q> BindScope<'q> for Query<'q, Any, AnyArguments<'q>> {
+impl<'q, DB: Database> BindScope<'q> for Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    &'q str: Encode<'q, DB> + Type<DB>,
+{
     fn bind_text(self, value: &'q str) -> Self {
         self.bind(value)
     }
 }
 
-impl<'q, O> BindScope<'q> for QueryAs<'q, Any, O, AnyArguments<'q>> {
+impl<'q, DB: Database, O> BindScope<'q> for QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>
+where
+    &'q str: Encode<'q, DB> + Type<DB>,
+{
     fn bind_text(self, value: &'q str) -> Self {
         self.bind(value)
     }
 }
 
-impl<'q, O> BindScope<'q> for QueryScalar<'q, Any, O, AnyArguments<'q>> {
+impl<'q, DB: Database, O> BindScope<'q> for QueryScalar<'q, DB, O, <DB as Database>::Arguments<'q>>
+where
+    &'q str: Encode<'q, DB> + Type<DB>,
+{
     fn bind_text(self, value: &'q str) -> Self {
         self.bind(value)
     }
@@ -130,6 +190,13 @@ impl<'q, O> BindScope<'q> for QueryScalar<'q, Any, O, AnyArguments<'q>> {
 mod tests {
     use super::*;
 
+    fn actor(scope: &str) -> Actor {
+        Actor {
+            scope: ScopePath::from_path(scope),
+            ..Actor::system()
+        }
+    }
+
     #[test]
     fn the_clause_numbers_its_parameters_from_where_it_is_put() {
         let s = ScopeRange::of_path(&ScopePath::from_path("42/4202/"));
@@ -137,5 +204,120 @@ mod tests {
         assert_eq!((s.lo.as_str(), s.hi.as_str()), ("42/4202/", "42/4202/~"));
         let root = ScopeRange::of_path(&ScopePath::root());
         assert_eq!((root.lo.as_str(), root.hi.as_str()), ("", "~"));
+    }
+
+    #[test]
+    fn a_narrowed_range_stays_inside_the_scope() {
+        let city = actor("42/4202/");
+        let county = ScopeRange::narrowed(&city, Some("42/4202/420202/")).unwrap();
+        assert_eq!(
+            county,
+            ScopeRange::of_path(&ScopePath::from_path("42/4202/420202/"))
+        );
+        assert_eq!(county.path(), "42/4202/420202/");
+        assert_eq!(
+            ScopeRange::narrowed(&city, None).unwrap(),
+            ScopeRange::of(&city)
+        );
+        assert_eq!(
+            ScopeRange::narrowed(&city, Some("")).unwrap(),
+            ScopeRange::of(&city)
+        );
+        for outside in ["42/", "42/4203/", "11/"] {
+            assert!(matches!(
+                ScopeRange::narrowed(&city, Some(outside)),
+                Err(StoreError::NotFound)
+            ));
+        }
+    }
+
+    #[test]
+    fn the_rest_of_a_county_is_everything_in_it_but_the_scope() {
+        let county = ScopeRange::of_path(&ScopePath::from_path("42/4202/420202/"));
+        let town = ScopeRange::of_path(&ScopePath::from_path("42/4202/420202/420202001/"));
+        let (before, after) = town.rest_of(&county);
+        for (p, inside_town, in_county) in [
+            ("42/4202/420202/", false, true),
+            ("42/4202/420202/420202001/", true, true),
+            ("42/4202/420202/420202001/420202001001/G01/", true, true),
+            ("42/4202/420202/420202002/", false, true),
+            ("42/4202/420203/", false, false),
+            ("42/4201/", false, false),
+        ] {
+            assert_eq!(town.contains(p), inside_town, "{p}");
+            assert_eq!(county.contains(p), in_county, "{p}");
+            let rest = before.contains(p) || after.contains(p);
+            assert_eq!(rest, in_county && !inside_town, "{p}");
+        }
+    }
+
+    #[test]
+    fn literal_clauses_carry_the_same_range() {
+        let village = ScopeRange::of_path(&ScopePath::from_path("42/4202/420202/420202001/"));
+        assert_eq!(
+            village.sql_literal("persons.path"),
+            "(persons.path >= '42/4202/420202/420202001/' \
+             AND persons.path < '42/4202/420202/420202001/~')"
+        );
+        let odd = ScopeRange::of_path(&ScopePath::from_path("a'b/"));
+        assert_eq!(odd.sql_literal("p"), "(p >= 'a''b/' AND p < 'a''b/~')");
+    }
+
+    /// What a hand-written scope range looks like, whitespace removed: a comparison on a path
+    /// column, a `LIKE` on one, or a `ScopePath`'s bounds taken out to bind by hand.
+    const HAND_WRITTEN: [&str; 3] = ["path>=", "pathLIKE", ".range()"];
+
+    fn hand_written(source: &str) -> Vec<&'static str> {
+        let compact: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+        HAND_WRITTEN
+            .into_iter()
+            .filter(|n| compact.contains(n))
+            .collect()
+    }
+
+    #[test]
+    fn the_guard_knows_a_hand_written_range() {
+        assert_eq!(
+            hand_written("let (lo, hi) = actor.scope.range();\n WHERE g.path >= $2 AND"),
+            vec!["path>=", ".range()"]
+        );
+        assert_eq!(hand_written("WHERE scope_path\n   >= $1"), vec!["path>="]);
+        assert_eq!(hand_written("AND p.path LIKE $1"), vec!["pathLIKE"]);
+        assert!(hand_written("WHERE {}\", scope.sql(\"g.path\", 2)").is_empty());
+    }
+
+    /// Scope is structural: a store source other than this one that writes its own range fails
+    /// the suite, so a new read cannot filter by habit instead of through [`ScopeRange`].
+    #[test]
+    fn no_store_source_but_this_one_writes_a_scope_range() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let this = src.join("scope.rs");
+        let (mut dirs, mut files, mut found) = (vec![src.clone()], 0, Vec::new());
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the store's sources are readable") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && path != this {
+                    files += 1;
+                    let text = std::fs::read_to_string(&path).expect("a readable source");
+                    for n in hand_written(&text) {
+                        found.push(format!(
+                            "{}: {n}",
+                            path.strip_prefix(&src).unwrap_or(&path).display()
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            files > 20,
+            "the walk found only {files} sources under {}",
+            src.display()
+        );
+        assert!(
+            found.is_empty(),
+            "scope ranges written by hand (use ScopeRange::sql and bind_scope): {found:#?}"
+        );
     }
 }

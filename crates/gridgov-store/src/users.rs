@@ -14,6 +14,7 @@ use crate::audit::{self, Change};
 use crate::auth::login::AttemptKey;
 use crate::auth::{hash_password, verify_password};
 use crate::error::is_unique_violation;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 pub(crate) const USER_COLUMNS: &str = "id, username, display_name, role, scope_code, scope_path, \
@@ -259,14 +260,13 @@ impl Store {
         if !actor.can(Permission::ViewUsers) && value != actor.user_id {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         let row = sqlx::query_as::<_, UserRow>(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE {column} = $1 \
-             AND ((scope_path >= $2 AND scope_path < $3) OR id = $4)"
+            "SELECT {USER_COLUMNS} FROM users WHERE {column} = $1 AND ({} OR id = $4)",
+            scope.sql("scope_path", 2)
         ))
         .bind(value)
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .bind(&actor.user_id)
         .fetch_optional(&self.pool)
         .await?;
@@ -283,15 +283,13 @@ impl Store {
         if ids.is_empty() {
             return Ok(Default::default());
         }
+        let scope = ScopeRange::of(actor);
         let sql = format!(
-            "SELECT id, username FROM users WHERE scope_path >= $1 AND scope_path < $2 \
-             AND id IN ({})",
+            "SELECT id, username FROM users WHERE {} AND id IN ({})",
+            scope.sql("scope_path", 1),
             crate::db::numbered_params(3, ids.len())
         );
-        let (lo, hi) = actor.scope.range();
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql)
-            .bind(lo)
-            .bind(hi);
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind_scope(&scope);
         for id in ids {
             q = q.bind(*id);
         }
@@ -309,19 +307,19 @@ impl Store {
         if !actor.can(Permission::ViewUsers) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         let pattern = search
             .map(str::trim)
             .filter(|s| !s.is_empty())
             // Matched literally: the wildcards people may type are escaped.
             .map(|s| format!("%{}%", crate::db::escape_like(&s.to_lowercase())));
         let rows = sqlx::query_as::<_, UserRow>(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE scope_path >= $1 AND scope_path < $2 \
+            "SELECT {USER_COLUMNS} FROM users WHERE {} \
              AND ($3 IS NULL OR username LIKE $3 ESCAPE '\\' OR lower(display_name) LIKE $3 ESCAPE '\\') \
-             ORDER BY username LIMIT $4 OFFSET $5"
+             ORDER BY username LIMIT $4 OFFSET $5",
+            scope.sql("scope_path", 1)
         ))
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .bind(pattern)
         .bind(limit.clamp(1, 500))
         .bind(offset.max(0))

@@ -623,6 +623,78 @@ on_both!(users_outside_the_scope_get_nothing, |db| {
     ));
 });
 
+async fn path_of(store: &Store, code: &str) -> String {
+    store
+        .resolve_region(&Actor::system(), "region", code)
+        .await
+        .unwrap()
+        .path
+}
+
+on_both!(
+    the_network_view_holds_only_the_grids_inside_the_scope,
+    |db| {
+        seed_regions(&db.store).await;
+        let sys = Actor::system();
+        let file = collection(&[
+            feature(
+                &format!(
+                    r#""region":"{XINJIE}","code":"G1","name":"一网格","household_target":400"#
+                ),
+                &square(115.0, 30.2, 0.01),
+            ),
+            feature(
+                &format!(
+                    r#""region":"{XINJIE}","code":"G2","name":"二网格","household_target":400"#
+                ),
+                &square(115.01, 30.2, 0.01),
+            ),
+            feature(
+                &format!(
+                    r#""region":"{BAQUAN}","code":"G1","name":"八泉一网格","household_target":400"#
+                ),
+                &square(115.1, 30.2, 0.01),
+            ),
+        ]);
+        db.store
+            .import_grid_boundaries(&sys, &import(&file))
+            .await
+            .unwrap();
+        let district = path_of(&db.store, "420202").await;
+        let xinjie = path_of(&db.store, XINJIE).await;
+        let baquan = path_of(&db.store, BAQUAN).await;
+        let all = db.store.network_view(&sys, None).await.unwrap();
+        assert_eq!((all.path(), all.len()), ("", 3));
+
+        // A district's operator sees the district's two grids; the other district is not there.
+        let op = add_user(&db.store, &sys, "op1", Role::CenterOperator, "420202")
+            .await
+            .actor();
+        let mine = db.store.network_view(&op, None).await.unwrap();
+        assert_eq!((mine.path(), mine.len()), (district.as_str(), 2));
+        assert!(mine.iter().all(|g| g.path.starts_with(&xinjie)));
+        let village = db.store.network_view(&op, Some(&xinjie)).await.unwrap();
+        assert_eq!((village.path(), village.len()), (xinjie.as_str(), 2));
+        assert!(matches!(
+            db.store.network_view(&op, Some(&baquan)).await,
+            Err(StoreError::NotFound)
+        ));
+
+        // A village's worker asking for the whole district is given the village: the view narrows.
+        let w = add_user(&db.store, &sys, "gw1", Role::GridWorker, XINJIE)
+            .await
+            .actor();
+        let narrowed = db.store.network_view(&w, Some(&district)).await.unwrap();
+        assert_eq!((narrowed.path(), narrowed.len()), (xinjie.as_str(), 2));
+        let other = add_user(&db.store, &sys, "op2", Role::CenterOperator, "420203")
+            .await
+            .actor();
+        let theirs = db.store.network_view(&other, None).await.unwrap();
+        assert_eq!(theirs.len(), 1);
+        assert!(theirs.iter().all(|g| g.path.starts_with(&baquan)));
+    }
+);
+
 on_both!(one_grid_per_village_fills_only_empty_villages, |db| {
     seed_regions(&db.store).await;
     let sys = Actor::system();

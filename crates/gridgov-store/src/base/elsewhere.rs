@@ -12,6 +12,7 @@ use gridgov_core::scope::ScopePath;
 use super::checker::fingerprint;
 use super::writer::Conn;
 use crate::StoreResult;
+use crate::scope::{BindScope, ScopeRange};
 
 /// The county path (`42/4202/420202/`) and code of a scope narrower than a county; `None` for a
 /// county or wider, where every county the import can write to lies wholly inside the scope.
@@ -39,17 +40,19 @@ pub(crate) async fn persons_elsewhere(
     let Some((county_path, county)) = county_around(scope) else {
         return Ok(out);
     };
-    let (lo, hi) = scope.range();
-    let sql = "SELECT id_card_bidx FROM persons WHERE county_code = $1 \
-               AND ((path >= $2 AND path < $3) OR (path >= $4 AND path < $5))";
+    let county_range = ScopeRange::of_path(&ScopePath::from_path(county_path));
+    let (before, after) = ScopeRange::of_path(scope).rest_of(&county_range);
+    let sql = format!(
+        "SELECT id_card_bidx FROM persons WHERE county_code = $1 AND ({} OR {})",
+        before.sql("path", 2),
+        after.sql("path", 4)
+    );
     macro_rules! read {
         ($c:expr) => {{
-            let mut rows = sqlx::query_scalar::<_, String>(sql)
+            let mut rows = sqlx::query_scalar::<_, String>(&sql)
                 .bind(&county)
-                .bind(&county_path)
-                .bind(&lo)
-                .bind(&hi)
-                .bind(format!("{county_path}~"))
+                .bind_scope(&before)
+                .bind_scope(&after)
                 .fetch(&mut *$c);
             while let Some(index) = rows.try_next().await? {
                 out.insert(fingerprint(&format!("{county}|{index}")));

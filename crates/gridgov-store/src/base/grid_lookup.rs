@@ -9,6 +9,7 @@ use gridgov_core::FieldError;
 use gridgov_core::auth::Actor;
 use gridgov_core::base_data::GridKey;
 
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreResult};
 
 /// What a record needs from its grid.
@@ -28,13 +29,13 @@ pub(crate) struct GridLookup {
 
 impl GridLookup {
     pub(crate) async fn load(store: &Store, actor: &Actor) -> StoreResult<GridLookup> {
-        let (lo, hi) = actor.scope.range();
-        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        let scope = ScopeRange::of(actor);
+        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(&format!(
             "SELECT id, region_code, code, county_code, path FROM grids \
-             WHERE valid_to IS NULL AND path >= $1 AND path < $2",
-        )
-        .bind(lo)
-        .bind(hi)
+             WHERE valid_to IS NULL AND {}",
+            scope.sql("path", 1)
+        ))
+        .bind_scope(&scope)
         .fetch_all(&store.pool)
         .await?;
         let by_key = rows

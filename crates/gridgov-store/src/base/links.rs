@@ -7,6 +7,7 @@ use gridgov_core::scope::ScopePath;
 use super::writer::Conn;
 use super::{MAX_FAULTS, RowFault};
 use crate::StoreResult;
+use crate::scope::{BindScope, ScopeRange};
 
 /// Every staged row with its person's and house's ids, NULL where missing: the join runs once,
 /// and both the faults and the merge read its result. Persons are matched inside the importer's
@@ -20,28 +21,27 @@ pub(crate) async fn resolve(conn: &mut Conn, scope: &ScopePath) -> StoreResult<(
         conn.execute("ANALYZE link_stage").await?;
     }
     let on_commit = if pg { " ON COMMIT DROP" } else { "" };
+    let scope = ScopeRange::of_path(scope);
     let sql = format!(
         "CREATE TEMP TABLE link_resolved{on_commit} AS \
          SELECT s.row_no, s.county_code, p.id AS person_id, h.id AS house_id, s.relation, s.since \
          FROM link_stage s \
          LEFT JOIN persons p ON p.id_card_bidx = s.id_card_bidx AND p.county_code = s.county_code \
-         AND p.path >= $1 AND p.path < $2 \
+         AND {} \
          LEFT JOIN houses h ON h.county_code = s.county_code AND h.building_id = s.building_id \
-         AND h.unit = s.unit AND h.number = s.number"
+         AND h.unit = s.unit AND h.number = s.number",
+        scope.sql("p.path", 1)
     );
-    let (lo, hi) = scope.range();
     match conn {
         Conn::Sqlite(c) => {
             sqlx::query(&sql)
-                .bind(&lo)
-                .bind(&hi)
+                .bind_scope(&scope)
                 .execute(&mut *c)
                 .await?;
         }
         Conn::Pg(c) => {
             sqlx::query(&sql)
-                .bind(&lo)
-                .bind(&hi)
+                .bind_scope(&scope)
                 .execute(&mut *c)
                 .await?;
         }

@@ -21,6 +21,7 @@ use super::spec::{self, TableSpec};
 use super::writer::{BulkWriter, Conn, Mode, Stamps, open_conn};
 use super::{BaseImportOptions, BaseImportProgress, BaseImportReport, RowFault, kind_table};
 use crate::audit::{self, Change};
+use crate::scope::{BindScope, ScopeRange};
 use crate::sheets::out::SafeCsvWriter;
 use crate::{Store, StoreError, StoreResult};
 
@@ -165,15 +166,15 @@ impl Store {
         if !actor.can(Permission::ViewBaseData) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
-        Ok(
-            sqlx::query("SELECT 1 FROM persons WHERE path >= $1 AND path < $2 LIMIT 1")
-                .bind(lo)
-                .bind(hi)
-                .fetch_optional(&self.pool)
-                .await?
-                .is_some(),
-        )
+        let scope = ScopeRange::of(actor);
+        Ok(sqlx::query(&format!(
+            "SELECT 1 FROM persons WHERE {} LIMIT 1",
+            scope.sql("path", 1)
+        ))
+        .bind_scope(&scope)
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
     }
 
     async fn plan_for(
@@ -212,24 +213,24 @@ impl Store {
     }
 
     async fn building_ids(&self, actor: &Actor) -> StoreResult<BuildingIds> {
-        let (lo, hi) = actor.scope.range();
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT grid_id, code, id FROM buildings WHERE path >= $1 AND path < $2",
-        )
-        .bind(lo)
-        .bind(hi)
+        let scope = ScopeRange::of(actor);
+        let rows: Vec<(String, String, String)> = sqlx::query_as(&format!(
+            "SELECT grid_id, code, id FROM buildings WHERE {}",
+            scope.sql("path", 1)
+        ))
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(|(g, c, id)| ((g, c), id)).collect())
     }
 
     async fn usernames_in_scope(&self, actor: &Actor) -> StoreResult<HashMap<String, String>> {
-        let (lo, hi) = actor.scope.range();
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT username, id FROM users WHERE scope_path >= $1 AND scope_path < $2",
-        )
-        .bind(lo)
-        .bind(hi)
+        let scope = ScopeRange::of(actor);
+        let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+            "SELECT username, id FROM users WHERE {}",
+            scope.sql("scope_path", 1)
+        ))
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().collect())

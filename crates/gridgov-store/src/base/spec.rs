@@ -3,6 +3,8 @@
 
 use gridgov_core::scope::ScopePath;
 
+use crate::scope::ScopeRange;
+
 /// One value of a row, as both databases take it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
@@ -292,10 +294,11 @@ impl TableSpec {
             .collect();
         let guard = match within {
             Some(scope) if !scope.is_root() && self.columns.contains(&"path") => {
-                // Paths hold digits, letters and '/'; quotes are doubled all the same.
-                let (lo, hi) = scope.range();
-                let (lo, hi) = (lo.replace('\'', "''"), hi.replace('\'', "''"));
-                format!(" AND {t}.path >= '{lo}' AND {t}.path < '{hi}'")
+                // The clause is shared by statements built in bulk: the range is written in.
+                format!(
+                    " AND {}",
+                    ScopeRange::of_path(scope).sql_literal(&format!("{t}.path"))
+                )
             }
             _ => String::new(),
         };
@@ -322,11 +325,10 @@ mod tests {
         assert!(!PERSON_HOUSES.upsert_clause(None).contains("version"));
         // Inside a scope, only rows already inside it are updated.
         let village = ScopePath::from_path("42/4202/420202/420202001/420202001001/");
-        assert!(PERSONS.upsert_clause(Some(&village)).ends_with(
-            "persons.tags IS DISTINCT FROM excluded.tags) AND persons.path >= \
-             '42/4202/420202/420202001/420202001001/' AND persons.path < \
-             '42/4202/420202/420202001/420202001001/~'"
-        ));
+        assert!(PERSONS.upsert_clause(Some(&village)).ends_with(&format!(
+            "persons.tags IS DISTINCT FROM excluded.tags) AND {}",
+            ScopeRange::of_path(&village).sql_literal("persons.path")
+        )));
         assert_eq!(
             PERSONS.upsert_clause(Some(&ScopePath::root())),
             PERSONS.upsert_clause(None)

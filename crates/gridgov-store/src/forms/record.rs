@@ -4,6 +4,7 @@ use gridgov_core::auth::Actor;
 use gridgov_core::forms::FormTarget;
 use sqlx::AnyConnection;
 
+use crate::scope::{BindScope, ScopeRange};
 use crate::{StoreError, StoreResult};
 
 /// Where a record lives: the distribution column and the path its scope is judged by.
@@ -41,30 +42,29 @@ pub(super) async fn find_record(
     kind: FormTarget,
     id: &str,
 ) -> StoreResult<RecordPlace> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     let t = table(kind);
     // Records are keyed by (county_code, id). A scope inside one county names the county, which
     // lets the primary key answer; a wider scope has only the path range to go by.
     let row: Option<(String, String)> = match county_of_scope(actor) {
         Some(county) => {
             sqlx::query_as(&format!(
-                "SELECT county_code, path FROM {t} \
-                 WHERE county_code = $1 AND id = $2 AND path >= $3 AND path < $4"
+                "SELECT county_code, path FROM {t} WHERE county_code = $1 AND id = $2 AND {}",
+                scope.sql("path", 3)
             ))
             .bind(county)
             .bind(id)
-            .bind(lo)
-            .bind(hi)
+            .bind_scope(&scope)
             .fetch_optional(conn)
             .await?
         }
         None => {
             sqlx::query_as(&format!(
-                "SELECT county_code, path FROM {t} WHERE id = $1 AND path >= $2 AND path < $3"
+                "SELECT county_code, path FROM {t} WHERE id = $1 AND {}",
+                scope.sql("path", 2)
             ))
             .bind(id)
-            .bind(lo)
-            .bind(hi)
+            .bind_scope(&scope)
             .fetch_optional(conn)
             .await?
         }

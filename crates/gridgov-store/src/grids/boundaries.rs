@@ -19,11 +19,12 @@ use gridgov_geo::network::{self, NetworkFaultKind, Sibling};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::bump_generation;
 use super::rows::{Param, insert_rows, update_rows};
 use super::write::{GridInput, check_fields, county_of, not_a_village};
-use super::{bump_generation, narrowed_range};
 use crate::audit::{self, Change};
 use crate::error::RowError;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 /// A GeoJSON file to import.
@@ -143,17 +144,15 @@ impl Store {
         actor: &Actor,
         codes: &[&str],
     ) -> StoreResult<HashMap<String, VillageInfo>> {
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         let mut out = HashMap::new();
         for chunk in codes.chunks(500) {
             let sql = format!(
-                "SELECT code, name, level, path FROM regions WHERE path >= $1 AND path < $2 \
-                 AND code IN ({})",
+                "SELECT code, name, level, path FROM regions WHERE {} AND code IN ({})",
+                scope.sql("path", 1),
                 crate::db::numbered_params(3, chunk.len())
             );
-            let mut q = sqlx::query_as::<_, (String, String, i64, String)>(&sql)
-                .bind(&lo)
-                .bind(&hi);
+            let mut q = sqlx::query_as::<_, (String, String, i64, String)>(&sql).bind_scope(&scope);
             for c in chunk {
                 q = q.bind(*c);
             }
@@ -640,7 +639,7 @@ impl Store {
         if !actor.can(Permission::ViewGrids) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = narrowed_range(actor, under_path)?;
+        let scope = ScopeRange::narrowed(actor, under_path)?;
         type Row = (
             String,
             String,
@@ -652,13 +651,13 @@ impl Store {
             String,
             String,
         );
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT region_code, code, name, kind, special_kind, household_target, party_branch, \
              station_address, boundary FROM grids WHERE valid_to IS NULL \
-             AND boundary IS NOT NULL AND path >= $1 AND path < $2 ORDER BY path",
-        )
-        .bind(lo)
-        .bind(hi)
+             AND boundary IS NOT NULL AND {} ORDER BY path",
+            scope.sql("path", 1)
+        ))
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?;
         let mut items = Vec::with_capacity(rows.len());

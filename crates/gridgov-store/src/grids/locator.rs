@@ -4,7 +4,12 @@
 //! Each node keeps its own snapshot. A change on this node forces a generation check on the next
 //! lookup; changes made by other nodes are seen within `RECHECK_MS`, the longest a snapshot is
 //! trusted without asking the database.
+//!
+//! The snapshot holds every grid of the country, so it never leaves the store whole: callers get
+//! [`ScopedShapes`], the grids under a path inside their scope, which shares the snapshot instead
+//! of copying shapes.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -27,34 +32,72 @@ pub struct SnapshotGrid {
     pub shape: MultiPolygon<f64>,
 }
 
-/// Every current grid with a boundary, as of one generation of the network.
-pub struct NetworkSnapshot {
-    pub generation: i64,
-    pub grids: Vec<SnapshotGrid>,
+/// Every current grid with a boundary, as of one generation of the network. Unscoped: it stays
+/// inside the store, and reaches callers only as [`ScopedShapes`].
+pub(crate) struct NetworkSnapshot {
+    pub(crate) generation: i64,
+    pub(crate) grids: Vec<SnapshotGrid>,
     index: GridIndex,
 }
 
 impl NetworkSnapshot {
     /// The grid containing the point (WGS84), if any.
-    pub fn locate(&self, p: LngLat) -> Option<&SnapshotGrid> {
+    pub(crate) fn locate(&self, p: LngLat) -> Option<&SnapshotGrid> {
         self.index.locate(p).map(|slot| &self.grids[slot as usize])
     }
 
     /// The grid nearest to the point among those whose path passes `keep`, with the distance in
     /// metres: what an error about a point outside every grid can name.
-    pub fn nearest(&self, p: LngLat, keep: impl Fn(&str) -> bool) -> Option<(&SnapshotGrid, f64)> {
+    pub(crate) fn nearest(
+        &self,
+        p: LngLat,
+        keep: impl Fn(&str) -> bool,
+    ) -> Option<(&SnapshotGrid, f64)> {
         self.index
             .nearest(p, |slot| keep(&self.grids[slot as usize].path))
             .map(|(slot, m)| (&self.grids[slot as usize], m))
     }
 
-    /// The grids whose path lies under this one, in path order.
-    pub fn under<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a SnapshotGrid> + 'a {
-        // Sorted by path on load, so the range is one binary search away.
+    /// The positions of the grids whose path lies under this one. Sorted by path on load, so
+    /// they are one slice, two binary searches away.
+    fn under(&self, path: &str) -> Range<usize> {
         let start = self.grids.partition_point(|g| g.path.as_str() < path);
-        self.grids[start..]
-            .iter()
-            .take_while(move |g| g.path.starts_with(path))
+        let len = self.grids[start..].partition_point(|g| g.path.starts_with(path));
+        start..start + len
+    }
+}
+
+/// The grids with a boundary under one path and inside one caller's scope, in path order, as of
+/// one snapshot of the network. Holds the snapshot (an `Arc`), not copies of the shapes, and may
+/// be moved to another thread to draw them.
+pub struct ScopedShapes {
+    snapshot: Arc<NetworkSnapshot>,
+    path: String,
+    grids: Range<usize>,
+}
+
+// Drawn on a CPU slot, away from the request's task.
+const _: fn() = || {
+    fn send_static<T: Send + Sync + 'static>() {}
+    send_static::<ScopedShapes>();
+};
+
+impl ScopedShapes {
+    /// The path the view covers: the one asked for, or the caller's scope where that is narrower.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn len(&self) -> usize {
+        self.grids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.grids.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, SnapshotGrid> {
+        self.snapshot.grids[self.grids.clone()].iter()
     }
 }
 
@@ -93,8 +136,36 @@ pub struct Located {
 }
 
 impl Store {
-    /// The snapshot of the current network, rebuilt if the network changed.
-    pub async fn network_snapshot(&self) -> StoreResult<Arc<NetworkSnapshot>> {
+    /// The shapes of the current grids under a path (the caller's whole scope for `None`) that
+    /// lie inside the caller's scope. A path wider than the scope is narrowed to the scope (a
+    /// grid's village, seen by someone whose scope is that grid); a path beside it is `NotFound`.
+    pub async fn network_view(
+        &self,
+        actor: &Actor,
+        under_path: Option<&str>,
+    ) -> StoreResult<ScopedShapes> {
+        if !actor.can(Permission::ViewGrids) {
+            return Err(StoreError::Forbidden);
+        }
+        let scope = actor.scope.as_str();
+        let path = match under_path.filter(|p| !p.is_empty()) {
+            None => scope,
+            Some(p) if actor.scope.contains(p) => p,
+            Some(p) if scope.starts_with(p) => scope,
+            Some(_) => return Err(StoreError::NotFound),
+        };
+        let snapshot = self.network_snapshot().await?;
+        let grids = snapshot.under(path);
+        Ok(ScopedShapes {
+            snapshot,
+            path: path.to_owned(),
+            grids,
+        })
+    }
+
+    /// The snapshot of the current network, rebuilt if the network changed. Unscoped: for the
+    /// store's own use (locating a point, then checking the scope), never handed out.
+    pub(crate) async fn network_snapshot(&self) -> StoreResult<Arc<NetworkSnapshot>> {
         let loc = &self.locator;
         let now = self.now_ms();
         let cached = loc.cached();

@@ -7,8 +7,9 @@ use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::grids::Sizing;
 use serde::Serialize;
 
-use super::{Staffing, narrowed_range};
+use super::Staffing;
 use crate::records::HOUSEHOLD_CONDITION;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -48,7 +49,12 @@ impl Store {
         if !actor.can(Permission::ViewGrids) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = narrowed_range(actor, under_path)?;
+        let scope = ScopeRange::narrowed(actor, under_path)?;
+        let (staff_in, houses_in, grids_in) = (
+            scope.sql("sg.path", 1),
+            scope.sql("h.path", 1),
+            scope.sql("g.path", 1),
+        );
         Ok(sqlx::query_as::<_, MapRow>(&format!(
             "SELECT g.id, g.code, g.name, r.name AS region_name, g.kind, \
              CASE WHEN g.police_user_id IS NULL THEN 0 ELSE 1 END AS paired, \
@@ -61,16 +67,15 @@ impl Store {
                  CAST(SUM(CASE WHEN st.duty = 'grid_worker' THEN 1 ELSE 0 END) AS BIGINT) AS workers \
                  FROM grid_staff st JOIN users u ON u.id = st.user_id \
                  JOIN grids sg ON sg.id = st.grid_id \
-                 WHERE u.disabled = 0 AND sg.valid_to IS NULL AND sg.path >= $1 AND sg.path < $2 \
+                 WHERE u.disabled = 0 AND sg.valid_to IS NULL AND {staff_in} \
                  GROUP BY st.grid_id) s ON s.grid_id = g.id \
              LEFT JOIN (SELECT h.grid_id, \
                  CAST(SUM(CASE WHEN {HOUSEHOLD_CONDITION} THEN 1 ELSE 0 END) AS BIGINT) \
-                 AS households FROM houses h WHERE h.path >= $1 AND h.path < $2 \
+                 AS households FROM houses h WHERE {houses_in} \
                  GROUP BY h.grid_id) hh ON hh.grid_id = g.id \
-             WHERE g.valid_to IS NULL AND g.path >= $1 AND g.path < $2 ORDER BY g.path",
+             WHERE g.valid_to IS NULL AND {grids_in} ORDER BY g.path",
         ))
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -18,7 +18,7 @@ mod write;
 
 pub use boundaries::{BoundaryImport, BoundaryImportReport, RegionBoundaryReport};
 pub use card::{CardPerson, GridCard, PhoneDisplay};
-pub use locator::{Located, NetworkSnapshot, SnapshotGrid};
+pub use locator::{Located, ScopedShapes, SnapshotGrid};
 pub use map_rows::MapRow;
 pub use micro::MicroGrid;
 pub use reshape::{MergeInput, SplitReport};
@@ -31,6 +31,7 @@ use gridgov_core::grids::{GridKind, Sizing};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 /// One grid as stored (without its boundary text, which only maps and exports read).
@@ -220,13 +221,13 @@ impl Store {
         if !actor.can(Permission::ViewGrids) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         sqlx::query_as::<_, GridRow>(&format!(
-            "SELECT {ROW_COLUMNS} {ROW_FROM} WHERE g.id = $1 AND g.path >= $2 AND g.path < $3"
+            "SELECT {ROW_COLUMNS} {ROW_FROM} WHERE g.id = $1 AND {}",
+            scope.sql("g.path", 2)
         ))
         .bind(id)
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)
@@ -242,15 +243,15 @@ impl Store {
         if !actor.can(Permission::ViewGrids) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         sqlx::query_as::<_, GridRow>(&format!(
-            "SELECT {ROW_COLUMNS} {ROW_FROM} WHERE g.region_code = $1 AND g.code = $2 AND g.valid_to IS NULL \
-             AND g.path >= $3 AND g.path < $4"
+            "SELECT {ROW_COLUMNS} {ROW_FROM} WHERE g.region_code = $1 AND g.code = $2 \
+             AND g.valid_to IS NULL AND {}",
+            scope.sql("g.path", 3)
         ))
         .bind(region_code)
         .bind(code.to_ascii_uppercase())
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)
@@ -261,8 +262,11 @@ impl Store {
         if !actor.can(Permission::ViewGrids) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = narrowed_range(actor, f.under_path.as_deref())?;
-        let mut sql = format!("SELECT {ROW_COLUMNS} {ROW_FROM} WHERE g.path >= $1 AND g.path < $2");
+        let scope = ScopeRange::narrowed(actor, f.under_path.as_deref())?;
+        let mut sql = format!(
+            "SELECT {ROW_COLUMNS} {ROW_FROM} WHERE {}",
+            scope.sql("g.path", 1)
+        );
         if !f.include_retired {
             sql.push_str(" AND g.valid_to IS NULL");
         }
@@ -290,7 +294,7 @@ impl Store {
             f.limit.clamp(1, 5000),
             f.offset.max(0)
         ));
-        let mut q = sqlx::query_as::<_, GridRow>(&sql).bind(lo).bind(hi);
+        let mut q = sqlx::query_as::<_, GridRow>(&sql).bind_scope(&scope);
         if let Some(t) = text {
             let t = crate::db::escape_like(t);
             q = q
@@ -309,7 +313,7 @@ impl Store {
         if !actor.can(Permission::ViewGrids) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = narrowed_range(actor, under_path)?;
+        let scope = ScopeRange::narrowed(actor, under_path)?;
         let (low, high) = gridgov_core::grids::HOUSEHOLD_BAND;
         Ok(sqlx::query_as::<_, GridCounts>(&format!(
             "SELECT COUNT(*) AS grids, \
@@ -324,10 +328,10 @@ impl Store {
                  THEN 1 ELSE 0 END), 0) AS above_band, \
              CAST(COALESCE(SUM(COALESCE({HOUSEHOLDS}, g.household_target)), 0) AS BIGINT) \
                  AS households \
-             FROM grids g WHERE g.valid_to IS NULL AND g.path >= $1 AND g.path < $2"
+             FROM grids g WHERE g.valid_to IS NULL AND {}",
+            scope.sql("g.path", 1)
         ))
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .fetch_one(&self.pool)
         .await?)
     }
@@ -380,16 +384,16 @@ impl Store {
         if !actor.can(Permission::ViewGrids) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         let rows = sqlx::query_as::<_, GridDuty>(&format!(
             "SELECT {ROW_COLUMNS}, st.duty AS duty {ROW_FROM} \
              JOIN grid_staff st ON st.grid_id = g.id \
-             WHERE st.user_id = $1 AND g.valid_to IS NULL AND g.path >= $2 AND g.path < $3 \
-             ORDER BY g.path, st.duty"
+             WHERE st.user_id = $1 AND g.valid_to IS NULL AND {} \
+             ORDER BY g.path, st.duty",
+            scope.sql("g.path", 2)
         ))
         .bind(user_id)
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(|r| (r.row, r.duty)).collect())
@@ -402,19 +406,6 @@ pub struct GridRef {
     pub id: String,
     pub code: String,
     pub name: String,
-}
-
-/// The scope range, narrowed to a path under it. A path outside the scope is `NotFound`.
-pub(crate) fn narrowed_range(actor: &Actor, under: Option<&str>) -> StoreResult<(String, String)> {
-    match under {
-        Some(p) if !p.is_empty() => {
-            if !actor.scope.contains(p) {
-                return Err(StoreError::NotFound);
-            }
-            Ok((p.to_owned(), format!("{p}~")))
-        }
-        _ => Ok(actor.scope.range()),
-    }
 }
 
 /// Tells every node's point-to-grid index that the network changed (inside the change's
@@ -434,13 +425,13 @@ pub(crate) async fn grid_in(
     actor: &Actor,
     id: &str,
 ) -> StoreResult<Grid> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     sqlx::query_as::<_, Grid>(&format!(
-        "SELECT {GRID_COLUMNS} FROM grids g WHERE g.id = $1 AND g.path >= $2 AND g.path < $3"
+        "SELECT {GRID_COLUMNS} FROM grids g WHERE g.id = $1 AND {}",
+        scope.sql("g.path", 2)
     ))
     .bind(id)
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)

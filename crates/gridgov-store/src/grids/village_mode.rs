@@ -5,6 +5,7 @@ use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::grids::{GridCode, grid_path};
 use gridgov_core::regions::RegionLevel;
+use gridgov_core::scope::ScopePath;
 use serde::Serialize;
 use serde_json::json;
 
@@ -13,6 +14,7 @@ use super::bump_generation;
 use super::rows::{Param, insert_rows};
 use super::write::county_of;
 use crate::audit::{self, Change};
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 /// The code each village's single grid gets.
@@ -67,13 +69,15 @@ impl Store {
             )
             .into());
         }
-        let villages: Vec<(String, String, String, i64)> = sqlx::query_as(
+        // The region was resolved inside the actor's scope, so its range lies inside it too.
+        let under = ScopeRange::of_path(&ScopePath::from_path(parent.path.as_str()));
+        let villages: Vec<(String, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT r.code, r.name, r.path, \
              (SELECT COUNT(*) FROM grids g WHERE g.region_code = r.code AND g.valid_to IS NULL) \
-             FROM regions r WHERE r.level = 5 AND r.path >= $1 AND r.path < $2 ORDER BY r.path",
-        )
-        .bind(&parent.path)
-        .bind(format!("{}~", parent.path))
+             FROM regions r WHERE r.level = 5 AND {} ORDER BY r.path",
+            under.sql("r.path", 1)
+        ))
+        .bind_scope(&under)
         .fetch_all(&self.pool)
         .await?;
         let todo: Vec<&(String, String, String, i64)> =

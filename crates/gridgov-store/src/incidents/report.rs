@@ -403,12 +403,13 @@ impl Store {
     /// The grid inside the caller's scope that holds a point.
     async fn grid_at(&self, actor: &Actor, p: LngLat) -> StoreResult<String> {
         let snap = self.network_snapshot().await?;
+        let scope = crate::scope::ScopeRange::of(actor);
         if let Some(g) = snap.locate(p)
-            && actor.scope.contains(&g.path)
+            && scope.contains(&g.path)
         {
             return Ok(g.id.clone());
         }
-        Err(match snap.nearest(p, |path| actor.scope.contains(path)) {
+        Err(match snap.nearest(p, |path| scope.contains(path)) {
             Some((near, m)) => {
                 let name: String = sqlx::query_scalar("SELECT name FROM grids WHERE id = $1")
                     .bind(&near.id)

@@ -10,6 +10,7 @@ use sqlx::AnyConnection;
 use super::delete_versioned;
 use super::{grid_for_edit, grid_for_record, invalid, need, one_updated, written};
 use crate::audit::{self, Change};
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -64,15 +65,14 @@ pub(crate) async fn building_in(
     county: &str,
     id: &str,
 ) -> StoreResult<BuildingView> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     sqlx::query_as::<_, BuildingView>(&format!(
-        "SELECT {BUILDING_COLUMNS} {BUILDING_FROM} WHERE b.county_code = $1 AND b.id = $2 \
-         AND b.path >= $3 AND b.path < $4"
+        "SELECT {BUILDING_COLUMNS} {BUILDING_FROM} WHERE b.county_code = $1 AND b.id = $2 AND {}",
+        scope.sql("b.path", 3)
     ))
     .bind(county)
     .bind(id)
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)
@@ -87,14 +87,13 @@ async fn head_id(
     let Some(name) = b.building_head.as_deref() else {
         return Ok(None);
     };
-    let (lo, hi) = actor.scope.range();
-    let id: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM users WHERE username = $1 AND disabled = 0 \
-         AND scope_path >= $2 AND scope_path < $3",
-    )
+    let scope = ScopeRange::of(actor);
+    let id: Option<(String,)> = sqlx::query_as(&format!(
+        "SELECT id FROM users WHERE username = $1 AND disabled = 0 AND {}",
+        scope.sql("scope_path", 2)
+    ))
     .bind(name.to_ascii_lowercase())
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?;
     match id {

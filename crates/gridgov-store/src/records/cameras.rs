@@ -13,6 +13,7 @@ use super::delete_versioned;
 use super::{grid_for_edit, grid_for_record, need, one_updated, written};
 use crate::audit::{self, Change};
 use crate::grids::grid_in;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -102,15 +103,15 @@ async fn camera_in(
     county: &str,
     id: &str,
 ) -> StoreResult<CameraView> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     sqlx::query_as::<_, CameraView>(&format!(
         "SELECT {COLUMNS} FROM cameras c JOIN grids g ON g.id = c.grid_id \
-         WHERE c.county_code = $1 AND c.id = $2 AND c.path >= $3 AND c.path < $4"
+         WHERE c.county_code = $1 AND c.id = $2 AND {}",
+        scope.sql("c.path", 3)
     ))
     .bind(county)
     .bind(id)
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)

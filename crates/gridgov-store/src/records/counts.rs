@@ -9,7 +9,7 @@ use gridgov_core::auth::{Actor, Permission};
 use serde::Serialize;
 
 use super::need;
-use crate::grids::narrowed_range;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreResult};
 
 /// Which level a row of counts is.
@@ -103,26 +103,26 @@ impl Store {
         under_path: Option<&str>,
     ) -> StoreResult<PopulationCounts> {
         need(actor, Permission::ViewBaseData)?;
-        let (lo, hi) = narrowed_range(actor, under_path)?;
+        let scope = ScopeRange::narrowed(actor, under_path)?;
         let mut per_path: BTreeMap<String, Figures> = BTreeMap::new();
-        let grids: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        let grids: Vec<(String, String, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT path, id, code, name, household_target FROM grids \
-             WHERE valid_to IS NULL AND path >= $1 AND path < $2",
-        )
-        .bind(&lo)
-        .bind(&hi)
+             WHERE valid_to IS NULL AND {}",
+            scope.sql("path", 1)
+        ))
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?;
         for (path, _, _, _, target) in &grids {
             per_path.entry(path.clone()).or_default().target += target;
         }
-        let persons: Vec<(String, i64, i64)> = sqlx::query_as(
+        let persons: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
             "SELECT path, CAST(COUNT(*) AS BIGINT), \
              CAST(SUM(CASE WHEN residence_type = 'floating' THEN 1 ELSE 0 END) AS BIGINT) \
-             FROM persons WHERE path >= $1 AND path < $2 GROUP BY path",
-        )
-        .bind(&lo)
-        .bind(&hi)
+             FROM persons WHERE {} GROUP BY path",
+            scope.sql("path", 1)
+        ))
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?;
         for (path, population, floating) in persons {
@@ -133,10 +133,10 @@ impl Store {
         let houses: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
             "SELECT h.path, CAST(COUNT(*) AS BIGINT), \
              CAST(SUM(CASE WHEN {HOUSEHOLD_CONDITION} THEN 1 ELSE 0 END) AS BIGINT) \
-             FROM houses h WHERE h.path >= $1 AND h.path < $2 GROUP BY h.path"
+             FROM houses h WHERE {} GROUP BY h.path",
+            scope.sql("h.path", 1)
         ))
-        .bind(&lo)
-        .bind(&hi)
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?;
         for (path, n, households) in houses {
@@ -151,7 +151,7 @@ impl Store {
         // Region codes named by the grid paths: segment 3 is the county, 4 the township, 5 the
         // village (`42/4202/420202/420202001/420202001001/G01/`).
         let mut areas: BTreeMap<String, AreaCount> = BTreeMap::new();
-        let mut total = area(CountLevel::Scope, "", "", lo.as_str(), None);
+        let mut total = area(CountLevel::Scope, "", "", scope.path(), None);
         for (path, f) in &per_path {
             let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
             if segs.len() < 6 {
@@ -198,7 +198,7 @@ impl Store {
         }
         // Only what lies inside the range asked for: rows above it (a county seen by a village's
         // worker) would show a partial count under the name of the whole.
-        areas.retain(|a| a.path.starts_with(lo.as_str()));
+        areas.retain(|a| scope.contains(&a.path));
         Ok(PopulationCounts { total, areas })
     }
 }

@@ -12,8 +12,8 @@ use tokio::sync::mpsc;
 use super::unmask::check_reason;
 use super::{mask, need};
 use crate::audit::{self, Change};
-use crate::grids::narrowed_range;
 use crate::protect::{FieldKind, Protector};
+use crate::scope::{BindScope, ScopeRange};
 use crate::sheets::out::SafeCsvWriter;
 use crate::{Store, StoreError, StoreResult};
 
@@ -117,14 +117,14 @@ impl Store {
             None => None,
         };
         let prot = self.protector()?.clone();
-        let (lo, hi) = narrowed_range(actor, under_path)?;
+        let scope = ScopeRange::narrowed(actor, under_path)?;
         let now = self.now_ms();
         let mut tx = self.begin_write().await?;
-        let (rows,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM persons WHERE path >= $1 AND path < $2",
-        )
-        .bind(&lo)
-        .bind(&hi)
+        let (rows,): (i64,) = sqlx::query_as(&format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM persons WHERE {}",
+            scope.sql("path", 1)
+        ))
+        .bind_scope(&scope)
         .fetch_one(&mut *tx)
         .await?;
         let export_id = uuid::Uuid::now_v7().to_string();
@@ -137,10 +137,10 @@ impl Store {
             .bind(now)
             .bind(&actor.user_id)
             .bind(rows)
-            .bind(lo.split('/').nth(2).unwrap_or_default())
+            .bind(scope.path().split('/').nth(2).unwrap_or_default())
             .bind("id_card_no+phone")
             .bind(reason)
-            .bind(&lo)
+            .bind(scope.path())
             .execute(&mut *tx)
             .await?;
         }
@@ -155,8 +155,8 @@ impl Store {
                     "persons.export"
                 },
                 resource: format!("export:{export_id}"),
-                scope_path: &lo,
-                summary: json!({"rows": rows, "reason": reason, "path": lo}),
+                scope_path: scope.path(),
+                summary: json!({"rows": rows, "reason": reason, "path": scope.path()}),
             },
         )
         .await?;
@@ -165,7 +165,7 @@ impl Store {
         let (send, recv) = mpsc::channel(AHEAD);
         let pool = self.pool.clone();
         tokio::spawn(async move {
-            if let Err(e) = write_csv(&pool, &prot, &lo, &hi, revealed, &send).await {
+            if let Err(e) = write_csv(&pool, &prot, &scope, revealed, &send).await {
                 let _ = send.send(Err(e)).await;
             }
         });
@@ -182,8 +182,7 @@ impl Store {
 async fn write_csv(
     pool: &sqlx::AnyPool,
     prot: &Protector,
-    lo: &str,
-    hi: &str,
+    scope: &ScopeRange,
     reveal: bool,
     send: &mpsc::Sender<StoreResult<Vec<u8>>>,
 ) -> StoreResult<()> {
@@ -192,15 +191,16 @@ async fn write_csv(
     let mut w = SafeCsvWriter::from_writer(Vec::with_capacity(CHUNK + 1024));
     w.write_record(RecordKind::Persons.columns().iter().map(|c| c.zh))
         .map_err(csv_err)?;
-    let mut rows = sqlx::query_as::<_, ExportRow>(
+    let sql = format!(
         "SELECT g.region_code || '-' || g.code AS grid_key, p.name, p.id_card_sealed, p.gender, \
          p.birth_date, p.ethnicity, p.phone_sealed, p.registered_address, p.residence_type, \
          p.tags FROM persons p JOIN grids g ON g.id = p.grid_id \
-         WHERE p.path >= $1 AND p.path < $2 ORDER BY p.path, p.name, p.id",
-    )
-    .bind(lo)
-    .bind(hi)
-    .fetch(pool);
+         WHERE {} ORDER BY p.path, p.name, p.id",
+        scope.sql("p.path", 1)
+    );
+    let mut rows = sqlx::query_as::<_, ExportRow>(&sql)
+        .bind_scope(scope)
+        .fetch(pool);
     while let Some(r) = rows.try_next().await? {
         w.write_record(r.record(prot, reveal)?).map_err(csv_err)?;
         if w.get_ref().len() >= CHUNK {

@@ -13,6 +13,7 @@ use super::delete_versioned;
 use super::{invalid, need, one_updated, written};
 use crate::audit::{self, Change};
 use crate::db::opt_double;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -63,15 +64,14 @@ pub(crate) async fn house_in(
     county: &str,
     id: &str,
 ) -> StoreResult<HouseView> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     sqlx::query_as::<_, HouseView>(&format!(
-        "SELECT {HOUSE_COLUMNS} {HOUSE_FROM} WHERE h.county_code = $1 AND h.id = $2 \
-         AND h.path >= $3 AND h.path < $4"
+        "SELECT {HOUSE_COLUMNS} {HOUSE_FROM} WHERE h.county_code = $1 AND h.id = $2 AND {}",
+        scope.sql("h.path", 3)
     ))
     .bind(county)
     .bind(id)
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)

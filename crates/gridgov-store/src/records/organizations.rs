@@ -11,6 +11,7 @@ use super::delete_versioned;
 use super::{grid_for_edit, grid_for_record, invalid, need, one_updated, written};
 use crate::audit::{self, Change};
 use crate::grids::grid_in;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -60,15 +61,15 @@ async fn organization_in(
     county: &str,
     id: &str,
 ) -> StoreResult<OrganizationView> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     sqlx::query_as::<_, OrganizationView>(&format!(
         "SELECT {COLUMNS} FROM organizations o JOIN grids g ON g.id = o.grid_id \
-         WHERE o.county_code = $1 AND o.id = $2 AND o.path >= $3 AND o.path < $4"
+         WHERE o.county_code = $1 AND o.id = $2 AND {}",
+        scope.sql("o.path", 3)
     ))
     .bind(county)
     .bind(id)
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)

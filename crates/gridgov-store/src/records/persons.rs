@@ -16,6 +16,7 @@ use super::delete_versioned;
 use super::{grid_for_edit, grid_for_record, invalid, mask, need, one_updated, written};
 use crate::audit::{self, Change};
 use crate::protect::{Protector, Sealed};
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 /// A person as typed in a form or sent to the API; checked by core's [`PersonDraft`].
@@ -195,15 +196,14 @@ pub(crate) async fn person_row(
     county: &str,
     id: &str,
 ) -> StoreResult<PersonRow> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     sqlx::query_as::<_, PersonRow>(&format!(
-        "SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE p.county_code = $1 AND p.id = $2 \
-         AND p.path >= $3 AND p.path < $4"
+        "SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE p.county_code = $1 AND p.id = $2 AND {}",
+        scope.sql("p.path", 3)
     ))
     .bind(county)
     .bind(id)
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)

@@ -13,6 +13,7 @@ use super::{grid_for_edit, grid_for_record, invalid, need, one_updated, written}
 use crate::audit::{self, Change};
 use crate::db::opt_double;
 use crate::grids::grid_in;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -59,15 +60,15 @@ async fn place_in(
     county: &str,
     id: &str,
 ) -> StoreResult<PlaceView> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     sqlx::query_as::<_, PlaceView>(&format!(
         "SELECT {COLUMNS} FROM places s JOIN grids g ON g.id = s.grid_id \
-         WHERE s.county_code = $1 AND s.id = $2 AND s.path >= $3 AND s.path < $4"
+         WHERE s.county_code = $1 AND s.id = $2 AND {}",
+        scope.sql("s.path", 3)
     ))
     .bind(county)
     .bind(id)
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)

@@ -13,6 +13,7 @@ use super::need;
 use super::persons::person_row;
 use crate::audit::{self, Change};
 use crate::protect::FieldKind;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreResult};
 
 /// Which protected field of a person to reveal.
@@ -119,13 +120,14 @@ impl Store {
         before_ms: Option<i64>,
     ) -> StoreResult<Vec<UnmaskEntry>> {
         need(actor, Permission::ViewAudit)?;
-        let (lo, hi) = actor.scope.range();
-        let mut sql = String::from(
+        let scope = ScopeRange::of(actor);
+        let mut sql = format!(
             "SELECT l.id, l.at, l.actor_id, u.display_name AS actor_name, l.person_id, l.export_rows, \
              p.name AS person_name, l.county_code, l.field, l.reason, l.path \
              FROM unmask_log l LEFT JOIN users u ON u.id = l.actor_id \
              LEFT JOIN persons p ON p.county_code = l.county_code AND p.id = l.person_id \
-             WHERE l.path >= $1 AND l.path < $2 AND l.at < $3",
+             WHERE {} AND l.at < $3",
+            scope.sql("l.path", 1)
         );
         if person.is_some() {
             sql.push_str(" AND l.county_code = $4 AND l.person_id = $5");
@@ -135,8 +137,7 @@ impl Store {
             limit.clamp(1, 500)
         ));
         let mut q = sqlx::query_as::<_, UnmaskEntry>(&sql)
-            .bind(lo)
-            .bind(hi)
+            .bind_scope(&scope)
             .bind(before_ms.unwrap_or(i64::MAX));
         if let Some((county, id)) = person {
             q = q.bind(county).bind(id);

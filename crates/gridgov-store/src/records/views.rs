@@ -12,6 +12,7 @@ use super::persons::{
 use super::{need, page};
 use crate::audit::AuditRecord;
 use crate::grids::GridRow;
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreResult};
 
 /// A building in its grid's list, with how many houses and residents it holds.
@@ -114,23 +115,23 @@ impl Store {
         let grid = self.grid(actor, grid_id).await?;
         // Counted like the lists show them: only houses and residents inside the actor's scope
         // (a person linked here may be recorded in a grid the actor cannot see).
-        let (lo, hi) = actor.scope.range();
-        let buildings = sqlx::query_as::<_, BuildingSummary>(
+        let scope = ScopeRange::of(actor);
+        let (houses_in, persons_in) = (scope.sql("h.path", 3), scope.sql("p.path", 3));
+        let buildings = sqlx::query_as::<_, BuildingSummary>(&format!(
             "SELECT b.id, b.county_code, b.code, b.address, b.floors, b.units, \
              (SELECT CAST(COUNT(*) AS BIGINT) FROM houses h \
                 WHERE h.county_code = b.county_code AND h.building_id = b.id \
-                AND h.path >= $3 AND h.path < $4) AS houses, \
+                AND {houses_in}) AS houses, \
              (SELECT CAST(COUNT(*) AS BIGINT) FROM houses h JOIN person_houses ph \
                 ON ph.county_code = h.county_code AND ph.house_id = h.id \
                 JOIN persons p ON p.county_code = ph.county_code AND p.id = ph.person_id \
                 WHERE h.county_code = b.county_code AND h.building_id = b.id \
-                AND h.path >= $3 AND h.path < $4 AND p.path >= $3 AND p.path < $4) AS residents \
+                AND {houses_in} AND {persons_in}) AS residents \
              FROM buildings b WHERE b.path = $1 AND b.grid_id = $2 ORDER BY b.code LIMIT 5000",
-        )
+        ))
         .bind(&grid.grid.path)
         .bind(&grid.grid.id)
-        .bind(&lo)
-        .bind(&hi)
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?;
         Ok(GridBuildings { grid, buildings })
@@ -147,20 +148,20 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let building = building_in(&mut conn, actor, county, building_id).await?;
         // Residents counted as `house_residents` lists them: those inside the actor's scope.
-        let (lo, hi) = actor.scope.range();
-        let houses = sqlx::query_as::<_, HouseSummary>(
+        let scope = ScopeRange::of(actor);
+        let (houses_in, persons_in) = (scope.sql("h.path", 3), scope.sql("p.path", 3));
+        let houses = sqlx::query_as::<_, HouseSummary>(&format!(
             "SELECT h.id, h.county_code, h.unit, h.number, h.house_use, h.area_m2, \
              (SELECT CAST(COUNT(*) AS BIGINT) FROM person_houses ph \
                 JOIN persons p ON p.county_code = ph.county_code AND p.id = ph.person_id \
                 WHERE ph.county_code = h.county_code AND ph.house_id = h.id \
-                AND p.path >= $3 AND p.path < $4) AS residents \
+                AND {persons_in}) AS residents \
              FROM houses h WHERE h.county_code = $1 AND h.building_id = $2 \
-             AND h.path >= $3 AND h.path < $4 ORDER BY h.unit, h.number LIMIT 5000",
-        )
+             AND {houses_in} ORDER BY h.unit, h.number LIMIT 5000",
+        ))
         .bind(county)
         .bind(building_id)
-        .bind(&lo)
-        .bind(&hi)
+        .bind_scope(&scope)
         .fetch_all(&mut *conn)
         .await?;
         Ok(BuildingPage { building, houses })
@@ -177,18 +178,18 @@ impl Store {
         let prot = self.protector()?;
         let mut conn = self.pool.acquire().await?;
         let house = house_in(&mut conn, actor, county, house_id).await?;
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         let rows = sqlx::query_as::<_, ResidentRow>(&format!(
             "SELECT {PERSON_COLUMNS}, ph.relation, ph.since FROM person_houses ph \
              JOIN persons p ON p.county_code = ph.county_code AND p.id = ph.person_id \
              JOIN grids g ON g.id = p.grid_id \
-             WHERE ph.county_code = $1 AND ph.house_id = $2 AND p.path >= $3 AND p.path < $4 \
-             ORDER BY p.name, p.id"
+             WHERE ph.county_code = $1 AND ph.house_id = $2 AND {} \
+             ORDER BY p.name, p.id",
+            scope.sql("p.path", 3)
         ))
         .bind(county)
         .bind(house_id)
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .fetch_all(&mut *conn)
         .await?;
         let residents = rows
@@ -240,19 +241,19 @@ impl Store {
         let row = person_row(&mut conn, actor, county, id).await?;
         let (created, updated) = (row.created_batch.clone(), row.updated_batch.clone());
         let person = row.view(prot)?;
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         let houses = sqlx::query_as::<_, PersonHouse>(&format!(
             "SELECT {HOUSE_COLUMNS}, ph.relation, ph.since FROM person_houses ph \
              JOIN houses h ON h.county_code = ph.county_code AND h.id = ph.house_id \
              JOIN grids g ON g.id = h.grid_id \
              JOIN buildings b ON b.county_code = h.county_code AND b.id = h.building_id \
-             WHERE ph.county_code = $1 AND ph.person_id = $2 AND h.path >= $3 AND h.path < $4 \
-             ORDER BY b.code, h.unit, h.number"
+             WHERE ph.county_code = $1 AND ph.person_id = $2 AND {} \
+             ORDER BY b.code, h.unit, h.number",
+            scope.sql("h.path", 3)
         ))
         .bind(county)
         .bind(id)
-        .bind(&lo)
-        .bind(&hi)
+        .bind_scope(&scope)
         .fetch_all(&mut *conn)
         .await?;
         // The record's own stream: readable by whoever may read the record, since it is the

@@ -13,6 +13,7 @@ use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::regions::RegionCode;
 use serde::Serialize;
 
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -43,13 +44,13 @@ impl Store {
         if !actor.can(Permission::ViewRegions) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         sqlx::query_as::<_, Region>(&format!(
-            "SELECT {COLUMNS} FROM regions WHERE code = $1 AND path >= $2 AND path < $3"
+            "SELECT {COLUMNS} FROM regions WHERE code = $1 AND {}",
+            scope.sql("path", 2)
         ))
         .bind(code.as_str())
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)
@@ -83,7 +84,7 @@ impl Store {
         if !actor.can(Permission::ViewRegions) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         let parent_filter = if parent.is_some() {
             "r.parent_code = $3"
         } else {
@@ -92,9 +93,10 @@ impl Store {
         let sql = format!(
             "SELECT r.code, r.name, r.level, r.path, \
              (SELECT COUNT(*) FROM regions c WHERE c.parent_code = r.code) AS child_count \
-             FROM regions r WHERE {parent_filter} AND r.path >= $1 AND r.path < $2 ORDER BY r.code"
+             FROM regions r WHERE {parent_filter} AND {} ORDER BY r.code",
+            scope.sql("r.path", 1)
         );
-        let mut q = sqlx::query_as::<_, RegionWithCount>(&sql).bind(lo).bind(hi);
+        let mut q = sqlx::query_as::<_, RegionWithCount>(&sql).bind_scope(&scope);
         if let Some(p) = parent {
             q = q.bind(p.as_str());
         }
@@ -108,13 +110,13 @@ impl Store {
         if codes.is_empty() {
             return Ok(Vec::new());
         }
+        let scope = ScopeRange::of(actor);
         let sql = format!(
-            "SELECT {COLUMNS} FROM regions WHERE path >= $1 AND path < $2 AND code IN ({}) \
-             ORDER BY level",
+            "SELECT {COLUMNS} FROM regions WHERE {} AND code IN ({}) ORDER BY level",
+            scope.sql("path", 1),
             crate::db::numbered_params(3, codes.len())
         );
-        let (lo, hi) = actor.scope.range();
-        let mut q = sqlx::query_as::<_, Region>(&sql).bind(lo).bind(hi);
+        let mut q = sqlx::query_as::<_, Region>(&sql).bind_scope(&scope);
         for c in &codes {
             q = q.bind(*c);
         }
@@ -130,14 +132,13 @@ impl Store {
         if codes.is_empty() {
             return Ok(Default::default());
         }
+        let scope = ScopeRange::of(actor);
         let sql = format!(
-            "SELECT code, name FROM regions WHERE path >= $1 AND path < $2 AND code IN ({})",
+            "SELECT code, name FROM regions WHERE {} AND code IN ({})",
+            scope.sql("path", 1),
             crate::db::numbered_params(3, codes.len())
         );
-        let (lo, hi) = actor.scope.range();
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql)
-            .bind(lo)
-            .bind(hi);
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind_scope(&scope);
         for c in codes {
             q = q.bind(*c);
         }
@@ -149,13 +150,12 @@ impl Store {
         if !actor.can(Permission::ViewRegions) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
-        Ok(sqlx::query_as::<_, (i64, i64)>(
-            "SELECT level, COUNT(*) FROM regions WHERE path >= $1 AND path < $2 \
-             GROUP BY level ORDER BY level",
-        )
-        .bind(lo)
-        .bind(hi)
+        let scope = ScopeRange::of(actor);
+        Ok(sqlx::query_as::<_, (i64, i64)>(&format!(
+            "SELECT level, COUNT(*) FROM regions WHERE {} GROUP BY level ORDER BY level",
+            scope.sql("path", 1)
+        ))
+        .bind_scope(&scope)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -14,6 +14,7 @@ use super::TaskCounts;
 use super::load::on_conn;
 use crate::StoreResult;
 use crate::base::writer::Conn;
+use crate::scope::{BindScope, ScopeRange};
 
 /// The fields compared, with how each is shown. Phones are compared by blind index and never
 /// shown; the grid is shown as files name it.
@@ -80,7 +81,8 @@ pub(super) async fn raise_tasks(
     scope: &ScopePath,
     now: i64,
 ) -> StoreResult<TaskCounts> {
-    let (lo, hi) = scope.range();
+    let scope = ScopeRange::of_path(scope);
+    let persons_in = scope.sql("p.path", 3);
     let (differ, fields) = differences(conn);
     // Task ids are the comparison's id and the row's, so they are unique without asking the
     // database for random values, which the two dialects spell differently.
@@ -93,13 +95,13 @@ pub(super) async fn raise_tasks(
          FROM source_persons s LEFT JOIN persons p \
          ON p.id_card_bidx = s.id_card_bidx AND p.county_code = s.county_code \
          WHERE s.comparison_id = $1 \
-         AND (p.id IS NULL OR (p.path >= $3 AND p.path < $4 AND {differ}))"
+         AND (p.id IS NULL OR ({persons_in} AND {differ}))"
     );
     let from_records = format!(
         "INSERT INTO verification_tasks ({TASK_COLUMNS}) \
          SELECT $1 || '-' || p.id, $1, p.county_code, p.grid_id, p.path, p.id, NULL, NULL, \
          p.name, 'missing_in_source', '[]', 'open', $2 \
-         FROM persons p WHERE p.path >= $3 AND p.path < $4 AND NOT EXISTS (\
+         FROM persons p WHERE {persons_in} AND NOT EXISTS (\
          SELECT 1 FROM source_persons s WHERE s.comparison_id = $1 \
          AND s.county_code = p.county_code AND s.id_card_bidx = p.id_card_bidx)"
     );
@@ -110,8 +112,7 @@ pub(super) async fn raise_tasks(
             sqlx::query(sql)
                 .bind(comparison)
                 .bind(now)
-                .bind(&lo)
-                .bind(&hi)
+                .bind_scope(&scope)
                 .execute(&mut *c)
                 .await?;
         }

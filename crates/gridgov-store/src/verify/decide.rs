@@ -14,6 +14,7 @@ use super::{Decision, NOTE_MAX, TaskKind, TaskStatus, VerificationTask};
 use crate::audit::{self, Change};
 use crate::grids::Grid;
 use crate::records::{destination_grid, destination_grid_by_key};
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 /// The compared columns of a person, as stored on either side.
@@ -80,15 +81,14 @@ async fn record_fields(
     county: &str,
     id: &str,
 ) -> StoreResult<Fields> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     sqlx::query_as::<_, Fields>(&format!(
-        "SELECT {FIELD_COLUMNS} FROM persons \
-         WHERE county_code = $1 AND id = $2 AND path >= $3 AND path < $4"
+        "SELECT {FIELD_COLUMNS} FROM persons WHERE county_code = $1 AND id = $2 AND {}",
+        scope.sql("path", 3)
     ))
     .bind(county)
     .bind(id)
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?
     .ok_or_else(record_gone)

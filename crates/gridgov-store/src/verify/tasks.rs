@@ -6,6 +6,7 @@ use gridgov_core::auth::{Actor, Permission};
 use sqlx::AnyConnection;
 
 use super::{Comparison, TaskFilter, TaskKind, TaskStatus, VerificationTask};
+use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
 
 /// A task row as stored, with its comparison's source and its grid's key.
@@ -75,13 +76,13 @@ pub(super) async fn find_task(
     actor: &Actor,
     id: &str,
 ) -> StoreResult<VerificationTask> {
-    let (lo, hi) = actor.scope.range();
+    let scope = ScopeRange::of(actor);
     sqlx::query_as::<_, TaskRow>(&format!(
-        "{TASK_SELECT} WHERE t.id = $1 AND t.path >= $2 AND t.path < $3"
+        "{TASK_SELECT} WHERE t.id = $1 AND {}",
+        scope.sql("t.path", 2)
     ))
     .bind(id)
-    .bind(lo)
-    .bind(hi)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::NotFound)?
@@ -120,18 +121,18 @@ impl Store {
         if !actor.can(Permission::VerifyRecords) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
+        let scope = ScopeRange::of(actor);
         let status = filter.status.unwrap_or(TaskStatus::Open);
         // Optional filters bind NULL when unused, so the statement stays one text.
         let rows = sqlx::query_as::<_, TaskRow>(&format!(
-            "{TASK_SELECT} WHERE t.status = $1 AND t.path >= $2 AND t.path < $3 \
+            "{TASK_SELECT} WHERE t.status = $1 AND {} \
              AND ($4 IS NULL OR t.kind = $4) AND ($5 IS NULL OR t.comparison_id = $5) \
              AND ($8 IS NULL OR t.claimed_by = $8) \
-             ORDER BY t.path, t.id LIMIT $6 OFFSET $7"
+             ORDER BY t.path, t.id LIMIT $6 OFFSET $7",
+            scope.sql("t.path", 2)
         ))
         .bind(status.as_str())
-        .bind(lo)
-        .bind(hi)
+        .bind_scope(&scope)
         .bind(filter.kind.map(TaskKind::as_str))
         .bind(filter.comparison_id.as_deref())
         .bind(filter.limit.clamp(1, 500))
@@ -234,15 +235,15 @@ impl Store {
         if !(actor.can(Permission::CompareSources) || actor.can(Permission::VerifyRecords)) {
             return Err(StoreError::Forbidden);
         }
-        let (lo, hi) = actor.scope.range();
-        Ok(sqlx::query_as::<_, Comparison>(
+        let scope = ScopeRange::of(actor);
+        Ok(sqlx::query_as::<_, Comparison>(&format!(
             "SELECT id, source, file_name, actor_name, scope_path, rows_read, rows_loaded, \
              rejected, differs, missing_in_records, missing_in_source, load_ms, compare_ms, \
-             created_at FROM comparisons WHERE scope_path >= $1 AND scope_path < $2 \
+             created_at FROM comparisons WHERE {} \
              ORDER BY created_at DESC, id DESC LIMIT $3",
-        )
-        .bind(lo)
-        .bind(hi)
+            scope.sql("scope_path", 1)
+        ))
+        .bind_scope(&scope)
         .bind(limit.clamp(1, 500))
         .fetch_all(&self.pool)
         .await?)

@@ -209,13 +209,10 @@ pub async fn page(
     if region.is_none() {
         return Ok(render(&page));
     }
-    // The snapshot is in memory: it says how many grids there are to draw before any list is
+    // The shapes are in memory: they say how many grids there are to draw before any list is
     // read, so a region too big for one picture costs nothing more.
-    let snapshot = state.store.network_snapshot().await?;
-    let in_view = snapshot
-        .under(&path)
-        .filter(|s| u.actor.scope.contains(&s.path))
-        .count();
+    let view = state.store.network_view(&u.actor, Some(&path)).await?;
+    let in_view = view.len();
     if in_view > MAX_GRIDS {
         page.too_many = true;
         page.drawn = in_view;
@@ -231,9 +228,8 @@ pub async fn page(
     let classes = layer.classes(t);
     let mut counts = vec![0usize; classes.len()];
     // Grids in the snapshot but not in the rows were retired since it was taken: left out.
-    let drawn: Vec<Drawn> = snapshot
-        .under(&path)
-        .filter(|s| u.actor.scope.contains(&s.path))
+    let drawn: Vec<Drawn> = view
+        .iter()
         .filter_map(|s| {
             let row = by_id.get(s.id.as_str())?;
             let class = layer.classify(row);
@@ -264,7 +260,7 @@ pub async fn page(
         page.svg = Some(
             gridgov_store::cpu::run(move |_| {
                 let shapes_by_id: HashMap<&str, &SnapshotGrid> =
-                    snapshot.under(&path).map(|s| (s.id.as_str(), s)).collect();
+                    view.iter().map(|s| (s.id.as_str(), s)).collect();
                 let shapes: Vec<MapShape> = drawn
                     .iter()
                     .filter_map(|d| {

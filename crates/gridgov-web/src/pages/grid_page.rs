@@ -184,29 +184,26 @@ async fn build(
     let t = u.lang.texts();
     let g = state.store.grid(&u.actor, id).await?;
     // The village's grids for the map; a user whose scope is narrower than the village sees
-    // the grids of that scope only.
+    // the grids of that scope only (the store narrows the view, and the list follows it).
     let village_path = g
         .grid
         .path
         .strip_suffix(&format!("{}/", g.grid.code))
-        .unwrap_or(&g.grid.path)
-        .to_owned();
-    let map_path = if u.actor.scope.contains(&village_path) {
-        village_path
-    } else {
-        g.grid.path.clone()
-    };
+        .unwrap_or(&g.grid.path);
+    let view = state
+        .store
+        .network_view(&u.actor, Some(village_path))
+        .await?;
     let siblings = GridFilter {
-        under_path: Some(map_path.clone()),
+        under_path: Some(view.path().to_owned()),
         limit: 1000,
         ..GridFilter::default()
     };
-    let (regions, staff, micro, lineage, snapshot, siblings) = tokio::try_join!(
+    let (regions, staff, micro, lineage, siblings) = tokio::try_join!(
         state.store.region_trail(&u.actor, &g.grid.path),
         state.store.grid_staff(&u.actor, id),
         state.store.micro_grids(&u.actor, id),
         state.store.grid_lineage(&u.actor, id),
-        state.store.network_snapshot(),
         state.store.grids(&u.actor, &siblings),
     )?;
     let names: HashMap<&str, &str> = siblings
@@ -217,9 +214,8 @@ async fn build(
         .keys()
         .map(|id| (*id, format!("/grids/{id}")))
         .collect();
-    let shapes: Vec<MapShape> = snapshot
-        .under(&map_path)
-        .filter(|s| u.actor.scope.contains(&s.path))
+    let shapes: Vec<MapShape> = view
+        .iter()
         .filter_map(|s| {
             let name = names.get(s.id.as_str())?;
             let this = s.id == g.grid.id;
