@@ -128,6 +128,10 @@ pub struct Store {
     /// Seals and indexes personal data; set by [`Store::confirm_data_key`]. Stores without one
     /// (tools that never touch persons) refuse every call that would need it.
     pub(crate) protector: Option<crate::protect::Protector>,
+    /// Where attachment bytes go; set by [`Store::with_blobs`]. Stores without one (tools that
+    /// never touch attachments) refuse every call that would need it.
+    pub(crate) blobs: Option<Arc<dyn crate::attachments::BlobStore>>,
+    pub(crate) attachment_limits: crate::attachments::AttachmentLimits,
 }
 
 static DRIVERS: Once = Once::new();
@@ -223,6 +227,8 @@ impl Store {
             clock,
             locator: Arc::default(),
             protector: None,
+            blobs: None,
+            attachment_limits: Default::default(),
         })
     }
 

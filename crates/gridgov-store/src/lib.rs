@@ -6,6 +6,7 @@
 //! [`regions::bulk`]. Every read or write of a scoped resource takes the caller's
 //! [`Actor`](gridgov_core::auth::Actor) and filters by its scope here, so no handler can forget it.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -636,3 +636,73 @@ on_both!(records_move_with_a_merge_unless_their_keys_clash, |db| {
         other => panic!("{other:?}"),
     }
 });
+
+on_both!(photos_go_with_the_report_and_the_result, |db| {
+    use gridgov_store::attachments::{OwnerKind, Placement, Upload};
+    use gridgov_store::testing::images;
+    let t = town(&db.store).await;
+    let s = &db.store;
+    let photo = |name: &str| Upload {
+        file_name: name.into(),
+        bytes: images::with_gps_exif(&images::jpeg(64, 48), 1),
+    };
+    let pending = Placement::Pending(OwnerKind::Incident);
+    let a = s
+        .store_attachment(&t.worker, &pending, photo("现场.jpg"))
+        .await
+        .unwrap();
+    let mut r = report(&t.g1);
+    r.attachments = vec![a.id.clone()];
+    let i = s.report_incident(&t.worker, &r, None).await.unwrap();
+    let (c, id) = (i.county_code.clone(), i.id.clone());
+    // The center sees the photo with the incident; the next village's worker sees neither.
+    let page = s.incident_page(&t.center, &c, &id).await.unwrap();
+    assert_eq!(page.attachments.len(), 1);
+    assert_eq!(page.attachments[0], a.id);
+    assert!(s.attachment(&t.center, &a.id).await.is_ok());
+    assert!(matches!(
+        s.attachment(&t.worker2, &a.id).await,
+        Err(StoreError::NotFound)
+    ));
+    // Someone else's upload cannot be attached, nor one attached already.
+    let theirs = s
+        .store_attachment(&t.worker2, &pending, photo("别处.jpg"))
+        .await
+        .unwrap();
+    let mut again = report(&t.g1);
+    again.attachments = vec![theirs.id.clone()];
+    match s.report_incident(&t.worker, &again, None).await {
+        Err(StoreError::Invalid(e)) => assert_eq!(e.0[0].code, "unknown_attachment"),
+        other => panic!("{other:?}"),
+    }
+    again.attachments = vec![a.id.clone()];
+    assert!(s.report_incident(&t.worker, &again, None).await.is_err());
+    // Evidence with a result: the category that asks for it is satisfied by a photo.
+    let i = s
+        .act_on_incident(&t.center, &c, &id, &act("accept", i.version))
+        .await
+        .unwrap();
+    let mut d = act("dispatch", i.version);
+    d.dispatch.territorial_grid = t.g1.clone();
+    let i = s.act_on_incident(&t.center, &c, &id, &d).await.unwrap();
+    let i = s
+        .act_on_incident(&t.worker, &c, &id, &act("start", i.version))
+        .await
+        .unwrap();
+    let proof = s
+        .store_attachment(&t.worker, &pending, photo("处理后.jpg"))
+        .await
+        .unwrap();
+    let mut h = act("handle", i.version);
+    h.result = "已清理".into();
+    h.attachments = vec![proof.id.clone()];
+    s.act_on_incident(&t.worker, &c, &id, &h).await.unwrap();
+    let page = s.incident_page(&t.center, &c, &id).await.unwrap();
+    assert_eq!(page.attachments.len(), 2);
+    let handled = page
+        .timeline
+        .iter()
+        .find(|e| e.event["kind"] == "handled")
+        .unwrap();
+    assert_eq!(handled.event["attachments"][0], proof.id);
+});

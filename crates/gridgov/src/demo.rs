@@ -81,6 +81,7 @@ pub async fn run(
         .confirm_data_key(&config.protector()?)
         .await
         .context("checking the data key")?;
+    let store = crate::commands::with_blobs(store, &config)?;
     prepare_city(&store).await?;
     let people = crate::demo_people::ensure(&store, &config.data_dir).await?;
     if people > 0 {

@@ -185,6 +185,14 @@ pub(crate) async fn carry_work(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+        // Its attachments are seen where it is.
+        sqlx::query(
+            "UPDATE attachments SET path = $2 WHERE owner_type = 'incident' AND owner_id = $1",
+        )
+        .bind(&id)
+        .bind(d.path)
+        .execute(&mut *conn)
+        .await?;
         let event = IncidentEvent::GridChanged {
             from_grid: from.id.clone(),
             to_grid: d.id.to_owned(),

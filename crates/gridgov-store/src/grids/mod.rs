@@ -25,6 +25,7 @@ pub use reshape::{MergeInput, SplitReport};
 pub use staff::StaffMember;
 pub use village_mode::{VILLAGE_GRID_CODE, VillageModeReport};
 pub use write::GridInput;
+pub(crate) use write::county_of;
 
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::grids::{GridKind, Sizing};

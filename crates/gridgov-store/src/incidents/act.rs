@@ -144,17 +144,13 @@ impl Store {
                 )
                 .into());
             }
-            self.check_attachments_of(&mut tx, actor, &input.attachments)
-                .await?;
-            self.attach(
-                &mut tx,
+            let to = super::attachments::Target {
                 county,
                 id,
-                &incident.path,
-                &input.attachments,
-                ctx.now,
-            )
-            .await?;
+                path: &incident.path,
+            };
+            self.attach_to_incident(&mut tx, actor, to, &input.attachments, ctx.now)
+                .await?;
         }
         let applied = self
             .apply_action(&mut tx, &ctx, action, next, input)

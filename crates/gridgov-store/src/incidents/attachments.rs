@@ -1,22 +1,39 @@
 //! The attachments of an incident and of its actions: uploaded beforehand by the caller
-//! (`crate::attachments`), then linked here in the transaction of the report or the action, and
-//! from then on seen by whoever sees the incident.
+//! (`crate::attachments`, pending until attached), then attached here in the transaction of the
+//! report or the action, and from then on seen by whoever sees the incident.
 
 use gridgov_core::FieldError;
 use gridgov_core::auth::Actor;
 use gridgov_core::incidents::MAX_ATTACHMENTS;
+use gridgov_core::scope::ScopePath;
 use sqlx::AnyConnection;
 
-use crate::{Store, StoreResult};
+use crate::attachments::attach::attach_in;
+use crate::attachments::{Owner, OwnerKind};
+use crate::{Store, StoreError, StoreResult};
+
+/// The incident attachments go to: its key and its scope path.
+pub(super) struct Target<'a> {
+    pub county: &'a str,
+    pub id: &'a str,
+    pub path: &'a str,
+}
 
 impl Store {
-    /// The attachments exist, were uploaded by the caller and belong to nothing yet.
-    pub(super) async fn check_attachments_of(
+    /// Attaches the caller's pending uploads to the incident (within the counts an incident may
+    /// hold) and links them, so its page and the event that named them find them.
+    pub(super) async fn attach_to_incident(
         &self,
         conn: &mut AnyConnection,
         actor: &Actor,
+        to: Target<'_>,
         ids: &[String],
+        now: i64,
     ) -> StoreResult<()> {
+        let (county, incident_id, path) = (to.county, to.id, to.path);
+        if ids.is_empty() {
+            return Ok(());
+        }
         if ids.len() > MAX_ATTACHMENTS {
             return Err(FieldError::new(
                 "attachments",
@@ -26,49 +43,25 @@ impl Store {
             )
             .into());
         }
-        for id in ids {
-            let mine: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM attachments WHERE id = $1 AND uploaded_by = $2 \
-                 AND owner_id IS NULL",
-            )
-            .bind(id)
-            .bind(&actor.user_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if mine.is_none() {
+        let owner = Owner {
+            kind: OwnerKind::Incident,
+            id: incident_id.to_owned(),
+            path: ScopePath::from_path(path),
+        };
+        match attach_in(conn, &self.attachment_limits, actor, ids, &owner).await {
+            // Someone else's upload, one attached already, or none: the field says so.
+            Err(StoreError::NotFound) => {
                 return Err(FieldError::new(
                     "attachments",
                     "unknown_attachment",
-                    format!("找不到您上传的这个附件：{id}"),
-                    format!("no attachment of yours with this id: {id}"),
+                    "附件不存在，或不是您上传的待用附件",
+                    "no such attachment among your pending uploads",
                 )
                 .into());
             }
+            other => other?,
         }
-        Ok(())
-    }
-
-    /// Links checked attachments to the incident and gives them its scope.
-    pub(super) async fn attach(
-        &self,
-        conn: &mut AnyConnection,
-        county: &str,
-        incident_id: &str,
-        path: &str,
-        ids: &[String],
-        now: i64,
-    ) -> StoreResult<()> {
         for id in ids {
-            sqlx::query(
-                "UPDATE attachments SET owner_type = 'incident', owner_id = $2, \
-                 county_code = $3, path = $4 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(incident_id)
-            .bind(county)
-            .bind(path)
-            .execute(&mut *conn)
-            .await?;
             sqlx::query(
                 "INSERT INTO incident_attachments (county_code, incident_id, attachment_id, \
                  added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",

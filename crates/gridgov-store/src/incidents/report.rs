@@ -123,10 +123,6 @@ impl Store {
         let place = self.place_report(actor, input).await?;
         let mut tx = self.begin_write().await?;
         let parties = self.resolve_parties(&mut tx, actor, &input.parties).await?;
-        if !input.attachments.is_empty() {
-            self.check_attachments_of(&mut tx, actor, &input.attachments)
-                .await?;
-        }
         let now = self.now_ms();
         let number = next_number(&mut tx, &place.county_code, now).await?;
         let id = uuid::Uuid::now_v7().to_string();
@@ -188,15 +184,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        self.attach(
-            &mut tx,
-            &place.county_code,
-            &id,
-            &place.path,
-            &input.attachments,
-            now,
-        )
-        .await?;
+        let to = super::attachments::Target {
+            county: &place.county_code,
+            id: &id,
+            path: &place.path,
+        };
+        self.attach_to_incident(&mut tx, actor, to, &input.attachments, now)
+            .await?;
         if let Some(k) = key {
             let taken = sqlx::query(
                 "INSERT INTO incident_idempotency (actor_id, key, county_code, incident_id, \

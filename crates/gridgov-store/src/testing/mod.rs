@@ -14,11 +14,15 @@ use crate::{Clock, DatabaseUrl, FixedClock, Store};
 use gridgov_core::auth::{Actor, Role};
 use sqlx::{Connection, Executor};
 
+pub mod images;
+
 pub const PG_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 pub struct TestDb {
     pub store: Store,
     pub clock: Arc<FixedClock>,
+    /// Where the store keeps attachment blobs.
+    pub blob_root: std::path::PathBuf,
     cleanup: Cleanup,
 }
 
@@ -27,7 +31,12 @@ pub const SMALL_REGIONS_CSV: &[u8] = include_bytes!("../../tests/fixtures/region
 
 enum Cleanup {
     Dir(std::path::PathBuf),
-    Pg { admin_url: String, name: String },
+    /// The database, and the directory of its blobs.
+    Pg {
+        admin_url: String,
+        name: String,
+        dir: std::path::PathBuf,
+    },
 }
 
 impl Drop for TestDb {
@@ -36,7 +45,12 @@ impl Drop for TestDb {
             Cleanup::Dir(d) => {
                 let _ = std::fs::remove_dir_all(d);
             }
-            Cleanup::Pg { admin_url, name } => {
+            Cleanup::Pg {
+                admin_url,
+                name,
+                dir,
+            } => {
+                let _ = std::fs::remove_dir_all(dir);
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime; use a thread with its own.
                 let _ = std::thread::spawn(move || {
@@ -69,7 +83,8 @@ impl TestDb {
         let dir = std::env::temp_dir().join(format!("gridgov-test-{}", unique()));
         std::fs::create_dir_all(&dir).unwrap();
         let url = DatabaseUrl::sqlite_file(&dir.join("test.db"));
-        TestDb::open(url, Cleanup::Dir(dir)).await
+        let blobs = dir.join("blobs");
+        TestDb::open(url, blobs, Cleanup::Dir(dir)).await
     }
 
     pub async fn postgres() -> TestDb {
@@ -90,10 +105,21 @@ impl TestDb {
             .map(|(b, _)| b)
             .unwrap_or(&admin_url);
         let url = DatabaseUrl::from_str(&format!("{base}/{name}")).unwrap();
-        TestDb::open(url, Cleanup::Pg { admin_url, name }).await
+        let dir = std::env::temp_dir().join(format!("gridgov-test-{name}"));
+        let blobs = dir.join("blobs");
+        TestDb::open(
+            url,
+            blobs,
+            Cleanup::Pg {
+                admin_url,
+                name,
+                dir,
+            },
+        )
+        .await
     }
 
-    async fn open(url: DatabaseUrl, cleanup: Cleanup) -> TestDb {
+    async fn open(url: DatabaseUrl, blob_root: std::path::PathBuf, cleanup: Cleanup) -> TestDb {
         // 2026-11-23 08:00 Asia/Shanghai.
         let clock = Arc::new(FixedClock::new(1_795_392_000_000));
         let mut store = Store::connect_with_clock(&url, clock.clone() as Arc<dyn Clock>)
@@ -101,9 +127,14 @@ impl TestDb {
             .unwrap();
         store.migrate().await.unwrap();
         store.confirm_data_key(&test_protector()).await.unwrap();
+        let blobs = crate::attachments::FsBlobStore::open(&blob_root)
+            .unwrap()
+            .with_clock(clock.clone() as Arc<dyn Clock>);
+        let store = store.with_blobs(Arc::new(blobs));
         TestDb {
             store,
             clock,
+            blob_root,
             cleanup,
         }
     }

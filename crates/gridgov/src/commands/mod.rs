@@ -29,6 +29,16 @@ pub fn load_config(file: Option<&Path>, db: &DbArgs, listen: Option<String>) -> 
     )
 }
 
+/// Keeps attachment bytes in the data directory's `blobs/` folder (created, private, when
+/// missing). Every node serving the same database must see the same folder (a shared volume)
+/// until an object store implements the same trait.
+pub fn with_blobs(store: Store, config: &Config) -> Result<Store> {
+    let root = config.data_dir.join("blobs");
+    let blobs = gridgov_store::attachments::FsBlobStore::open(&root)
+        .with_context(|| format!("opening the attachment store {}", root.display()))?;
+    Ok(store.with_blobs(std::sync::Arc::new(blobs)))
+}
+
 /// Connects and brings the schema up to date, so every command works on a fresh data directory;
 /// sqlx takes a lock while migrating, so nodes starting together do not race.
 pub async fn open_store(config: &Config) -> Result<Store> {

@@ -17,6 +17,7 @@ pub async fn run(file: Option<&Path>, db: &DbArgs, listen: Option<String>) -> Re
         .confirm_data_key(&config.protector()?)
         .await
         .context("checking the data key")?;
+    let store = super::with_blobs(store, &config)?;
     serve_until_signal(
         store,
         web,
