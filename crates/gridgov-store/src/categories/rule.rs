@@ -29,6 +29,9 @@ pub struct CategoryRule {
 impl Store {
     /// The rules of a category by code, for the incident loop (which has checked the caller's
     /// right to report); `NotFound` for a code that is not in the tree.
+    // Written for the incident loop, which is built beside it; until it calls this, only the
+    // tests (through the `testing` feature) do.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub(crate) async fn category_for_report(&self, code: &str) -> StoreResult<CategoryRule> {
         let mut conn = self.pool.acquire().await?;
         let c = category_in(&mut conn, code).await?;

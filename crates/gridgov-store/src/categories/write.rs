@@ -4,7 +4,6 @@
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::departments::{CategoryDraft, ValidCategory, place_in_tree, sectors_text};
-use serde::{Deserialize, Deserializer};
 use serde_json::json;
 
 use super::Category;
@@ -13,31 +12,23 @@ use crate::audit::{self, Change};
 use crate::records::{invalid, need, one_updated, written};
 use crate::{Store, StoreError, StoreResult};
 
-/// A category as typed. On an edit `code` and `parent_code` may be left out; if sent they must
+/// A category as typed (public unless said otherwise). On an edit `code` and `parent_code` may be left out; if sent they must
 /// be the category's own.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CategoryInput {
-    #[serde(default)]
     pub code: String,
     /// Empty: the parent the code implies.
-    #[serde(default)]
     pub parent_code: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub name_en: String,
     /// A grade code or label; empty is `general`.
-    #[serde(default)]
     pub default_grade: String,
-    /// Sector codes or labels: a JSON array, or one text with commas or `、` between.
-    #[serde(default, deserialize_with = "one_or_many")]
+    /// Sector codes or labels; each item may hold several, with commas or `、` between.
     pub sectors: Vec<String>,
-    #[serde(default)]
     pub evidence_required: bool,
-    #[serde(default = "yes")]
+    /// Offered to citizens' reports.
     pub public: bool,
     /// Place among its siblings; empty: the code's last two digits.
-    #[serde(default, deserialize_with = "text_or_number")]
     pub sort_order: String,
 }
 
@@ -55,38 +46,6 @@ impl Default for CategoryInput {
             sort_order: String::new(),
         }
     }
-}
-
-fn yes() -> bool {
-    true
-}
-
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::One(s)) => vec![s],
-        Some(OneOrMany::Many(v)) => v,
-    })
-}
-
-fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum TextOrNumber {
-        Text(String),
-        Number(i64),
-    }
-    Ok(match Option::<TextOrNumber>::deserialize(d)? {
-        None => String::new(),
-        Some(TextOrNumber::Text(s)) => s,
-        Some(TextOrNumber::Number(n)) => n.to_string(),
-    })
 }
 
 impl CategoryInput {
