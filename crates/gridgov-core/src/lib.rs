@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod base_data;
+pub mod departments;
 pub mod error;
 pub mod forms;
 pub mod grids;

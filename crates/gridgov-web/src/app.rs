@@ -141,8 +141,33 @@ fn page_routes() -> Routes {
         .post("/verification/{id}/claim", verify::claim)
         .post("/verification/{id}/release", verify::release)
         .post("/verification/{id}/decide", verify::decide)
+        .merge(department_routes())
         .get("/map", grid_map::page)
         .get("/card/{region}/{code}", grid_card::page)
+}
+
+/// Departments and the category tree.
+fn department_routes() -> Routes {
+    use pages::{categories, category_page, department_page, departments};
+    Routes::new()
+        .get("/departments", departments::list)
+        .post("/departments", departments::create)
+        .get("/departments/new", departments::new_form)
+        .get("/departments/{id}", department_page::page)
+        .post("/departments/{id}", department_page::update)
+        .post("/departments/{id}/deactivate", department_page::deactivate)
+        .post("/departments/{id}/activate", department_page::activate)
+        .post("/departments/{id}/members", department_page::add_member)
+        .post(
+            "/departments/{id}/members/remove",
+            department_page::remove_member,
+        )
+        .get("/categories", categories::tree)
+        .post("/categories", categories::create)
+        .get("/categories/{code}", category_page::page)
+        .post("/categories/{code}", category_page::update)
+        .post("/categories/{code}/deactivate", category_page::deactivate)
+        .post("/categories/{code}/activate", category_page::activate)
 }
 
 fn ops_routes() -> Routes {

@@ -385,6 +385,47 @@ texts! {
     note: "备注", "Note";
     submit: "提交", "Submit";
     no_tasks: "没有核对任务。", "No verification tasks.";
+    // Linked departments and the incident category tree.
+    nav_departments: "部门", "Departments";
+    nav_categories: "事件分类", "Categories";
+    new_department: "新建部门", "New department";
+    edit_department: "编辑部门", "Edit department";
+    department_name: "部门名称", "Department name";
+    sector: "行业", "Sector";
+    all_sectors: "全部行业", "All sectors";
+    region_served: "服务区划", "Region served";
+    region_served_hint: "区划代码，如 420202（黄石港区）；部门服务该区划及其下级，设在乡镇（街道）及以上", "A region code such as 420202; the department serves it and all below, township or higher";
+    duty_phone: "值班电话", "Duty phone";
+    handlers: "办理人", "Handlers";
+    add_handler: "添加办理人", "Add handler";
+    handler_hint: "部门办理人角色的用户名，其数据范围须覆盖本部门服务区划", "Username of a department handler whose scope covers the region served";
+    include_inactive: "含已停用", "Include deactivated";
+    my_department: "您所在部门：", "Your department: ";
+    department_created: "部门已创建。", "Department created.";
+    no_departments: "暂无为您所在区域服务的部门。", "No department serves your area yet.";
+    department_above: "上级区划的部门，由上级综治中心维护。", "A department of a higher region, kept by that region's center.";
+    departments_hint: "列出您范围内的部门，以及上级区划中为您所在区域服务的部门。", "Departments inside your scope, and those of higher regions that serve your area.";
+    new_category: "新建分类", "New category";
+    edit_category: "编辑分类", "Edit category";
+    category_code: "分类代码", "Code";
+    category_code_hint: "每级两位数字，下级代码以上级代码开头，最多三级，如 0302、030202", "Two digits per level, a child's beginning with its parent's, at most three levels: 0302, 030202";
+    parent_category: "上级分类", "Parent";
+    parent_hint: "留空则由代码推定", "Empty: implied by the code";
+    name_en: "英文名称", "English name";
+    default_grade: "默认等级", "Default grade";
+    usual_sectors: "常见承办行业", "Usual sectors";
+    evidence_required: "结案须附证据", "Evidence to close";
+    evidence_hint: "如整改后的照片、调解结果、书面答复", "e.g. a photo after the fix, the mediation result, the written reply";
+    public_category: "群众可选", "Open to citizens";
+    sort_order: "排序", "Order";
+    sort_order_hint: "留空按代码末两位排序", "Empty: by the code's last two digits";
+    in_use: "使用中", "In use";
+    parent_inactive: "上级已停用", "Parent deactivated";
+    category_created: "分类已创建。", "Category created.";
+    categories_hint: "全系统统一的事件分类，上报事件时选用；停用的分类及其下级不再供新上报使用。", "One tree for the whole system, chosen when a matter is reported; a deactivated category and those below it are offered to no new report.";
+    fixed_once_made: "代码及上级创建后不可更改（事件保留原分类代码）", "Code and parent are fixed once made (incidents keep the code)";
+    yes: "是", "Yes";
+    no: "否", "No";
 }
 
 impl Texts {

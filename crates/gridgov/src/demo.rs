@@ -1,4 +1,5 @@
-//! `gridgov demo`: Huangshi's regions, a login for every role at several levels, served at once.
+//! `gridgov demo`: Huangshi's regions, a login for every role at several levels, the category
+//! tree and the city's departments with a login each, served at once.
 //! Idempotent: a second run reuses the data directory as it is.
 
 use std::collections::HashSet;
@@ -113,6 +114,19 @@ pub async fn prepare_city(store: &Store) -> Result<()> {
         .await
         .context("importing the demo regions")?;
     ensure_users(store).await?;
+    let added = store
+        .seed_categories(&Actor::system())
+        .await
+        .context("loading the incident category tree")?;
+    if added > 0 {
+        tracing::info!(categories = added, "incident categories loaded");
+    }
+    let departments = crate::demo_departments::ensure(store)
+        .await
+        .context("setting up the demo departments")?;
+    if departments > 0 {
+        tracing::info!(departments, "demo departments set up");
+    }
     let grids = crate::demo_network::ensure(store)
         .await
         .context("building the demo grid network")?;
@@ -238,6 +252,10 @@ fn print_welcome(addr: SocketAddr, data_dir: &Path, logins: &[[String; 4]]) {
     );
     for [user, zh, en, scope] in logins {
         println!("{user:<14} {}{en:<26} {scope}", pad_wide(zh, 16));
+    }
+    println!();
+    for line in crate::demo_departments::login_lines() {
+        println!("{line}");
     }
     println!();
     println!("Ctrl-C stops the server / 按 Ctrl-C 停止");

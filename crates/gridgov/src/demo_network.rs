@@ -147,7 +147,7 @@ pub(crate) const GIVEN: &[&str] = &[
     "晓东", "玉兰", "俊杰", "红梅", "德胜", "文静", "立新", "淑珍", "亚军", "美玲", "长江", "凤霞",
 ];
 
-fn person_name(key: &str) -> String {
+pub(crate) fn person_name(key: &str) -> String {
     format!(
         "{}{}",
         SURNAMES[pick(&[key, "s"], SURNAMES.len() as u64) as usize],

@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod config;
 mod demo;
+mod demo_departments;
 mod demo_network;
 mod demo_people;
 mod progress;

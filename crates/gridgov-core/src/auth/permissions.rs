@@ -49,6 +49,14 @@ pub enum Permission {
     /// Report an incident. Everyone with an account reports what they find: the work order loop
     /// starts with whoever sees the matter (群众点单、网格接单).
     ReportIncidents,
+    /// See the linked departments that serve one's area and their handlers.
+    ViewDepartments,
+    /// Create, change and deactivate departments inside one's scope; add and remove handlers.
+    ManageDepartments,
+    /// See the incident category tree.
+    ViewCategories,
+    /// Change the category tree (deployment-wide configuration).
+    ManageCategories,
 }
 
 /// Roles that see base data. Informants, liaisons, patrollers and building heads report what
@@ -105,6 +113,25 @@ const BASE_DATA_MATRIX: &[(Role, &[Permission])] = &[
         Role::GridWorker,
         &[EditBaseData, UnmaskPersonalData, VerifyRecords],
     ),
+];
+
+/// Permissions over departments and the category tree, as rows. Everyone with a desk account
+/// sees both: reporters choose a category, and everyone may look up who handles what. Centers
+/// (and system administrators) keep the departments of their scope; the category tree is one
+/// for the deployment, so only system administrators change it.
+const DEPARTMENT_MATRIX: &[(Role, &[Permission])] = &[
+    (Role::SystemAdmin, &[ManageDepartments, ManageCategories]),
+    (Role::CenterOperator, &[ManageDepartments]),
+];
+
+/// Permissions every role holds.
+const EVERYONE: &[Permission] = &[
+    ViewDepartments,
+    ViewCategories,
+    // What each role sees of incidents and may do to them is decided by the incident's doors
+    // and core's rules of who may take which action, not by this table.
+    ViewIncidents,
+    ReportIncidents,
 ];
 
 use Permission::*;
@@ -197,14 +224,11 @@ impl Role {
         if p == ViewBaseData {
             return BASE_DATA_VIEWERS.contains(&self);
         }
-        if matches!(p, ViewIncidents | ReportIncidents) {
-            // Every role: what each sees and may do is decided by the incident's doors and
-            // core's rules of who may take which action.
-            return true;
-        }
-        permissions_of(self).contains(&p)
-            || BASE_DATA_MATRIX
+        EVERYONE.contains(&p)
+            || permissions_of(self).contains(&p)
+            || [BASE_DATA_MATRIX, DEPARTMENT_MATRIX]
                 .iter()
+                .flat_map(|m| m.iter())
                 .any(|(r, ps)| *r == self && ps.contains(&p))
     }
 }
@@ -295,6 +319,26 @@ mod tests {
     fn grid_workers_cannot_read_the_audit_trail() {
         assert!(!Role::GridWorker.can(ViewAudit));
         assert!(Role::CenterOperator.can(ViewAudit));
+    }
+
+    #[test]
+    fn everyone_sees_departments_and_categories_and_few_change_them() {
+        for r in Role::ALL {
+            assert!(r.can(ViewDepartments) && r.can(ViewCategories), "{r}");
+        }
+        let keepers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(ManageDepartments))
+            .collect();
+        assert_eq!(keepers, [Role::SystemAdmin, Role::CenterOperator]);
+        let editors: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(ManageCategories))
+            .collect();
+        assert_eq!(editors, [Role::SystemAdmin]);
+        // Handlers work for a department; they do not make departments or staff them.
+        assert!(!Role::DepartmentHandler.can(ManageDepartments));
+        assert!(!Role::Leader.can(ManageDepartments));
     }
 
     #[test]

@@ -21,6 +21,7 @@ use super::spec::{self, TableSpec};
 use super::writer::{BulkWriter, Conn, Mode, Stamps, open_conn};
 use super::{BaseImportOptions, BaseImportProgress, BaseImportReport, RowFault, kind_table};
 use crate::audit::{self, Change};
+use crate::regions::IdPrefixes;
 use crate::scope::{BindScope, ScopeRange};
 use crate::sheets::out::SafeCsvWriter;
 use crate::{Store, StoreError, StoreResult};
@@ -65,6 +66,10 @@ impl Store {
         if kind == RecordKind::Links {
             lock = vec!["person_houses"];
         }
+        // Everything the plan reads from the pool is read before the import takes its lock: a
+        // pool connection asked for under the lock could wait behind writers that themselves
+        // wait for the lock, each holding a connection, until the pool's timeout.
+        let inputs = self.plan_inputs(actor, kind).await?;
         let mut conn = open_conn(self, &lock).await?;
         // Read under the import's lock, so it holds until the rows are in.
         let elsewhere = if kind == RecordKind::Persons {
@@ -72,7 +77,7 @@ impl Store {
         } else {
             HashSet::new()
         };
-        let plan = self.plan_for(actor, kind, common, elsewhere).await?;
+        let plan = self.plan_for(kind, common, inputs, elsewhere)?;
         let mode = (kind == RecordKind::Links).then_some(Mode::Plain);
         let stamps = Stamps {
             batch: batch.clone(),
@@ -177,38 +182,53 @@ impl Store {
         .is_some())
     }
 
-    async fn plan_for(
+    /// What the plan of an import of this kind reads from the database.
+    async fn plan_inputs(&self, actor: &Actor, kind: RecordKind) -> StoreResult<PlanInputs> {
+        Ok(match kind {
+            RecordKind::Persons => PlanInputs::Prefixes(self.id_prefixes().await?),
+            RecordKind::Buildings => PlanInputs::Users(self.usernames_in_scope(actor).await?),
+            RecordKind::Houses | RecordKind::Links => {
+                PlanInputs::Buildings(self.building_ids(actor).await?)
+            }
+            RecordKind::Organizations | RecordKind::Places => PlanInputs::None,
+        })
+    }
+
+    fn plan_for(
         &self,
-        actor: &Actor,
         kind: RecordKind,
         common: Common,
+        inputs: PlanInputs,
         elsewhere: HashSet<u128>,
     ) -> StoreResult<Box<dyn RowPlan>> {
         let today = china_date_of_ms(common.now);
-        Ok(match kind {
-            RecordKind::Persons => Box::new(PersonPlan {
+        Ok(match (kind, inputs) {
+            (RecordKind::Persons, PlanInputs::Prefixes(prefixes)) => Box::new(PersonPlan {
                 common,
-                prefixes: self.id_prefixes().await?,
+                prefixes,
                 protector: self.protector()?.clone(),
                 today,
                 elsewhere,
             }),
-            RecordKind::Buildings => Box::new(BuildingPlan {
+            (RecordKind::Buildings, PlanInputs::Users(users)) => {
+                Box::new(BuildingPlan { common, users })
+            }
+            (RecordKind::Houses, PlanInputs::Buildings(buildings)) => {
+                Box::new(HousePlan { common, buildings })
+            }
+            (RecordKind::Links, PlanInputs::Buildings(buildings)) => Box::new(LinkPlan {
                 common,
-                users: self.usernames_in_scope(actor).await?,
-            }),
-            RecordKind::Houses => Box::new(HousePlan {
-                common,
-                buildings: self.building_ids(actor).await?,
-            }),
-            RecordKind::Links => Box::new(LinkPlan {
-                common,
-                buildings: self.building_ids(actor).await?,
+                buildings,
                 protector: self.protector()?.clone(),
                 today,
             }),
-            RecordKind::Organizations => Box::new(OrganizationPlan { common }),
-            RecordKind::Places => Box::new(PlacePlan { common }),
+            (RecordKind::Organizations, _) => Box::new(OrganizationPlan { common }),
+            (RecordKind::Places, _) => Box::new(PlacePlan { common }),
+            _ => {
+                return Err(StoreError::Internal(
+                    "an import's plan read the wrong inputs".into(),
+                ));
+            }
         })
     }
 
@@ -235,6 +255,14 @@ impl Store {
         .await?;
         Ok(rows.into_iter().collect())
     }
+}
+
+/// What an import's plan needs from the database, read before the import's lock.
+enum PlanInputs {
+    Prefixes(IdPrefixes),
+    Users(HashMap<String, String>),
+    Buildings(BuildingIds),
+    None,
 }
 
 async fn record_batch(

@@ -4,6 +4,8 @@
 
 mod audit;
 mod auth;
+mod categories;
+mod departments;
 mod form_views;
 mod forms;
 mod grid_boundaries;
@@ -114,6 +116,11 @@ use crate::routes::{Routes, Verb};
         records_views::export,
         verify::list, verify::show, verify::claim, verify::release, verify::decide, verify::comparisons,
         incidents::report, incidents::list, incidents::show, incidents::act, incidents::export,
+        departments::list, departments::create, departments::show, departments::update,
+        departments::deactivate, departments::activate, departments::members,
+        departments::add_member, departments::remove_member,
+        categories::tree, categories::create, categories::show, categories::update,
+        categories::deactivate, categories::activate,
     ),
     components(schemas(
         ErrorBody,
@@ -154,6 +161,9 @@ use crate::routes::{Routes, Verb};
         records_persons::UnmaskResponse,
         records_views::ExportRequest,
         verify::TaskView, verify::ComparisonView, verify::DecideRequest, verify::CorrectionDoc,
+        departments::DepartmentView, departments::MemberView, departments::CreateDepartment,
+        departments::UpdateDepartment, departments::VersionBody, departments::AddMember,
+        categories::CategoryView, categories::CategoryBody, categories::UpdateCategory,
     )),
     modifiers(&BearerAuth)
 )]
@@ -221,6 +231,8 @@ pub fn router() -> Routes {
         .get("/api/v1/grid-cards/{region_code}/{code}", grids::card)
         .merge(forms::router())
         .merge(verify::router())
+        .merge(departments::router())
+        .merge(categories::router())
         .merge(records_router())
 }
 

@@ -6,6 +6,10 @@ pub mod audit;
 pub mod base_drill;
 pub mod base_import;
 pub mod base_labels;
+pub mod categories;
+pub mod category_page;
+pub mod department_page;
+pub mod departments;
 pub mod error;
 pub mod grid_bulk;
 pub mod grid_card;
@@ -78,7 +82,7 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 8] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 10] = [
             ("/", t.nav_home, "home", None),
             (
                 "/regions",
@@ -98,6 +102,18 @@ impl Chrome {
                 t.nav_users,
                 "users",
                 Some(Permission::ViewUsers),
+            ),
+            (
+                "/departments",
+                t.nav_departments,
+                "dept",
+                Some(Permission::ViewDepartments),
+            ),
+            (
+                "/categories",
+                t.nav_categories,
+                "tree",
+                Some(Permission::ViewCategories),
             ),
             (
                 "/verification",

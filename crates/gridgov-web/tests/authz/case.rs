@@ -101,6 +101,14 @@ pub enum Target {
     /// A desk import: the caller's own inside (when the caller may import), another user's
     /// outside.
     ImportJob,
+    /// The side's department, its handler as `{user_id}`.
+    Department,
+    /// A fresh department in district A, with district A's free handler in no department.
+    FreshDepartment,
+    /// A fresh department in district A with the free handler working for it, as `{user_id}`.
+    FreshMember,
+    /// The side's category of the tree, as `{code}`.
+    Category,
 }
 
 /// How a request's body is sent.
@@ -329,4 +337,8 @@ pub mod need {
     pub const COMPARISONS: Access = Access::Needs(&[CompareSources, VerifyRecords]);
     pub const VIEW_INCIDENTS: Access = Access::Needs(&[ViewIncidents]);
     pub const REPORT_INCIDENTS: Access = Access::Needs(&[ReportIncidents]);
+    pub const VIEW_DEPARTMENTS: Access = Access::Needs(&[ViewDepartments]);
+    pub const MANAGE_DEPARTMENTS: Access = Access::Needs(&[ManageDepartments]);
+    pub const VIEW_CATEGORIES: Access = Access::Needs(&[ViewCategories]);
+    pub const MANAGE_CATEGORIES: Access = Access::Needs(&[ManageCategories]);
 }

@@ -75,6 +75,13 @@ pub struct Side {
     pub job: String,
     /// An incident reported in the district's G1 by its editor.
     pub incident: String,
+    /// The district's department, with `handler` working for it.
+    pub department: String,
+    pub handler: User,
+    /// A handler in no department, for adding (district A's; fresh targets free them first).
+    pub free_handler: User,
+    /// A category of the tree (shared by the deployment; each side tries its own).
+    pub category: &'static str,
     /// What must never appear in an answer to a caller of district A: ids, names, numbers.
     pub markers: Vec<String>,
 }
@@ -153,6 +160,9 @@ async fn roster(store: &Store) {
         ("b-target", Role::GridWorker, B_VILLAGE),
         ("b-staff", Role::GridWorker, B_VILLAGE),
         ("b-officer", Role::PoliceOfficer, B_VILLAGE),
+        ("a-handler", Role::DepartmentHandler, "420202"),
+        ("a-handler-x", Role::DepartmentHandler, "420202"),
+        ("b-handler", Role::DepartmentHandler, "420203"),
     ] {
         r.push(entry(name, role, scope));
     }
@@ -172,6 +182,7 @@ pub async fn user(store: &Store, username: &str) -> User {
 pub async fn build(store: &Store, http: &Http) -> City {
     seed_regions(store).await;
     roster(store).await;
+    store.seed_categories(&Actor::system()).await.unwrap();
     let counter = AtomicU64::new(1);
     let a = seed::side(store, seed::SideSpec::A, &counter).await;
     let b = seed::side(store, seed::SideSpec::B, &counter).await;

@@ -98,6 +98,24 @@ fn queries(lo: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "departments",
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) + {} * 1000 + {} * 1000000 FROM departments \
+                 WHERE {}",
+                sum("version"),
+                sum("active"),
+                inside("path")
+            ),
+        ),
+        (
+            "department members",
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM department_members m \
+                 JOIN departments d ON d.id = m.department_id WHERE {}",
+                inside("d.path")
+            ),
+        ),
+        (
             "form values",
             format!(
                 "SELECT CAST(COUNT(*) AS BIGINT) FROM form_values WHERE {}",

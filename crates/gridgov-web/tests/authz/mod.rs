@@ -3,6 +3,7 @@
 
 pub mod case;
 mod cases_api;
+mod cases_departments;
 mod cases_pages;
 mod cases_records;
 pub mod city;
@@ -20,5 +21,6 @@ pub fn all_cases() -> Vec<case::Case> {
     let mut all = cases_pages::cases();
     all.extend(cases_api::cases());
     all.extend(cases_records::cases());
+    all.extend(cases_departments::cases());
     all
 }

@@ -2,6 +2,7 @@
 //! in district A for a route that uses its record up.
 
 use gridgov_core::auth::{Actor, Role};
+use gridgov_store::departments::DepartmentInput;
 use gridgov_store::grids::GridInput;
 use gridgov_store::records::{CameraInput, LinkInput, OrganizationInput, PlaceInput};
 
@@ -11,7 +12,15 @@ use super::seed::{
     SIZE, Square, Y0, building_input, draw_grids, grid_id, house_input, person_input,
 };
 
-/// The table a target's version is read from.
+/// The table a target's version is read from, its key column and the path parameter holding
+/// the key.
+fn versioned(t: Target) -> Option<(&'static str, &'static str, &'static str)> {
+    match t {
+        Target::Category => Some(("incident_categories", "code", "code")),
+        _ => table(t).map(|t| (t, "id", "id")),
+    }
+}
+
 fn table(t: Target) -> Option<&'static str> {
     use Target::*;
     Some(match t {
@@ -25,6 +34,7 @@ fn table(t: Target) -> Option<&'static str> {
         Camera | FreshCamera => "cameras",
         User => "users",
         Incident => "incidents",
+        Department | FreshDepartment | FreshMember => "departments",
         _ => return None,
     })
 }
@@ -49,6 +59,8 @@ fn is_fresh(t: Target) -> bool {
             | FreshTask
             | FreshClaimedTask
             | FreshToken
+            | FreshDepartment
+            | FreshMember
     )
 }
 
@@ -78,8 +90,10 @@ impl City {
         } else {
             self.standing(target, side, inside, me)
         };
-        if let (Some(t), Some(id)) = (table(target), obj.param("id")) {
-            let sql = format!("SELECT version FROM {t} WHERE id = '{id}'");
+        if let Some((t, key, param)) = versioned(target)
+            && let Some(id) = obj.param(param)
+        {
+            let sql = format!("SELECT version FROM {t} WHERE {key} = '{id}'");
             obj.version = self.store.scalar_for_tests(&sql).await.unwrap();
         }
         obj
@@ -149,6 +163,17 @@ impl City {
             },
             FreshToken => Obj {
                 params: vec![("id", side.token.clone())],
+                ..Obj::default()
+            },
+            Department | FreshDepartment | FreshMember => Obj {
+                params: vec![
+                    ("id", side.department.clone()),
+                    ("user_id", side.handler.id.clone()),
+                ],
+                ..Obj::default()
+            },
+            Category => Obj {
+                params: vec![("code", side.category.to_owned())],
                 ..Obj::default()
             },
             // Inside: the caller's own import when they may import, otherwise the district
@@ -318,6 +343,32 @@ impl City {
                     .unwrap();
                 Obj {
                     params: vec![("id", t.id)],
+                    ..Obj::default()
+                }
+            }
+            FreshDepartment | FreshMember => {
+                let free = &a.free_handler;
+                // The free handler works for one department at most: take them off the last
+                // fresh one, then onto this one when the route removes them.
+                if let Some(theirs) = s.my_department(&free.actor()).await.unwrap() {
+                    s.remove_department_member(&sys, &theirs.id, &free.id)
+                        .await
+                        .unwrap();
+                }
+                let input = DepartmentInput {
+                    name: format!("临时部门{n}"),
+                    sector: "justice".into(),
+                    region_code: a.county.into(),
+                    phone: String::new(),
+                };
+                let d = s.create_department(ed, &input).await.unwrap();
+                if target == FreshMember {
+                    s.add_department_member(ed, &d.id, &free.username)
+                        .await
+                        .unwrap();
+                }
+                Obj {
+                    params: vec![("id", d.id), ("user_id", free.id.clone())],
                     ..Obj::default()
                 }
             }

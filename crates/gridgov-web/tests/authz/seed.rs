@@ -10,6 +10,7 @@ use gridgov_core::base_data::RecordKind;
 use gridgov_geo::features::Crs;
 use gridgov_store::Store;
 use gridgov_store::base::BaseImportOptions;
+use gridgov_store::departments::DepartmentInput;
 use gridgov_store::grids::BoundaryImport;
 use gridgov_store::records::{
     BuildingInput, CameraInput, HouseInput, LinkInput, OrganizationInput, PersonInput, PlaceInput,
@@ -39,6 +40,8 @@ struct Spec {
     x0: f64,
     /// Open tasks to raise: district A hands them out to claim.
     tasks: usize,
+    district_name: &'static str,
+    category: &'static str,
 }
 
 const A: Spec = Spec {
@@ -51,6 +54,8 @@ const A: Spec = Spec {
     path: "42/4202/420202/",
     x0: 115.0,
     tasks: 40,
+    district_name: "黄石港区",
+    category: "0601",
 };
 
 const B: Spec = Spec {
@@ -63,6 +68,8 @@ const B: Spec = Spec {
     path: "42/4202/420203/",
     x0: 115.5,
     tasks: 2,
+    district_name: "西塞山区",
+    category: "0602",
 };
 
 /// A square boundary as (west, south, east, north) in degrees.
@@ -339,6 +346,24 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         .create_api_token(&target.actor(), "matrix", Some(30))
         .await
         .unwrap();
+    let department = store
+        .create_department(
+            &editor,
+            &DepartmentInput {
+                name: format!("{}城管执法局", s.district_name),
+                sector: "urban_management".into(),
+                region_code: s.district.into(),
+                phone: "0714-6251234".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let handler = user(store, &format!("{}-handler", s.prefix)).await;
+    store
+        .add_department_member(&editor, &department.id, &handler.username)
+        .await
+        .unwrap();
+    let free_handler = user(store, "a-handler-x").await;
 
     // An incident in G1, on a category of the deployment's tree.
     store
@@ -378,6 +403,8 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         token.id.clone(),
         full_id.clone(),
         place_name.to_owned(),
+        department.id.clone(),
+        handler.id.clone(),
     ];
     markers.extend(tasks.iter().cloned());
     if which == SideSpec::B {
@@ -390,6 +417,7 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
                 "b-officer",
                 "b-editor",
                 "b-dept",
+                "b-handler",
             ]
             .map(String::from),
         );
@@ -429,6 +457,10 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         token: token.id,
         job: String::new(),
         incident: incident.id.clone(),
+        department: department.id,
+        handler,
+        free_handler,
+        category: s.category,
         markers,
     }
 }
