@@ -1,17 +1,26 @@
-//! The audit chain in the database: append inside the caller's transaction, verify, list.
+//! The audit chain in the database: append inside the caller's transaction, list; verifying
+//! ([`verify`]) and the digests of all streams' heads ([`digest`], [`digest_verify`]) live
+//! beside it.
 //!
 //! Each stream (one per resource) has a head row holding its last sequence number and hash.
 //! Appending bumps the head with an UPDATE, which takes the row lock on PostgreSQL and the write
 //! lock on SQLite, so two writers on one stream serialise and never fork the chain, while writers
 //! on different streams do not touch each other's rows.
 
-use futures_util::TryStreamExt;
 use gridgov_core::audit::{AuditFields, GENESIS, chain_hash};
 use gridgov_core::auth::{Actor, Permission};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::{Store, StoreError, StoreResult};
+
+mod digest;
+mod digest_verify;
+mod verify;
+
+pub use digest::{AuditDigest, DIGEST_STREAM, DigestWrite};
+pub use digest_verify::{DIGEST_TABLE, DigestReport};
+pub use verify::{Broken, VerifyReport};
 
 /// What changed, as recorded.
 pub(crate) struct Change<'a> {
@@ -130,116 +139,7 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
-/// The first record that does not hold, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Broken {
-    pub stream: String,
-    pub seq: i64,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct VerifyReport {
-    pub streams: u64,
-    pub records: u64,
-    pub first_broken: Option<Broken>,
-}
-
 impl Store {
-    /// Walks every stream from its first record, recomputing each hash and checking each link,
-    /// and compares the last record with the stream's head (which catches deleted tails).
-    pub async fn verify_audit(&self) -> StoreResult<VerifyReport> {
-        let mut heads: std::collections::HashMap<String, (i64, String)> =
-            sqlx::query_as::<_, (String, i64, String)>("SELECT stream, seq, hash FROM audit_heads")
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map(|(s, seq, h)| (s, (seq, h)))
-                .collect();
-        let mut report = VerifyReport {
-            streams: 0,
-            records: 0,
-            first_broken: None,
-        };
-        let mut rows = sqlx::query_as::<_, AuditRecord>(
-            "SELECT stream, seq, at, actor_id, actor_name, action, resource, scope_path, summary, \
-             prev_hash, hash FROM audit_log ORDER BY stream, seq",
-        )
-        .fetch(&self.pool);
-        let mut cur: Option<(String, i64, String)> = None; // stream, last seq, last hash
-        let broken = |stream: &str, seq: i64, reason: String| Broken {
-            stream: stream.to_owned(),
-            seq,
-            reason,
-        };
-        while let Some(r) = rows.try_next().await? {
-            report.records += 1;
-            let (expect_seq, expect_prev) = match &cur {
-                Some((s, seq, h)) if *s == r.stream => (seq + 1, h.clone()),
-                _ => {
-                    if let Some(b) = close_stream(&mut heads, cur.take()) {
-                        report.first_broken = Some(b);
-                        return Ok(report);
-                    }
-                    report.streams += 1;
-                    (1, GENESIS.to_owned())
-                }
-            };
-            if r.seq != expect_seq {
-                report.first_broken = Some(broken(
-                    &r.stream,
-                    r.seq,
-                    format!(
-                        "expected record {expect_seq}, found {} (a record is missing)",
-                        r.seq
-                    ),
-                ));
-                return Ok(report);
-            }
-            if r.prev_hash != expect_prev {
-                report.first_broken = Some(broken(
-                    &r.stream,
-                    r.seq,
-                    "does not link to the record before it".into(),
-                ));
-                return Ok(report);
-            }
-            let fields = AuditFields {
-                stream: &r.stream,
-                seq: r.seq,
-                at_ms: r.at,
-                actor_id: &r.actor_id,
-                actor_name: &r.actor_name,
-                action: &r.action,
-                resource: &r.resource,
-                scope_path: &r.scope_path,
-                summary: &r.summary,
-            };
-            if chain_hash(&r.prev_hash, &fields) != r.hash {
-                report.first_broken = Some(broken(
-                    &r.stream,
-                    r.seq,
-                    "content does not match its hash (the record was altered)".into(),
-                ));
-                return Ok(report);
-            }
-            cur = Some((r.stream, r.seq, r.hash));
-        }
-        if let Some(b) = close_stream(&mut heads, cur.take()) {
-            report.first_broken = Some(b);
-            return Ok(report);
-        }
-        // Heads left over have lost every record.
-        if let Some((stream, (seq, _))) = heads.into_iter().find(|(_, (seq, _))| *seq > 0) {
-            report.first_broken = Some(broken(
-                &stream,
-                1,
-                format!("all {seq} records of the stream are missing"),
-            ));
-        }
-        Ok(report)
-    }
-
     /// The latest audit records inside the actor's scope, newest first.
     pub async fn list_audit(
         &self,
@@ -263,31 +163,5 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows)
-    }
-}
-
-/// Checks a finished stream against its head; removes the head from the map.
-fn close_stream(
-    heads: &mut std::collections::HashMap<String, (i64, String)>,
-    done: Option<(String, i64, String)>,
-) -> Option<Broken> {
-    let (stream, seq, hash) = done?;
-    match heads.remove(&stream) {
-        Some((head_seq, head_hash)) if head_seq == seq && head_hash == hash => None,
-        Some((head_seq, _)) if head_seq != seq => Some(Broken {
-            stream,
-            seq: seq + 1,
-            reason: format!("the stream ends at record {seq} but its head says {head_seq}"),
-        }),
-        Some(_) => Some(Broken {
-            stream,
-            seq,
-            reason: "the head's hash does not match".into(),
-        }),
-        None => Some(Broken {
-            stream,
-            seq,
-            reason: "the stream has no head".into(),
-        }),
     }
 }
