@@ -276,9 +276,10 @@ pub async fn serve(
     }
 }
 
-/// Sweeps expired sessions and stale login attempt counts now and every ten minutes, until the
-/// process ends.
+/// Sweeps expired sessions and stale login attempt counts now and every ten minutes, and writes
+/// an audit digest when one is due, until the process ends.
 pub fn spawn_jobs(store: Store) {
+    spawn_audit_digests(store.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -292,6 +293,33 @@ pub fn spawn_jobs(store: Store) {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "stale login attempt counts removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "login attempt sweep failed"),
+            }
+        }
+    });
+}
+
+/// Every ten minutes, writes an audit digest if the latest is 50 minutes old or more: with
+/// several nodes each checking, about one digest an hour is written between them (the store
+/// lets one writer win when two are due at once). A task of its own, because the first digest
+/// over a large trail reads all of it and the session sweep should not wait for that. The
+/// digest's hash goes to the log, where a copy kept away from the database can later show the
+/// trail was not rewound.
+fn spawn_audit_digests(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match store.write_audit_digest_if_due().await {
+                Ok(gridgov_store::audit::DigestWrite::Written(d)) => tracing::info!(
+                    seq = d.seq,
+                    cutoff_ms = d.cutoff,
+                    streams = d.streams,
+                    records = d.records,
+                    hash = %d.hash,
+                    "audit digest written"
+                ),
+                Ok(gridgov_store::audit::DigestWrite::Skipped(_)) => {}
+                Err(e) => tracing::warn!(error = %e, "audit digest failed"),
             }
         }
     });

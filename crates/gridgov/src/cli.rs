@@ -85,7 +85,7 @@ pub enum Command {
         #[command(subcommand)]
         action: GridCommand,
     },
-    /// Check the audit trail.
+    /// Check the audit trail, or write a digest of it.
     Audit {
         #[command(flatten)]
         db: DbArgs,
@@ -314,8 +314,12 @@ pub enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute every hash chain and report the first broken record.
+    /// Recompute every hash chain and every digest, and report the first thing that does not
+    /// hold.
     Verify,
+    /// Write a digest of every stream's head now (the server writes one about hourly), and
+    /// print it: kept outside the database, its hash is proof of what the trail held.
+    Digest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -123,6 +123,31 @@ fn an_operator_imports_regions_adds_users_and_verifies_the_trail() {
 }
 
 #[test]
+fn an_audit_digest_is_written_on_command_and_verify_covers_it() {
+    let dir = data_dir();
+    let d = &dir.0;
+    let o = gridgov(d, &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("none yet"), "{}", text(&o));
+
+    let o = gridgov(d, &["audit", "digest"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("audit digest written / 已写入审计摘要: #1"),
+        "{out}"
+    );
+    assert!(out.contains("hash / 哈希: "), "{out}");
+
+    let o = gridgov(d, &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("audit digests / 审计摘要: 1 checked"), "{out}");
+    assert!(out.contains("covering records up to"), "{out}");
+    assert!(out.contains("audit chain intact / 审计链完整"), "{out}");
+}
+
+#[test]
 fn a_malformed_file_is_refused_with_its_lines() {
     let dir = data_dir();
     let d = &dir.0;

@@ -2,9 +2,13 @@
 //! edit, deletion or reordering of stored records is detectable by recomputing the hashes.
 //!
 //! Streams are per resource (one user, one region import...), not one global chain, so writers
-//! on different resources never wait on one another.
+//! on different resources never wait on one another. What per-stream chains cannot show, a
+//! stream's tail cut off with its head rewound to match, the [`digest`]s of every stream's head
+//! do.
 
 use sha2::{Digest, Sha256};
+
+pub mod digest;
 
 /// The hash that the first record of every stream links to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -1,0 +1,168 @@
+//! The audit chain in the database: append inside the caller's transaction, list; verifying
+//! ([`verify`]) and the digests of all streams' heads ([`digest`], [`digest_verify`]) live
+//! beside it.
+//!
+//! Each stream (one per resource) has a head row holding its last sequence number and hash.
+//! Appending bumps the head with an UPDATE, which takes the row lock on PostgreSQL and the write
+//! lock on SQLite, so two writers on one stream serialise and never fork the chain, while writers
+//! on different streams do not touch each other's rows.
+
+use gridgov_core::audit::{AuditFields, GENESIS, chain_hash};
+use gridgov_core::auth::{Actor, Permission};
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::scope::{BindScope, ScopeRange};
+use crate::{Store, StoreError, StoreResult};
+
+mod digest;
+mod digest_verify;
+mod verify;
+
+pub use digest::{AuditDigest, DIGEST_STREAM, DigestWrite};
+pub use digest_verify::{DIGEST_TABLE, DigestReport};
+pub use verify::{Broken, VerifyReport};
+
+/// What changed, as recorded.
+pub(crate) struct Change<'a> {
+    pub action: &'a str,
+    pub resource: String,
+    pub scope_path: &'a str,
+    pub summary: serde_json::Value,
+}
+
+/// The statements of an append, written once for any connection type: sqlx infers the database
+/// from the connection, so the same text serves the `Any` pool and a typed PostgreSQL connection
+/// (used by bulk loads that COPY and audit in one transaction).
+macro_rules! append_on {
+    ($conn:expr, $now_ms:expr, $actor:expr, $change:expr) => {{
+        let conn = $conn;
+        let change: Change<'_> = $change;
+        let actor: &Actor = $actor;
+        let now_ms: i64 = $now_ms;
+        let stream = change.resource.as_str();
+        sqlx::query(
+            "INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 0, $2) \
+             ON CONFLICT (stream) DO NOTHING",
+        )
+        .bind(stream)
+        .bind(GENESIS)
+        .execute(&mut *conn)
+        .await?;
+        let (seq, prev): (i64, String) = sqlx::query_as(
+            "UPDATE audit_heads SET seq = seq + 1 WHERE stream = $1 RETURNING seq, hash",
+        )
+        .bind(stream)
+        .fetch_one(&mut *conn)
+        .await?;
+        let summary = change.summary.to_string();
+        let fields = AuditFields {
+            stream,
+            seq,
+            at_ms: now_ms,
+            actor_id: &actor.user_id,
+            actor_name: &actor.username,
+            action: change.action,
+            resource: stream,
+            scope_path: change.scope_path,
+            summary: &summary,
+        };
+        let hash = chain_hash(&prev, &fields);
+        sqlx::query("UPDATE audit_heads SET hash = $2 WHERE stream = $1")
+            .bind(stream)
+            .bind(&hash)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "INSERT INTO audit_log (stream, seq, at, actor_id, actor_name, action, resource, \
+             scope_path, summary, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(stream)
+        .bind(seq)
+        .bind(now_ms)
+        .bind(&actor.user_id)
+        .bind(&actor.username)
+        .bind(change.action)
+        .bind(stream)
+        .bind(change.scope_path)
+        .bind(&summary)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }};
+}
+
+/// Appends one record to the resource's stream, in the caller's transaction.
+pub(crate) async fn append(
+    conn: &mut AnyConnection,
+    now_ms: i64,
+    actor: &Actor,
+    change: Change<'_>,
+) -> StoreResult<()> {
+    append_on!(conn, now_ms, actor, change)
+}
+
+/// [`append`] on a typed PostgreSQL connection.
+pub(crate) async fn append_pg(
+    conn: &mut sqlx::PgConnection,
+    now_ms: i64,
+    actor: &Actor,
+    change: Change<'_>,
+) -> StoreResult<()> {
+    append_on!(conn, now_ms, actor, change)
+}
+
+/// [`append`] on a typed SQLite connection (bulk loads on their own connection).
+pub(crate) async fn append_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    now_ms: i64,
+    actor: &Actor,
+    change: Change<'_>,
+) -> StoreResult<()> {
+    append_on!(conn, now_ms, actor, change)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub stream: String,
+    pub seq: i64,
+    pub at: i64,
+    pub actor_id: String,
+    pub actor_name: String,
+    pub action: String,
+    pub resource: String,
+    pub scope_path: String,
+    pub summary: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Store {
+    /// The latest audit records inside the actor's scope, newest first.
+    pub async fn list_audit(
+        &self,
+        actor: &Actor,
+        limit: i64,
+        before_ms: Option<i64>,
+    ) -> StoreResult<Vec<AuditRecord>> {
+        if !actor.can(Permission::ViewAudit) {
+            return Err(StoreError::Forbidden);
+        }
+        let scope = ScopeRange::of(actor);
+        let rows = sqlx::query_as::<_, AuditRecord>(&format!(
+            "SELECT stream, seq, at, actor_id, actor_name, action, resource, scope_path, summary, \
+             prev_hash, hash FROM audit_log WHERE {} AND at < $3 \
+             ORDER BY at DESC, stream, seq DESC LIMIT $4",
+            scope.sql("scope_path", 1)
+        ))
+        .bind_scope(&scope)
+        .bind(before_ms.unwrap_or(i64::MAX))
+        .bind(limit.clamp(1, 500))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+}
