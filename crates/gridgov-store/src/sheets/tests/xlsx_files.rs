@@ -185,3 +185,43 @@ fn xlsx_value_right_of_the_header_is_refused() {
     let err = rows(&mut open(&book)).remove(0).unwrap_err();
     assert_eq!((err.row, err.column.as_deref()), (Some(2), Some("D")));
 }
+
+/// Excel writes rows in ascending order and cells left to right; the reader collects a row
+/// until the row number changes. A crafted sheet that went back (found by fuzzing) was read as
+/// one row split in two under the same number, and a cell given twice hid the rest of its row.
+#[test]
+fn xlsx_cells_out_of_order_or_given_twice_refuse_the_file() {
+    let backwards = Book::new()
+        .row(1, &[("A", C::S("姓名")), ("B", C::S("住址"))])
+        .row(3, &[("A", C::S("张三")), ("B", C::S("幸福路1号"))])
+        .row(2, &[("A", C::S("李四")), ("B", C::S("幸福路2号"))]);
+    let err = SheetReader::from_bytes("o.xlsx", backwards.build(), MB)
+        .err()
+        .unwrap();
+    assert_eq!((err.row, err.column.as_deref()), (Some(2), Some("A")));
+    assert!(err.en.contains("cell A2: out of order"), "{err}");
+    assert!(err.zh.starts_with("单元格 A2："), "{err}");
+
+    let twice = Book::new()
+        .row(1, &[("A", C::S("姓名")), ("B", C::S("住址"))])
+        .row(
+            2,
+            &[
+                ("A", C::S("张三")),
+                ("A", C::S("李四")),
+                ("B", C::S("幸福路1号")),
+            ],
+        );
+    let err = SheetReader::from_bytes("t.xlsx", twice.build(), MB)
+        .err()
+        .unwrap();
+    assert_eq!((err.row, err.column.as_deref()), (Some(2), Some("A")));
+
+    let right_to_left = Book::new()
+        .row(1, &[("B", C::S("住址")), ("A", C::S("姓名"))])
+        .row(2, &[("A", C::S("张三")), ("B", C::S("幸福路1号"))]);
+    let err = SheetReader::from_bytes("r.xlsx", right_to_left.build(), MB)
+        .err()
+        .unwrap();
+    assert_eq!((err.row, err.column.as_deref()), (Some(1), Some("A")));
+}
