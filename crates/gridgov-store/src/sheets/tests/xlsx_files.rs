@@ -225,3 +225,30 @@ fn xlsx_cells_out_of_order_or_given_twice_refuse_the_file() {
         .unwrap();
     assert_eq!((err.row, err.column.as_deref()), (Some(1), Some("A")));
 }
+
+/// A merged range written backwards made calamine 0.38 subtract past zero (found by fuzzing):
+/// a panic where overflow checks are on, as in debug builds. Either way the file is refused
+/// with an error of its own and the reader goes on serving other files.
+#[test]
+fn xlsx_with_a_backwards_merged_range_is_refused_not_a_panic() {
+    let book = Book::new()
+        .row(1, &[("A", C::S("姓名")), ("B", C::S("住址"))])
+        .row(3, &[("A", C::S("张三")), ("B", C::S("幸福路1号"))])
+        .row(4, &[("A", C::S("李四")), ("B", C::S("幸福路2号"))])
+        .merge("B4:B3");
+    let err = SheetReader::from_bytes("b.xlsx", book.build(), MB)
+        .err()
+        .unwrap();
+    assert!(
+        err.en.contains("merged cells are not allowed")
+            || err.en.contains("cannot read the XLSX file b.xlsx"),
+        "{err}"
+    );
+    let fine = Book::new()
+        .row(1, &[("A", C::S("姓名"))])
+        .row(2, &[("A", C::S("张三"))]);
+    assert_eq!(
+        rows(&mut SheetReader::from_bytes("f.xlsx", fine.build(), MB).unwrap()),
+        [row(2, &["张三"])]
+    );
+}
