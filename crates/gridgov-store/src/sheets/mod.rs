@@ -22,6 +22,7 @@ pub mod out;
 mod stream;
 mod xlsx_cell;
 mod xlsx_file;
+mod xlsx_guard;
 mod xlsx_rows;
 
 #[cfg(test)]

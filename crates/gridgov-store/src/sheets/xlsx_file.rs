@@ -49,9 +49,13 @@ impl XlsxSheet {
 
     fn open_workbook<RS: Read + Seek>(
         name: &str,
-        rs: RS,
+        mut rs: RS,
         size: u64,
     ) -> Result<(XlsxSheet, StringRecord), SheetError> {
+        let budget = size.saturating_mul(EXPANSION);
+        super::xlsx_guard::check_shared_strings(name, &mut rs, budget)?;
+        rs.seek(std::io::SeekFrom::Start(0))
+            .map_err(|e| SheetError::unreadable(name, &e))?;
         let unreadable = |e: calamine::XlsxError| {
             SheetError::file(
                 format!("无法读取 XLSX 文件 {name}：{e}"),
@@ -76,7 +80,7 @@ impl XlsxSheet {
             return Err(merged_error(first));
         }
         let mut cells = book.worksheet_cells_reader(&sheet).map_err(unreadable)?;
-        let mut loader = Loader::new(size.saturating_mul(EXPANSION));
+        let mut loader = Loader::new(budget);
         while let Some(cell) = cells
             .next_cell_with_formula_metadata()
             .map_err(unreadable)?

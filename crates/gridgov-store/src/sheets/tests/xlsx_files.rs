@@ -252,3 +252,34 @@ fn xlsx_with_a_backwards_merged_range_is_refused_not_a_panic() {
         [row(2, &["张三"])]
     );
 }
+
+/// calamine reserves room for as many shared strings as the file claims before reading one: a
+/// claim of a trillion (found by fuzzing) made the allocation fail, which aborts the process.
+/// Such a file is refused before calamine sees it; a true count still reads.
+#[test]
+fn xlsx_claiming_more_shared_strings_than_it_holds_is_refused() {
+    let book = || {
+        Book::new()
+            .row(1, &[("A", C::S("姓名")), ("B", C::S("住址"))])
+            .row(2, &[("A", C::S("张三")), ("B", C::S("幸福路1号"))])
+    };
+    let err = SheetReader::from_bytes(
+        "s.xlsx",
+        book().claim_strings(1_000_000_000_000).build(),
+        MB,
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.en
+            .contains("shared strings claim more entries than they hold"),
+        "{err}"
+    );
+    assert!(err.zh.contains("共享字符串的个数与内容不符"), "{err}");
+    // Fewer than it holds is harmless (calamine only reserves less), and the truth reads.
+    for claim in [0, 4] {
+        let mut r =
+            SheetReader::from_bytes("s.xlsx", book().claim_strings(claim).build(), MB).unwrap();
+        assert_eq!(rows(&mut r), [row(2, &["张三", "幸福路1号"])]);
+    }
+}
