@@ -79,8 +79,9 @@ fn too_much(name: &str) -> SheetError {
 struct Scan {
     /// The last bytes of the previous buffer, so a tag cut in two is still seen.
     tail: Vec<u8>,
-    /// Bytes of the `<sst` start tag, while it is being read.
-    sst: Option<Vec<u8>>,
+    /// Bytes of the `<sst` start tag while it is being read, and the quote open in it: a `>`
+    /// inside a quoted value does not end the tag, for calamine's XML reader either.
+    sst: Option<(Vec<u8>, Option<u8>)>,
     claimed: Option<u64>,
     strings: u64,
 }
@@ -91,22 +92,33 @@ impl Scan {
         joined.extend_from_slice(data);
         let mut i = 0;
         while i < joined.len() {
-            if let Some(tag) = self.sst.as_mut() {
-                match joined[i..].iter().position(|&b| b == b'>') {
-                    Some(end) => {
-                        tag.extend_from_slice(&joined[i..i + end]);
-                        self.claimed = Some(unique_count(tag).unwrap_or(0));
+            if let Some((tag, quote)) = self.sst.as_mut() {
+                let mut end = None;
+                for (k, &b) in joined[i..].iter().enumerate() {
+                    match *quote {
+                        Some(q) if b == q => *quote = None,
+                        Some(_) => {}
+                        None if b == b'"' || b == b'\'' => *quote = Some(b),
+                        None if b == b'>' => {
+                            end = Some(k);
+                            break;
+                        }
+                        None => {}
+                    }
+                }
+                let upto = end.map_or(joined.len(), |k| i + k);
+                // Attributes past the first 4 KiB are not read: Excel writes three.
+                if tag.len() < 4096 {
+                    tag.extend_from_slice(&joined[i..upto]);
+                }
+                match end {
+                    Some(_) => {
+                        self.claimed = Some(unique_count(tag));
                         self.sst = None;
-                        i += end + 1;
+                        i = upto + 1;
                         continue;
                     }
-                    None => {
-                        // Attributes past the first 4 KiB are not read: Excel writes three.
-                        if tag.len() < 4096 {
-                            tag.extend_from_slice(&joined[i..]);
-                        }
-                        break;
-                    }
+                    None => break,
                 }
             }
             let Some(lt) = joined[i..].iter().position(|&b| b == b'<') else {
@@ -122,7 +134,7 @@ impl Scan {
             if tag_named(rest, b"si") {
                 self.strings += 1;
             } else if self.claimed.is_none() && tag_named(rest, b"sst") {
-                self.sst = Some(Vec::new());
+                self.sst = Some((Vec::new(), None));
                 i = at + 4;
                 continue;
             }
@@ -151,18 +163,28 @@ fn tag_named(at: &[u8], name: &[u8]) -> bool {
             .is_some_and(|&b| b == b'>' || b == b'/' || b.is_ascii_whitespace())
 }
 
-/// The `uniqueCount` attribute's digits; a value too large for u64 counts as the largest.
-fn unique_count(tag: &[u8]) -> Option<u64> {
+/// The largest number written after any `uniqueCount=` in the tag (0 when there is none). Every
+/// occurrence counts, even one inside another attribute's value: a claim read too high only
+/// refuses a strange file, one read too low would let calamine reserve what it claims.
+fn unique_count(tag: &[u8]) -> u64 {
     let text = String::from_utf8_lossy(tag);
-    let at = text.find("uniqueCount")?;
-    let rest = text[at + "uniqueCount".len()..].trim_start();
-    let rest = rest.strip_prefix('=')?.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let value = rest[1..].split(quote).next()?.trim();
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    let mut most = 0u64;
+    for (at, _) in text.match_indices("uniqueCount") {
+        let rest = text[at + "uniqueCount".len()..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest).trim_start();
+        let rest = rest.strip_prefix('+').unwrap_or(rest);
+        let digits: &str = &rest[..rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len())];
+        if !digits.is_empty() {
+            most = most.max(digits.parse::<u64>().unwrap_or(u64::MAX));
+        }
     }
-    Some(value.parse::<u64>().unwrap_or(u64::MAX))
+    most
 }
 
 #[cfg(test)]
@@ -187,6 +209,12 @@ mod tests {
         assert_eq!((s.claimed, s.strings), (Some(2), 3));
         let s = scan(&[b"<sst uniqueCount='99999999999999999999999'><si><t>x</t></si></sst>"]);
         assert_eq!((s.claimed, s.strings), (Some(u64::MAX), 1));
+        // A `>` inside a quoted value does not end the tag; every claim counts.
+        let s = scan(&[
+            b"<sst a=\"x>uniqueCount='1'\" uniqueCount = \"99",
+            b"99\" count=\"1\"><si/></sst>",
+        ]);
+        assert_eq!((s.claimed, s.strings), (Some(9999), 1));
         // No count claims nothing; `<sig>` is another element.
         let s = scan(&[b"<sst><sig/><si>", b"</si></sst>"]);
         assert_eq!((s.claimed, s.strings), (Some(0), 1));
