@@ -22,6 +22,7 @@ pub mod out;
 mod stream;
 mod xlsx_cell;
 mod xlsx_file;
+mod xlsx_guard;
 pub mod xlsx_out;
 mod xlsx_rows;
 

@@ -26,11 +26,36 @@ pub(super) struct XlsxSheet {
 }
 
 impl XlsxSheet {
+    /// Opens the first worksheet and converts its cells. A panic inside the workbook parser is
+    /// this file's error, not the importer's end: calamine 0.38 subtracts unchecked in places
+    /// (a merged range written backwards, `B4:B3`, overflows in its `get_dimension`), which
+    /// panics wherever overflow checks are on. Everything calamine does happens here, in `open`.
     pub(super) fn open<RS: Read + Seek>(
         name: &str,
         rs: RS,
         size: u64,
     ) -> Result<(XlsxSheet, StringRecord), SheetError> {
+        // Nothing of the workbook outlives a panic: the reader is consumed, the loader local.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            XlsxSheet::open_workbook(name, rs, size)
+        }))
+        .unwrap_or_else(|_| {
+            Err(SheetError::file(
+                format!("无法读取 XLSX 文件 {name}：文件结构异常"),
+                format!("cannot read the XLSX file {name}: its structure is broken"),
+            ))
+        })
+    }
+
+    fn open_workbook<RS: Read + Seek>(
+        name: &str,
+        mut rs: RS,
+        size: u64,
+    ) -> Result<(XlsxSheet, StringRecord), SheetError> {
+        let budget = size.saturating_mul(EXPANSION);
+        super::xlsx_guard::check_shared_strings(name, &mut rs, budget)?;
+        rs.seek(std::io::SeekFrom::Start(0))
+            .map_err(|e| SheetError::unreadable(name, &e))?;
         let unreadable = |e: calamine::XlsxError| {
             SheetError::file(
                 format!("无法读取 XLSX 文件 {name}：{e}"),
@@ -55,7 +80,7 @@ impl XlsxSheet {
             return Err(merged_error(first));
         }
         let mut cells = book.worksheet_cells_reader(&sheet).map_err(unreadable)?;
-        let mut loader = Loader::new(size.saturating_mul(EXPANSION));
+        let mut loader = Loader::new(budget);
         while let Some(cell) = cells
             .next_cell_with_formula_metadata()
             .map_err(unreadable)?

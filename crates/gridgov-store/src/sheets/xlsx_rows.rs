@@ -1,5 +1,7 @@
 //! Collecting a sheet's cells, which come in sheet order, into the header, compact data rows
-//! and faults.
+//! and faults. A cell that is not past the one before it (rows ascending, cells left to right,
+//! as Excel writes them) refuses the file: collecting goes row by row, so such a cell would split
+//! a row in two or hide the rest of it.
 
 use calamine::DataRef;
 use csv::StringRecord;
@@ -45,6 +47,8 @@ pub(super) struct Loader {
     /// Non-empty cells of the row: column, start and end in `row_text`.
     row_cells: Vec<(u32, usize, usize)>,
     row_fault: Option<(u32, Fault)>,
+    /// Position of the previous cell, which the next must come after.
+    last: Option<(u32, u32)>,
     scratch: String,
     budget: u64,
 }
@@ -65,6 +69,7 @@ impl Loader {
             row_text: String::new(),
             row_cells: Vec::new(),
             row_fault: None,
+            last: None,
             scratch: String::new(),
             budget,
         }
@@ -77,6 +82,10 @@ impl Loader {
         value: &DataRef<'_>,
         formula: bool,
     ) -> Result<(), SheetError> {
+        if self.last.is_some_and(|last| pos <= last) {
+            return Err(out_of_order(pos));
+        }
+        self.last = Some(pos);
         if self.row != Some(pos.0) {
             self.finish_row()?;
             self.row = Some(pos.0);
@@ -197,6 +206,16 @@ impl Loader {
         }
         Ok(())
     }
+}
+
+fn out_of_order((row, col): (u32, u32)) -> SheetError {
+    SheetError::cell(
+        u64::from(row) + 1,
+        col,
+        "单元格顺序错乱（重复或排在前面的单元格之后），疑似异常文件，已拒绝；请用 Excel 或 WPS 另存后再导入",
+        "out of order (given twice, or after a cell that comes later); refused: save the file again \
+         from Excel or WPS and import that",
+    )
 }
 
 fn too_much() -> SheetError {

@@ -27,6 +27,8 @@ pub struct Book {
     rows: String,
     strings: Vec<String>,
     merges: Vec<String>,
+    /// A `uniqueCount` other than the true one, as a crafted file would claim.
+    claimed: Option<u64>,
 }
 
 impl Book {
@@ -72,6 +74,12 @@ impl Book {
         self
     }
 
+    /// Claims `n` shared strings whatever the table holds.
+    pub fn claim_strings(mut self, n: u64) -> Self {
+        self.claimed = Some(n);
+        self
+    }
+
     pub fn build(&self) -> Vec<u8> {
         let merges = if self.merges.is_empty() {
             String::new()
@@ -96,8 +104,9 @@ impl Book {
             .map(|s| format!("<si><t xml:space=\"preserve\">{s}</t></si>"))
             .collect();
         let shared = format!(
-            "<sst xmlns=\"{MAIN}\" count=\"{n}\" uniqueCount=\"{n}\">{strings}</sst>",
-            n = self.strings.len()
+            "<sst xmlns=\"{MAIN}\" count=\"{n}\" uniqueCount=\"{u}\">{strings}</sst>",
+            n = self.strings.len(),
+            u = self.claimed.unwrap_or(self.strings.len() as u64)
         );
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let stored =

@@ -185,3 +185,101 @@ fn xlsx_value_right_of_the_header_is_refused() {
     let err = rows(&mut open(&book)).remove(0).unwrap_err();
     assert_eq!((err.row, err.column.as_deref()), (Some(2), Some("D")));
 }
+
+/// Excel writes rows in ascending order and cells left to right; the reader collects a row
+/// until the row number changes. A crafted sheet that went back (found by fuzzing) was read as
+/// one row split in two under the same number, and a cell given twice hid the rest of its row.
+#[test]
+fn xlsx_cells_out_of_order_or_given_twice_refuse_the_file() {
+    let backwards = Book::new()
+        .row(1, &[("A", C::S("姓名")), ("B", C::S("住址"))])
+        .row(3, &[("A", C::S("张三")), ("B", C::S("幸福路1号"))])
+        .row(2, &[("A", C::S("李四")), ("B", C::S("幸福路2号"))]);
+    let err = SheetReader::from_bytes("o.xlsx", backwards.build(), MB)
+        .err()
+        .unwrap();
+    assert_eq!((err.row, err.column.as_deref()), (Some(2), Some("A")));
+    assert!(err.en.contains("cell A2: out of order"), "{err}");
+    assert!(err.zh.starts_with("单元格 A2："), "{err}");
+
+    let twice = Book::new()
+        .row(1, &[("A", C::S("姓名")), ("B", C::S("住址"))])
+        .row(
+            2,
+            &[
+                ("A", C::S("张三")),
+                ("A", C::S("李四")),
+                ("B", C::S("幸福路1号")),
+            ],
+        );
+    let err = SheetReader::from_bytes("t.xlsx", twice.build(), MB)
+        .err()
+        .unwrap();
+    assert_eq!((err.row, err.column.as_deref()), (Some(2), Some("A")));
+
+    let right_to_left = Book::new()
+        .row(1, &[("B", C::S("住址")), ("A", C::S("姓名"))])
+        .row(2, &[("A", C::S("张三")), ("B", C::S("幸福路1号"))]);
+    let err = SheetReader::from_bytes("r.xlsx", right_to_left.build(), MB)
+        .err()
+        .unwrap();
+    assert_eq!((err.row, err.column.as_deref()), (Some(1), Some("A")));
+}
+
+/// A merged range written backwards made calamine 0.38 subtract past zero (found by fuzzing):
+/// a panic where overflow checks are on, as in debug builds. Either way the file is refused
+/// with an error of its own and the reader goes on serving other files.
+#[test]
+fn xlsx_with_a_backwards_merged_range_is_refused_not_a_panic() {
+    let book = Book::new()
+        .row(1, &[("A", C::S("姓名")), ("B", C::S("住址"))])
+        .row(3, &[("A", C::S("张三")), ("B", C::S("幸福路1号"))])
+        .row(4, &[("A", C::S("李四")), ("B", C::S("幸福路2号"))])
+        .merge("B4:B3");
+    let err = SheetReader::from_bytes("b.xlsx", book.build(), MB)
+        .err()
+        .unwrap();
+    assert!(
+        err.en.contains("merged cells are not allowed")
+            || err.en.contains("cannot read the XLSX file b.xlsx"),
+        "{err}"
+    );
+    let fine = Book::new()
+        .row(1, &[("A", C::S("姓名"))])
+        .row(2, &[("A", C::S("张三"))]);
+    assert_eq!(
+        rows(&mut SheetReader::from_bytes("f.xlsx", fine.build(), MB).unwrap()),
+        [row(2, &["张三"])]
+    );
+}
+
+/// calamine reserves room for as many shared strings as the file claims before reading one: a
+/// claim of a trillion (found by fuzzing) made the allocation fail, which aborts the process.
+/// Such a file is refused before calamine sees it; a true count still reads.
+#[test]
+fn xlsx_claiming_more_shared_strings_than_it_holds_is_refused() {
+    let book = || {
+        Book::new()
+            .row(1, &[("A", C::S("姓名")), ("B", C::S("住址"))])
+            .row(2, &[("A", C::S("张三")), ("B", C::S("幸福路1号"))])
+    };
+    let err = SheetReader::from_bytes(
+        "s.xlsx",
+        book().claim_strings(1_000_000_000_000).build(),
+        MB,
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.en
+            .contains("shared strings claim more entries than they hold"),
+        "{err}"
+    );
+    assert!(err.zh.contains("共享字符串的个数与内容不符"), "{err}");
+    // Fewer than it holds is harmless (calamine only reserves less), and the truth reads.
+    for claim in [0, 4] {
+        let mut r =
+            SheetReader::from_bytes("s.xlsx", book().claim_strings(claim).build(), MB).unwrap();
+        assert_eq!(rows(&mut r), [row(2, &["张三", "幸福路1号"])]);
+    }
+}
