@@ -437,6 +437,17 @@ pub enum BenchCommand {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// Complete incident lifecycles (seven requests each) over HTTP, beside the same
+    /// transitions as direct store calls.
+    Lifecycle {
+        /// Clients working at once, each on its own keep-alive connection.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 2_000)]
+        lifecycles: usize,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
 }
 
 /// The made-up city and the PostGIS server for `bench locate`.

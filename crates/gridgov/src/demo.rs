@@ -26,7 +26,7 @@ const COUNTIES: RegionSource = RegionSource::Embedded {
     bytes: include_bytes!("../demo/china_counties.csv"),
 };
 
-const REGIONS: RegionSource = RegionSource::Embedded {
+pub(crate) const REGIONS: RegionSource = RegionSource::Embedded {
     name: "huangshi_regions.csv",
     bytes: include_bytes!("../demo/huangshi_regions.csv"),
 };

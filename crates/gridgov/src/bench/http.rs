@@ -59,6 +59,25 @@ impl HttpConn {
         self.stream.get_mut().write_all(&req).await?;
         read_response(&mut self.stream).await
     }
+
+    /// A POST of a JSON body, in one write.
+    pub async fn post_json(
+        &mut self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> io::Result<Response> {
+        let mut s = format!("POST {path} HTTP/1.1\r\nHost: {}\r\n", self.host);
+        for (n, v) in headers {
+            s.push_str(&format!("{n}: {v}\r\n"));
+        }
+        s.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ));
+        self.stream.get_mut().write_all(s.as_bytes()).await?;
+        read_response(&mut self.stream).await
+    }
 }
 
 pub fn request_bytes(host: &str, path: &str, headers: &[(&str, &str)]) -> Vec<u8> {

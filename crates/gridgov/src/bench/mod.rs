@@ -9,6 +9,7 @@ mod http;
 mod import_base;
 mod import_grids;
 mod import_regions;
+mod lifecycle;
 mod locate;
 mod region_browser;
 mod stats;
@@ -78,6 +79,11 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             requests,
             backend,
         } => grid_map::run(&backend, grids, requests).await,
+        BenchCommand::Lifecycle {
+            clients,
+            lifecycles,
+            backend,
+        } => lifecycle::run(&backend, clients, lifecycles).await,
         BenchCommand::Compare {
             persons,
             seed,
