@@ -207,7 +207,7 @@ async fn pick_map(state: &AppState, u: &PageUser) -> Result<Option<String>, AppE
         Err(StoreError::Forbidden) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    if view.len() == 0 || view.len() > MAP_MAX_GRIDS {
+    if view.is_empty() || view.len() > MAP_MAX_GRIDS {
         return Ok(None);
     }
     let aria = u.lang.incident_texts().map_pick.to_owned();
