@@ -1,6 +1,6 @@
 //! The domain of gridgov without I/O: codes that parse, the region hierarchy and its paths,
 //! roles and the permission matrix, the incident loop and verification tasks as tables, and the
-//! rules of the audit chain.
+//! rules of the audit chain, the working-day calendar and its time arithmetic.
 
 pub mod audit;
 pub mod auth;
@@ -17,5 +17,6 @@ pub mod text;
 pub mod users;
 pub mod verify;
 mod vocab;
+pub mod workdays;
 
 pub use error::{FieldError, Invalid};

@@ -29,6 +29,25 @@ pub fn civil_from_days(days: i64) -> Ymd {
     (y as i32, m, d)
 }
 
+/// Days from 1970-01-01 to a proleptic Gregorian date, the inverse of [`civil_from_days`]
+/// (H. Hinnant's `days_from_civil`). The triple is not checked; callers pass valid dates.
+pub fn days_from_civil((y, m, d): Ymd) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Day of the week of a day number from 1970-01-01: 0 for Monday through 6 for Sunday
+/// (1970-01-01 was a Thursday).
+pub fn weekday_of_days(days: i64) -> u32 {
+    (days + 3).rem_euclid(7) as u32
+}
+
 /// Gregorian leap year.
 pub fn is_leap_year(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
@@ -342,5 +361,18 @@ mod tests {
         assert_eq!(china_date_of_ms(1_795_392_000_000), (2026, 11, 23));
         assert_eq!(china_date_of_ms(1_795_363_200_000), (2026, 11, 23));
         assert_eq!(china_date_of_ms(1_795_363_199_999), (2026, 11, 22));
+    }
+
+    #[test]
+    fn day_numbers_round_trip_and_know_the_weekday() {
+        for days in -800_000..800_000 {
+            assert_eq!(days_from_civil(civil_from_days(days)), days);
+        }
+        assert_eq!(days_from_civil((1970, 1, 1)), 0);
+        assert_eq!(days_from_civil((2000, 3, 1)), 11_017);
+        // 2024-02-29 was a Thursday, 2026-01-04 a Sunday.
+        assert_eq!(weekday_of_days(days_from_civil((2024, 2, 29))), 3);
+        assert_eq!(weekday_of_days(days_from_civil((2026, 1, 4))), 6);
+        assert_eq!(weekday_of_days(-1), 2);
     }
 }

@@ -11,8 +11,8 @@ pub mod phone;
 
 pub use credit_code::CreditCode;
 pub use date::{
-    Ymd, china_date_of_ms, civil_from_days, days_in_month, format_ymd, is_leap_year, is_valid_date,
-    parse_date,
+    Ymd, china_date_of_ms, civil_from_days, days_from_civil, days_in_month, format_ymd,
+    is_leap_year, is_valid_date, parse_date, weekday_of_days,
 };
 pub use id_card::{
     Gender, IdCardNo, OLD_REGION_CODE, PrefixStatus, id_check_char, is_warning, prefix_fault,
