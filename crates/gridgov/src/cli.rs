@@ -461,6 +461,15 @@ pub enum BenchCommand {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// Deadlines on the working-day calendar: working days and hours added on one thread,
+    /// beside plain i64 addition and a day-by-day walk.
+    Workdays {
+        /// Additions timed in each loop.
+        #[arg(long, default_value_t = 50_000_000)]
+        additions: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 /// The made-up city and the PostGIS server for `bench locate`.

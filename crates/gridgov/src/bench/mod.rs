@@ -20,6 +20,7 @@ mod stats;
 mod survey_variant;
 mod synthetic_county;
 mod temp_db;
+mod workdays;
 
 use std::path::PathBuf;
 
@@ -110,6 +111,7 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             seed,
             backend,
         } => compare::run(&backend, persons, seed).await,
+        BenchCommand::Workdays { additions, seed } => workdays::run(additions, seed),
     }
 }
 
