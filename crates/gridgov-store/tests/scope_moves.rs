@@ -521,7 +521,7 @@ on_both!(
         let f = &r.faults[0];
         assert_eq!(
             (f.row, f.column.as_str(), f.code.as_str()),
-            (3, "id_card_no", "duplicate_id_card")
+            (3, "id_card_no", "id_card_unavailable")
         );
         assert!(!f.value.contains(&id_no(LI)), "the number is masked");
         // Valid rows accepted: 王五 is added, 李四 is not touched.
