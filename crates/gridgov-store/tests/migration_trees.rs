@@ -252,6 +252,19 @@ async fn both_migration_trees_build_the_same_schema() {
         "the PostgreSQL catalog was read: {:?}",
         p.keys()
     );
+    let indexes = |schema: &Schema| schema.values().map(|t| t.indexes.len()).sum::<usize>();
+    assert!(indexes(&s) > 20, "the SQLite indexes were read");
+    assert!(indexes(&p) > 20, "the PostgreSQL indexes were read");
+    let keyed = |schema: &Schema| {
+        schema
+            .values()
+            .filter(|t| !t.primary_key.is_empty())
+            .count()
+    };
+    assert!(
+        keyed(&s) > 20 && keyed(&p) > 20,
+        "the primary keys were read"
+    );
     let found = differences(&s, &p);
     let unexplained: Vec<&String> = found
         .iter()
