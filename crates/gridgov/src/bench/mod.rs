@@ -20,6 +20,7 @@ mod stats;
 mod survey_variant;
 mod synthetic_county;
 mod temp_db;
+mod worklists;
 
 use std::path::PathBuf;
 
@@ -100,6 +101,11 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             store.close().await;
             r
         }
+        BenchCommand::Worklists {
+            incidents,
+            samples,
+            backend,
+        } => worklists::run(&backend, incidents, samples).await,
         BenchCommand::Lifecycle {
             clients,
             lifecycles,
