@@ -528,3 +528,69 @@ on_both!(a_failed_decision_leaves_nothing_half_written, |db| {
             .is_none()
     );
 });
+
+// Three callers claim every task at once: the core table lets each of them claim an open task,
+// and the guarded write lets exactly one through; the others read the task again and are told
+// someone else holds it. Then the winner decides twice at once: one decision, one audit record.
+on_both!(racing_claims_and_decisions_have_one_winner, |db| {
+    let w = setup(&db.store).await;
+    compare(&db.store, &w.op, &survey(), None).await.unwrap();
+    let tasks = open_tasks(&db.store, &w.worker).await;
+    assert!(!tasks.is_empty());
+    for task in &tasks {
+        let (a, b, c) = tokio::join!(
+            db.store.claim_task(&w.worker, &task.id),
+            db.store.claim_task(&w.other_worker, &task.id),
+            db.store.claim_task(&w.op, &task.id),
+        );
+        let results = [(&w.worker, a), (&w.other_worker, b), (&w.op, c)];
+        let winners: Vec<&Actor> = results
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(who, _)| *who)
+            .collect();
+        assert_eq!(winners.len(), 1, "task {}: {results:?}", task.name);
+        for (_, r) in &results {
+            if let Err(e) = r {
+                assert!(
+                    matches!(e, StoreError::Conflict(f) if f.code == "task_claimed"),
+                    "{e:?}"
+                );
+            }
+        }
+        let stored = db.store.verification_task(&w.op, &task.id).await.unwrap();
+        assert_eq!(
+            stored.claimed_by.as_deref(),
+            Some(winners[0].user_id.as_str())
+        );
+
+        let (first, second) = tokio::join!(
+            db.store
+                .decide_task(winners[0], &task.id, &Decision::KeepRecord, "甲"),
+            db.store
+                .decide_task(winners[0], &task.id, &Decision::KeepRecord, "乙"),
+        );
+        let (won, lost) = match (first, second) {
+            (Ok(t), Err(e)) | (Err(e), Ok(t)) => (t, e),
+            other => panic!("task {}: {other:?}", task.name),
+        };
+        assert!(
+            matches!(&lost, StoreError::Conflict(f) if f.code == "task_resolved"),
+            "{lost:?}"
+        );
+        let stored = db.store.verification_task(&w.op, &task.id).await.unwrap();
+        assert_eq!(stored.note, won.note);
+        assert_eq!(
+            scalar(
+                &db.store,
+                &format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log \
+                     WHERE action = 'verify.decide' AND summary LIKE '%{}%'",
+                    task.id
+                ),
+            )
+            .await,
+            1
+        );
+    }
+});

@@ -450,6 +450,17 @@ pub enum BenchCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// The desk's work lists (first and next pages) for four kinds of user over years of
+    /// incidents on the demo city, beside the target and the page's bare SELECT.
+    Worklists {
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: u64,
+        /// Times each first page is asked (each followed by five next pages).
+        #[arg(long, default_value_t = 20)]
+        samples: usize,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
     /// Complete incident lifecycles (seven requests each) over HTTP, beside the same
     /// transitions as direct store calls.
     Lifecycle {

@@ -1,8 +1,7 @@
 //! Verification tasks (认领核对) as data: the states of a task raised by a source comparison,
 //! what may be done to it, by whom, and where that leads. The store persists what this decides.
 //!
-//! How the store is meant to use it (its `verify` module still states these rules as SQL
-//! conditions; the wiring is a separate change):
+//! How the store uses it (`gridgov-store`'s `verify/step.rs`):
 //!
 //! 1. load the task inside the caller's scope (outside it stays 404, as today);
 //! 2. `let holder = Holder::of(task.claimed_by, task.claimed_at, &actor.user_id, now)`;
@@ -15,7 +14,7 @@
 //!    - `Ok(Some(state))`: run the write. Keep the status (and claimer) conditions in its `WHERE`:
 //!      the table decides, the compare-and-set makes the decision hold against a concurrent
 //!      request; zero rows changed means someone got there first, so reload and check again.
-//! 4. `CLAIM_EXPIRES_MS` here replaces the store's constant of the same name.
+//! 4. `CLAIM_EXPIRES_MS` here is the store's too.
 
 mod rules;
 #[cfg(test)]

@@ -153,7 +153,7 @@ impl RowPlan for PersonPlan {
         };
         let key = format!("{}|{}", g.county_code, sealed_id.index);
         if self.elsewhere.contains(&fingerprint(&key)) {
-            return Err(one(crate::records::duplicate_elsewhere()));
+            return Err(one(crate::records::id_card_unavailable()));
         }
         let (phone_sealed, phone_index) = match sealed_phone {
             Some(s) => (Some(s.sealed), Some(s.index)),

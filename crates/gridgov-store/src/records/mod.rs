@@ -29,7 +29,7 @@ pub use export::{ExportChunks, PersonExport};
 pub use houses::{HouseInput, HouseView};
 pub use links::{LinkInput, LinkView};
 pub use organizations::{OrganizationInput, OrganizationView};
-pub(crate) use persons::duplicate_elsewhere;
+pub(crate) use persons::id_card_unavailable;
 pub use persons::{PersonInput, PersonListItem, PersonView};
 pub use places::{PlaceInput, PlaceView};
 pub use search::{PersonSearch, SearchKind};

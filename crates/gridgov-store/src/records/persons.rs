@@ -216,8 +216,11 @@ struct Prepared {
     phone: Option<Sealed>,
 }
 
-/// Refuses an ID number another record of the county already holds. Inside the scope the
-/// message names the record, so the user can open it; outside it says only that one exists.
+/// Refuses an ID number another record inside the actor's scope already holds, naming that
+/// record so the user can open it (they could find it by searching anyway). Nothing outside the
+/// scope is read here: a number held elsewhere in the county is refused by the unique index on
+/// the write itself, with [`id_card_unavailable`], the same path and the same words as a
+/// registration of the number that commits between this check and the write.
 async fn ensure_id_free(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -225,36 +228,41 @@ async fn ensure_id_free(
     county: &str,
     except_id: Option<&str>,
 ) -> StoreResult<()> {
-    let other: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT id, path, name FROM persons WHERE id_card_bidx = $1 AND county_code = $2",
-    )
+    let scope = ScopeRange::of(actor);
+    let other: Option<(String, String)> = sqlx::query_as(&format!(
+        "SELECT id, name FROM persons WHERE id_card_bidx = $1 AND county_code = $2 AND {}",
+        scope.sql("path", 3)
+    ))
     .bind(index)
     .bind(county)
+    .bind_scope(&scope)
     .fetch_optional(conn)
     .await?;
     match other {
-        Some((id, path, name)) if Some(id.as_str()) != except_id => {
-            Err(StoreError::Conflict(if actor.scope.contains(&path) {
-                FieldError::new(
-                    "id_card_no",
-                    "duplicate_id_card",
-                    format!("该身份证号已有人员记录：{name}（{id}）"),
-                    format!("a person record with this ID number exists: {name} ({id})"),
-                )
-            } else {
-                duplicate_elsewhere()
-            }))
+        Some((id, name)) if Some(id.as_str()) != except_id => {
+            Err(StoreError::Conflict(FieldError::new(
+                "id_card_no",
+                "duplicate_id_card",
+                format!("该身份证号已有人员记录：{name}（{id}）"),
+                format!("a person record with this ID number exists: {name} ({id})"),
+            )))
         }
         _ => Ok(()),
     }
 }
 
-pub(crate) fn duplicate_elsewhere() -> FieldError {
+/// The one answer for an ID number this caller may not register, whatever holds it: a record
+/// elsewhere in the county (outside the caller's scope), or a registration of the same number
+/// that committed a moment ago, anywhere. It neither confirms nor denies a record outside the
+/// scope, names no place, person or grid, and is worded the same on the form, the API, an edit
+/// and every import row, so no path tells more than another. Why this and not "not found":
+/// docs/security.md, "ID numbers outside the scope".
+pub(crate) fn id_card_unavailable() -> FieldError {
     FieldError::new(
         "id_card_no",
-        "duplicate_id_card",
-        "该身份证号在本县已有人员记录（不在您的范围内）",
-        "a person record with this ID number exists in this county (outside your scope)",
+        "id_card_unavailable",
+        "该身份证号不能在此登记：请联系县级综治中心核实",
+        "this ID number cannot be registered here; ask the county center",
     )
 }
 
@@ -319,8 +327,8 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await;
-        // Someone took the number between the check and the insert.
-        written(inserted, || StoreError::Conflict(duplicate_elsewhere()))?;
+        // A number held outside the scope, or taken between the check and the insert.
+        written(inserted, || StoreError::Conflict(id_card_unavailable()))?;
         audit::append(
             &mut tx,
             now,
@@ -393,7 +401,7 @@ impl Store {
         .bind(version)
         .execute(&mut *tx)
         .await;
-        one_updated(written(n, || StoreError::Conflict(duplicate_elsewhere()))?)?;
+        one_updated(written(n, || StoreError::Conflict(id_card_unavailable()))?)?;
         if grid.county_code != before.county_code {
             // Links carry the county of their person and house; a move across counties
             // leaves the old houses behind (the person no longer lives there).

@@ -5,12 +5,14 @@
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::forms::FormTarget;
+use gridgov_core::verify::VerifyAction;
 use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::correction::CheckedCorrection;
-use super::tasks::{find_task, taken};
-use super::{Decision, NOTE_MAX, TaskKind, TaskStatus, VerificationTask};
+use super::step::{Resolution, step};
+use super::tasks::find_task;
+use super::{Decision, NOTE_MAX, TaskKind, VerificationTask};
 use crate::audit::{self, Change};
 use crate::grids::Grid;
 use crate::records::{destination_grid, destination_grid_by_key};
@@ -197,19 +199,22 @@ impl Store {
         };
         let now = self.now_ms();
         let mut tx = self.begin_write().await?;
-        let task = find_task(&mut tx, actor, id).await?;
-        let mine = task.claimed_by.as_deref() == Some(actor.user_id.as_str());
-        match task.status {
-            TaskStatus::Claimed if mine => {}
-            TaskStatus::Open => {
-                return Err(conflict(
-                    "task_not_claimed",
-                    "请先认领该核对任务",
-                    "claim the verification task first",
-                ));
-            }
-            _ => return Err(taken(&task)),
-        }
+        // The core table decides whether the actor may decide now, and the task is resolved
+        // with a guard on what was read; what follows fails the whole transaction if it must.
+        let resolution = Resolution {
+            decision: decision.as_str(),
+            note: &note,
+        };
+        let task = step(
+            &mut tx,
+            actor,
+            id,
+            VerifyAction::Decide,
+            now,
+            Some(&resolution),
+        )
+        .await?
+        .before;
         if correction.is_some() && task.kind != TaskKind::Differs {
             return Err(FieldError::new(
                 "decision",
@@ -218,24 +223,6 @@ impl Store {
                 "only a task whose fields differ can be corrected by hand",
             )
             .into());
-        }
-        let resolved = sqlx::query(
-            "UPDATE verification_tasks SET status = 'resolved', decision = $1, decided_by = $2, \
-             decided_at = $3, note = $4 \
-             WHERE county_code = $5 AND id = $6 AND status = 'claimed' AND claimed_by = $2",
-        )
-        .bind(decision.as_str())
-        .bind(&actor.user_id)
-        .bind(now)
-        .bind(&note)
-        .bind(&task.county_code)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if resolved == 0 {
-            // Decided a moment ago by a concurrent request of the same worker.
-            return Err(taken(&task));
         }
         let (resource, changed) = self
             .apply(&mut tx, actor, &task, decision, correction, now)

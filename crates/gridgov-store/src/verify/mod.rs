@@ -9,12 +9,15 @@ mod compare;
 mod correction;
 mod decide;
 mod load;
+mod step;
 mod tasks;
 
 pub use correction::Correction;
+/// How long a claim holds without a decision; the core table's, named here for the store's users.
+pub use gridgov_core::verify::CLAIM_EXPIRES_MS;
 pub use load::CompareOptions;
-pub use tasks::CLAIM_EXPIRES_MS;
 
+use gridgov_core::verify::VerifyState;
 use serde::{Deserialize, Serialize};
 
 /// What one comparison loaded and found, and how long each half took.
@@ -113,6 +116,15 @@ impl TaskStatus {
         [TaskStatus::Open, TaskStatus::Claimed, TaskStatus::Resolved]
             .into_iter()
             .find(|k| k.as_str() == s)
+    }
+
+    /// The same state in the core table's words.
+    pub fn state(self) -> VerifyState {
+        match self {
+            TaskStatus::Open => VerifyState::Open,
+            TaskStatus::Claimed => VerifyState::Claimed,
+            TaskStatus::Resolved => VerifyState::Resolved,
+        }
     }
 }
 

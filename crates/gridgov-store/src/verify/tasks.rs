@@ -1,10 +1,11 @@
 //! Reading and claiming tasks, always inside the caller's scope: a task outside it is not found,
 //! the same answer as no task at all.
 
-use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
+use gridgov_core::verify::VerifyAction;
 use sqlx::AnyConnection;
 
+use super::step::step;
 use super::{Comparison, TaskFilter, TaskKind, TaskStatus, VerificationTask};
 use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
@@ -89,28 +90,6 @@ pub(super) async fn find_task(
     .into_task()
 }
 
-/// Why a task cannot be taken or decided: someone else holds it, or it is decided.
-/// How long a claim holds without a decision: a week of field work.
-pub const CLAIM_EXPIRES_MS: i64 = 7 * 24 * 3_600_000;
-
-pub(super) fn taken(task: &VerificationTask) -> StoreError {
-    if task.status == TaskStatus::Resolved {
-        StoreError::Conflict(FieldError::new(
-            "task",
-            "task_resolved",
-            "该核对任务已处理",
-            "this verification task is already decided",
-        ))
-    } else {
-        StoreError::Conflict(FieldError::new(
-            "task",
-            "task_claimed",
-            "该核对任务已被他人认领",
-            "someone else has claimed this verification task",
-        ))
-    }
-}
-
 impl Store {
     /// Tasks inside the actor's scope, open ones by default, in path order (grid by grid).
     pub async fn verification_tasks(
@@ -156,75 +135,38 @@ impl Store {
         find_task(&mut conn, actor, id).await
     }
 
-    /// Takes an open task for the actor. Only one claimer: a task someone else holds, or one
-    /// already decided, is a conflict; claiming one's own task again changes nothing.
+    /// Takes an open task, or one whose claim lapsed, for the actor (the core table decides,
+    /// `step` writes). A task someone else holds, or one already decided, is a conflict;
+    /// claiming one's own task again changes nothing.
     pub async fn claim_task(&self, actor: &Actor, id: &str) -> StoreResult<VerificationTask> {
+        self.task_step(actor, id, VerifyAction::Claim).await
+    }
+
+    /// Gives a claimed task back to the grid's workers: the claimer's own, or anyone's for a
+    /// center that may compare sources (a worker who left). Anything else is refused as the
+    /// core table says.
+    pub async fn release_task(&self, actor: &Actor, id: &str) -> StoreResult<VerificationTask> {
+        self.task_step(actor, id, VerifyAction::Release).await
+    }
+
+    /// A step that writes only the task, answered with the task as it is afterwards.
+    async fn task_step(
+        &self,
+        actor: &Actor,
+        id: &str,
+        action: VerifyAction,
+    ) -> StoreResult<VerificationTask> {
+        // The table refuses such a role too; asked here first, the refusal costs no transaction
+        // and does not depend on whether the task lies in the scope.
         if !actor.can(Permission::VerifyRecords) {
             return Err(StoreError::Forbidden);
         }
         let now = self.now_ms();
         let mut tx = self.begin_write().await?;
-        let task = find_task(&mut tx, actor, id).await?;
-        // The status in the WHERE makes the claim a compare-and-set: of two claimers racing,
-        // one updates the row and the other finds it no longer open. A claim left undecided for
-        // CLAIM_EXPIRES_MS lapses, so a worker who moved on does not keep a task from the rest.
-        let claimed = sqlx::query(
-            "UPDATE verification_tasks SET status = 'claimed', claimed_by = $1, claimed_at = $2 \
-             WHERE county_code = $3 AND id = $4 AND (status = 'open' \
-             OR (status = 'claimed' AND claimed_at < $5))",
-        )
-        .bind(&actor.user_id)
-        .bind(now)
-        .bind(&task.county_code)
-        .bind(id)
-        .bind(now - CLAIM_EXPIRES_MS)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
-            let current = find_task(&mut tx, actor, id).await?;
-            let mine = current.status == TaskStatus::Claimed
-                && current.claimed_by.as_deref() == Some(actor.user_id.as_str());
-            return if mine {
-                Ok(current)
-            } else {
-                Err(taken(&current))
-            };
+        let stepped = step(&mut tx, actor, id, action, now, None).await?;
+        if !stepped.wrote {
+            return Ok(stepped.before);
         }
-        let task = find_task(&mut tx, actor, id).await?;
-        tx.commit().await?;
-        Ok(task)
-    }
-
-    /// Gives a claimed task back to the grid's workers: the claimer's own, or anyone's for a
-    /// center that may compare sources (a worker who left). Anything else is a conflict.
-    pub async fn release_task(&self, actor: &Actor, id: &str) -> StoreResult<VerificationTask> {
-        if !actor.can(Permission::VerifyRecords) {
-            return Err(StoreError::Forbidden);
-        }
-        let mut tx = self.begin_write().await?;
-        let task = find_task(&mut tx, actor, id).await?;
-        let mine = task.claimed_by.as_deref() == Some(actor.user_id.as_str());
-        if task.status != TaskStatus::Claimed || !(mine || actor.can(Permission::CompareSources)) {
-            return Err(if task.status == TaskStatus::Open {
-                StoreError::Conflict(FieldError::new(
-                    "task",
-                    "task_open",
-                    "该核对任务尚未被认领",
-                    "this verification task is not claimed",
-                ))
-            } else {
-                taken(&task)
-            });
-        }
-        sqlx::query(
-            "UPDATE verification_tasks SET status = 'open', claimed_by = NULL, claimed_at = NULL \
-             WHERE county_code = $1 AND id = $2 AND status = 'claimed'",
-        )
-        .bind(&task.county_code)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
         let task = find_task(&mut tx, actor, id).await?;
         tx.commit().await?;
         Ok(task)

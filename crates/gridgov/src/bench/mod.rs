@@ -21,6 +21,7 @@ mod survey_variant;
 mod synthetic_county;
 mod temp_db;
 mod workdays;
+mod worklists;
 
 use std::path::PathBuf;
 
@@ -101,6 +102,11 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             store.close().await;
             r
         }
+        BenchCommand::Worklists {
+            incidents,
+            samples,
+            backend,
+        } => worklists::run(&backend, incidents, samples).await,
         BenchCommand::Lifecycle {
             clients,
             lifecycles,
