@@ -140,6 +140,93 @@ impl IncidentDoors {
 
     /// How many parameters [`IncidentDoors::sql`] takes.
     pub(crate) const PARAMS: usize = 4;
+
+    /// One door as a condition of its own, with the same four parameters as
+    /// [`IncidentDoors::sql`]. Lists read the doors as separate branches because an OR of the
+    /// three defeats every index on both databases (each door has its own: the path range, the
+    /// reporter, the department's tasks). The branches are disjoint (a later door leaves out what
+    /// an earlier one lets in), so their rows and their counts add up.
+    pub(crate) fn branch_sql(
+        &self,
+        door: Door,
+        alias: &str,
+        first: usize,
+        read: DoorRead,
+    ) -> String {
+        let (lo, hi, u, d) = (first, first + 1, first + 2, first + 3);
+        let range = self.range.sql(&format!("{alias}.path"), first);
+        match door {
+            Door::Range => match read {
+                // SQLite's unary `+` keeps the path index out of the plan, so the newest-first
+                // index drives the page and the range is tested row by row: the faster way when
+                // the range holds much of the table.
+                DoorRead::NewestFirst => {
+                    format!("(+{alias}.path >= ${lo} AND +{alias}.path < ${hi})")
+                }
+                _ => range,
+            },
+            Door::Reporter => format!("({alias}.reporter_id = ${u} AND NOT {range})"),
+            Door::Department => {
+                let tasks = match read {
+                    // From the department's tasks: the faster way when it has few.
+                    DoorRead::ByIndex => format!(
+                        "({alias}.county_code, {alias}.id) IN (SELECT dt.county_code, \
+                         dt.incident_id FROM incident_tasks dt WHERE dt.assignee_type = \
+                         'department' AND dt.assignee_id = ${d})"
+                    ),
+                    _ => format!(
+                        "EXISTS (SELECT 1 FROM incident_tasks dt WHERE dt.county_code = \
+                         {alias}.county_code AND dt.incident_id = {alias}.id \
+                         AND dt.assignee_type = 'department' AND dt.assignee_id = ${d})"
+                    ),
+                };
+                format!(
+                    "(${d} <> '' AND NOT {range} AND ({alias}.reporter_id IS NULL \
+                     OR {alias}.reporter_id <> ${u}) AND {tasks})"
+                )
+            }
+        }
+    }
+
+    /// The rows to count the department door by: its tasks joined to their incidents
+    /// (aliases `dt` and `alias`), so counting stops after the cap instead of testing every
+    /// incident. Select `DISTINCT dt.county_code, dt.incident_id` from it: an incident may hold
+    /// several tasks of one department.
+    pub(crate) fn department_count_from(&self, alias: &str, first: usize) -> String {
+        let (u, d) = (first + 2, first + 3);
+        format!(
+            "incident_tasks dt JOIN incidents {alias} ON {alias}.county_code = dt.county_code \
+             AND {alias}.id = dt.incident_id WHERE dt.assignee_type = 'department' \
+             AND dt.assignee_id = ${d} AND ${d} <> '' AND NOT {range} \
+             AND ({alias}.reporter_id IS NULL OR {alias}.reporter_id <> ${u})",
+            range = self.range.sql(&format!("{alias}.path"), first),
+        )
+    }
+}
+
+/// The three doors of [`IncidentDoors`], for lists that read them one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Door {
+    Range,
+    Reporter,
+    Department,
+}
+
+impl Door {
+    pub(crate) const ALL: [Door; 3] = [Door::Range, Door::Reporter, Door::Department];
+}
+
+/// How a list reads one door, chosen from how many rows it lets in. PostgreSQL's planner
+/// chooses well from its statistics and is always given `Planner`; SQLite's does not know how
+/// many rows a range holds, so the store tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DoorRead {
+    /// As the planner sees fit.
+    Planner,
+    /// Walk the incidents newest first and test the door on each (a door that lets in many).
+    NewestFirst,
+    /// Find the door's rows by their own index and sort them (a door that lets in few).
+    ByIndex,
 }
 
 /// Binds a [`ScopeRange`]'s two values, in the order of [`ScopeRange::sql`]'s parameters, and

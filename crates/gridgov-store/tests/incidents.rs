@@ -706,3 +706,70 @@ on_both!(photos_go_with_the_report_and_the_result, |db| {
         .unwrap();
     assert_eq!(handled.event["attachments"][0], proof.id);
 });
+
+on_both!(
+    an_incident_behind_several_doors_is_listed_once_and_counted_once,
+    |db| {
+        let t = town(&db.store).await;
+        let s = &db.store;
+        // The urban handler reports one (their own-report door) that then reaches their
+        // department (the department door); the worker reports three in their village (their
+        // range door and their own-report door at once).
+        let own = s
+            .report_incident(&t.urban_handler, &report(&t.g1), None)
+            .await
+            .unwrap();
+        let own = s
+            .act_on_incident(
+                &t.center,
+                &own.county_code,
+                &own.id,
+                &act("accept", own.version),
+            )
+            .await
+            .unwrap();
+        let mut d = act("dispatch", own.version);
+        d.dispatch.lead_department = t.urban.clone();
+        s.act_on_incident(&t.center, &own.county_code, &own.id, &d)
+            .await
+            .unwrap();
+        for _ in 0..3 {
+            s.report_incident(&t.worker, &report(&t.g1), None)
+                .await
+                .unwrap();
+        }
+        let handler = s
+            .incidents(&t.urban_handler, &IncidentFilter::default())
+            .await
+            .unwrap();
+        assert_eq!((handler.total, handler.items.len()), (1, 1));
+        assert_eq!(handler.items[0].id, own.id);
+        // A page at a time, one row each: every incident once, newest first, then the end.
+        let mut seen = Vec::new();
+        let mut after = String::new();
+        loop {
+            let page = s
+                .incidents(
+                    &t.worker,
+                    &IncidentFilter {
+                        limit: Some(1),
+                        after: after.clone(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(page.total, 4);
+            seen.extend(page.items.iter().map(|i| (i.reported_at, i.id.clone())));
+            match page.next {
+                Some(next) => after = next,
+                None => break,
+            }
+        }
+        let mut sorted = seen.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        sorted.dedup();
+        assert_eq!(seen, sorted);
+        assert_eq!(seen.len(), 4);
+    }
+);

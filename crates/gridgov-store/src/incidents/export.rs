@@ -5,14 +5,11 @@
 use std::io::Write;
 
 use gridgov_core::auth::{Actor, Permission};
-use sqlx::Any;
-use sqlx::any::AnyArguments;
-use sqlx::query::QueryAs;
 
 use super::facts::caller_facts;
 use super::list::{Bind, IncidentFilter};
 use crate::records::need;
-use crate::scope::{BindScope, IncidentDoors};
+use crate::scope::BindScope;
 use crate::sheets::out::SafeCsvWriter;
 use crate::sheets::xlsx_out::SafeXlsxWriter;
 use crate::{Store, StoreError, StoreResult};
@@ -119,19 +116,6 @@ fn io(e: impl std::fmt::Display) -> StoreError {
     StoreError::Internal(format!("writing the export: {e}"))
 }
 
-fn bind_all<'q, O>(
-    mut q: QueryAs<'q, Any, O, AnyArguments<'q>>,
-    binds: &'q [Bind],
-) -> QueryAs<'q, Any, O, AnyArguments<'q>> {
-    for b in binds {
-        q = match b {
-            Bind::Text(s) => q.bind(s.as_str()),
-            Bind::Int(v) => q.bind(*v),
-        };
-    }
-    q
-}
-
 impl Store {
     /// Writes the incidents of a work list (every page of it, newest first) to `out`. `tempdir`
     /// holds the XLSX rows until the workbook is assembled. Returns the number of rows.
@@ -148,9 +132,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let caller = caller_facts(&mut conn, actor).await?;
         let doors = caller.doors(actor);
-        let c = self
-            .list_conditions(&mut conn, actor, &caller, &doors, f)
-            .await?;
+        let c = self.list_conditions(&mut conn, actor, &caller, f).await?;
         let mut sink = match format {
             ExportFormat::Csv => {
                 let mut out = out;
@@ -167,30 +149,29 @@ impl Store {
             }
         };
         write(&mut sink, &HEADER.map(String::from))?;
-        let filters = &c.binds[IncidentDoors::PARAMS..];
+        // The counts choose how each door is read (see `list_sql`), once for the whole walk.
+        let counts = super::list_sql::door_counts(&mut conn, &doors, &c).await?;
+        let reads = super::list_sql::reads(self.backend(), counts);
         let mut after: Option<(i64, String)> = None;
         let mut rows = 0u64;
         loop {
-            let n = c.binds.len() + 1;
-            let mut sql = c.sql.clone();
-            if after.is_some() {
-                sql.push(format!(
-                    "(i.reported_at < ${n} OR (i.reported_at = ${n} AND i.id < ${}))",
-                    n + 1
-                ));
-            }
-            let text = format!(
-                "SELECT i.number, i.title, i.category_code, i.grade, i.source, i.state, \
+            let keyset: Vec<Bind> = match &after {
+                Some((at, id)) => vec![Bind::Int(*at), Bind::Text(id.clone())],
+                None => Vec::new(),
+            };
+            let text = super::list_sql::page_sql(
+                &doors,
+                &c,
+                reads,
+                "i.number, i.title, i.category_code, i.grade, i.source, i.state, \
                  i.reporter_name, i.reported_at, i.occurred_at, i.address, g.name AS grid_name, \
-                 i.region_code, i.resolution_level, i.evaluation, i.closed_at, i.shirking, i.id \
-                 FROM incidents i LEFT JOIN grids g ON g.id = i.grid_id WHERE {} \
-                 ORDER BY i.reported_at DESC, i.id DESC LIMIT {PAGE}",
-                sql.join(" AND ")
+                 i.region_code, i.resolution_level, i.evaluation, i.closed_at, i.shirking, i.id",
+                "LEFT JOIN grids g ON g.id = i.grid_id",
+                after.as_ref().map(|_| c.binds.len() + 1),
+                PAGE,
             );
-            let mut q = bind_all(sqlx::query_as::<_, Row>(&text).bind_doors(&doors), filters);
-            if let Some((at, id)) = &after {
-                q = q.bind(*at).bind(id.as_str());
-            }
+            let q = sqlx::query_as::<_, Row>(&text).bind_doors(&doors);
+            let q = super::list_sql::bind_all(q, &c, &keyset);
             let page = q.fetch_all(&mut *conn).await?;
             for r in &page {
                 write(&mut sink, &r.cells())?;

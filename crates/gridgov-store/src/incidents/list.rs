@@ -7,6 +7,7 @@ use gridgov_core::auth::{Actor, Permission};
 use serde::{Deserialize, Serialize};
 
 use super::facts::{CallerFacts, caller_facts};
+use super::list_sql;
 use crate::records::need;
 use crate::scope::{BindScope, IncidentDoors};
 use crate::{Store, StoreResult};
@@ -191,12 +192,12 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         actor: &Actor,
         caller: &CallerFacts,
-        doors: &IncidentDoors,
         f: &IncidentFilter,
     ) -> StoreResult<Conditions> {
-        // The doors take the first parameters; the filters follow.
+        // The doors take the first parameters (`list_sql` writes them, door by door); the
+        // filters follow.
         let mut c = Conditions {
-            sql: vec![doors.sql("i", 1)],
+            sql: Vec::new(),
             binds: Vec::new(),
         };
         for _ in 0..IncidentDoors::PARAMS {
@@ -241,9 +242,10 @@ impl Store {
                 ));
                 c.binds.push(Bind::Text(g));
             }
+            // From the live tasks (few) to their incidents, not the other way round.
             c.sql.push(format!(
-                "EXISTS (SELECT 1 FROM incident_tasks mt WHERE mt.county_code = i.county_code \
-                 AND mt.incident_id = i.id AND mt.state IN ('assigned', 'accepted', 'in_progress') \
+                "(i.county_code, i.id) IN (SELECT mt.county_code, mt.incident_id \
+                 FROM incident_tasks mt WHERE mt.state IN ('assigned', 'accepted', 'in_progress') \
                  AND ({mine}))"
             ));
         }
@@ -252,8 +254,8 @@ impl Store {
             c.text(
                 |n| {
                     format!(
-                        "EXISTS (SELECT 1 FROM incident_tasks wt WHERE wt.county_code = \
-                         i.county_code AND wt.incident_id = i.id AND wt.summoned = 1 \
+                        "(i.county_code, i.id) IN (SELECT wt.county_code, wt.incident_id \
+                         FROM incident_tasks wt WHERE wt.summoned = 1 \
                          AND wt.state = 'assigned' AND wt.assignee_type = 'department' \
                          AND wt.assignee_id = ${n} AND ${n} <> '')"
                     )
@@ -285,9 +287,9 @@ impl Store {
             c.text(
                 |n| {
                     format!(
-                        "EXISTS (SELECT 1 FROM incident_tasks ft WHERE ft.county_code = \
-                         i.county_code AND ft.incident_id = i.id AND ft.assignee_type = \
-                         'department' AND ft.assignee_id = ${n})"
+                        "(i.county_code, i.id) IN (SELECT ft.county_code, ft.incident_id \
+                         FROM incident_tasks ft WHERE ft.assignee_type = 'department' \
+                         AND ft.assignee_id = ${n})"
                     )
                 },
                 f.department.trim(),
@@ -325,55 +327,35 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let caller = caller_facts(&mut conn, actor).await?;
         let doors = caller.doors(actor);
-        let c = self
-            .list_conditions(&mut conn, actor, &caller, &doors, f)
-            .await?;
-        let total_sql = format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM incidents i WHERE {} LIMIT {}) capped",
-            c.sql.join(" AND "),
-            TOTAL_CAP + 1
-        );
-        let mut page = Conditions {
-            sql: c.sql.clone(),
-            binds: Vec::new(),
-        };
-        if !f.after.trim().is_empty() {
+        let c = self.list_conditions(&mut conn, actor, &caller, f).await?;
+        let counts = list_sql::door_counts(&mut conn, &doors, &c).await?;
+        let total: i64 = counts.iter().sum();
+        let mut page_binds = Vec::new();
+        let keyset = if f.after.trim().is_empty() {
+            None
+        } else {
             let (at, id) = f.after.trim().split_once(':').ok_or_else(bad_cursor)?;
             let at: i64 = at.parse().map_err(|_| bad_cursor())?;
-            let n = c.binds.len() + 1;
-            page.sql.push(format!(
-                "(i.reported_at < ${n} OR (i.reported_at = ${n} AND i.id < ${}))",
-                n + 1
-            ));
-            page.binds.push(Bind::Int(at));
-            page.binds.push(Bind::Text(id.to_owned()));
-        }
-        let list_sql = format!(
-            "SELECT i.county_code, i.id, i.number, i.title, i.category_code, i.grade, i.source, \
+            page_binds.push(Bind::Int(at));
+            page_binds.push(Bind::Text(id.to_owned()));
+            Some(c.binds.len() + 1)
+        };
+        let list_sql = list_sql::page_sql(
+            &doors,
+            &c,
+            list_sql::reads(self.backend(), counts),
+            "i.county_code, i.id, i.number, i.title, i.category_code, i.grade, i.source, \
              i.state, i.reporter_name, i.reported_at, i.grid_id, \
              COALESCE(g.name, '') AS grid_name, i.region_code, i.resolution_level, i.shirking, \
-             i.version FROM incidents i LEFT JOIN grids g ON g.id = i.grid_id WHERE {} \
-             ORDER BY i.reported_at DESC, i.id DESC LIMIT {}",
-            page.sql.join(" AND "),
-            limit + 1
+             i.version",
+            "LEFT JOIN grids g ON g.id = i.grid_id",
+            keyset,
+            limit + 1,
         );
-        // Both queries take the doors' values first, then the filters' (and the page's).
-        let mut q = sqlx::query_scalar::<_, i64>(&total_sql).bind_doors(&doors);
-        for b in &c.binds[IncidentDoors::PARAMS..] {
-            q = match b {
-                Bind::Text(s) => q.bind(s.as_str()),
-                Bind::Int(v) => q.bind(*v),
-            };
-        }
-        let total = q.fetch_one(&mut *conn).await?;
-        let mut q = sqlx::query_as::<_, IncidentListItem>(&list_sql).bind_doors(&doors);
-        for b in c.binds[IncidentDoors::PARAMS..].iter().chain(&page.binds) {
-            q = match b {
-                Bind::Text(s) => q.bind(s.as_str()),
-                Bind::Int(v) => q.bind(*v),
-            };
-        }
-        let mut items = q.fetch_all(&mut *conn).await?;
+        let q = sqlx::query_as::<_, IncidentListItem>(&list_sql).bind_doors(&doors);
+        let mut items = list_sql::bind_all(q, &c, &page_binds)
+            .fetch_all(&mut *conn)
+            .await?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             items.last().map(|i| format!("{}:{}", i.reported_at, i.id))

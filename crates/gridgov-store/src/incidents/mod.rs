@@ -22,6 +22,7 @@ mod export;
 mod facts;
 mod input;
 mod list;
+mod list_sql;
 mod numbers;
 mod parties;
 mod read;
