@@ -20,7 +20,8 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that stands still until moved; for tests.
+/// A clock that stands still until moved: for tests, and for the demo, which records a year of
+/// incidents at the moments they happen.
 #[derive(Debug)]
 pub struct FixedClock(AtomicI64);
 
@@ -31,6 +32,11 @@ impl FixedClock {
 
     pub fn advance_ms(&self, ms: i64) {
         self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// Moves the clock to `ms`, forwards or back.
+    pub fn set_ms(&self, ms: i64) {
+        self.0.store(ms, Ordering::SeqCst);
     }
 }
 

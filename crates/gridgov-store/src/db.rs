@@ -260,6 +260,15 @@ impl Store {
         self.clock.now_ms()
     }
 
+    /// The same store (pools, grid index, keys) reading another clock: every write through it
+    /// is recorded at that clock's time, with all the store's rules as usual.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
+        Store {
+            clock,
+            ..self.clone()
+        }
+    }
+
     /// Applies every migration of this backend that has not run yet.
     pub async fn migrate(&self) -> StoreResult<()> {
         migrator(self.backend()).run(&self.pool).await?;

@@ -84,18 +84,22 @@ pub async fn run(
         .context("checking the data key")?;
     let store = crate::commands::with_blobs(store, &config)?;
     prepare_city(&store).await?;
-    let people = crate::demo_people::ensure(&store, &config.data_dir).await?;
+    let (people, book) = crate::demo_people::ensure(&store, &config.data_dir).await?;
     if people > 0 {
         tracing::info!(persons = people, "demo people loaded");
     }
+    crate::demo_incidents::ensure(&store, &book)
+        .await
+        .context("recording the demo incidents")?;
     let logins = login_table(&store).await?;
+    let waiting = crate::demo_incidents::waiting(&store).await?;
     tracing::info!(secs = started.elapsed().as_secs_f64(), "demo ready");
     serve_until_signal(
         store,
         web,
         &config.listen,
         config.metrics_listen.as_deref(),
-        |addr| print_welcome(addr, &config.data_dir, &logins),
+        |addr| print_welcome(addr, &config.data_dir, &logins, &waiting),
     )
     .await
 }
@@ -233,7 +237,12 @@ async fn login_table(store: &Store) -> Result<Vec<[String; 4]>> {
     Ok(rows)
 }
 
-fn print_welcome(addr: SocketAddr, data_dir: &Path, logins: &[[String; 4]]) {
+fn print_welcome(
+    addr: SocketAddr,
+    data_dir: &Path,
+    logins: &[[String; 4]],
+    waiting: &[(String, i64)],
+) {
     let host = if addr.ip().is_unspecified() {
         format!("127.0.0.1:{}", addr.port())
     } else {
@@ -256,6 +265,11 @@ fn print_welcome(addr: SocketAddr, data_dir: &Path, logins: &[[String; 4]]) {
     println!();
     for line in crate::demo_departments::login_lines() {
         println!("{line}");
+    }
+    if !waiting.is_empty() {
+        let list: Vec<String> = waiting.iter().map(|(u, n)| format!("{u} {n}")).collect();
+        println!();
+        println!("incidents waiting / 待办事件: {}", list.join(", "));
     }
     println!();
     println!("Ctrl-C stops the server / 按 Ctrl-C 停止");

@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod demo;
 mod demo_departments;
+mod demo_incidents;
 mod demo_network;
 mod demo_people;
 mod incident_text;

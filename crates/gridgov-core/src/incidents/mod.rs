@@ -46,7 +46,7 @@ pub use refusal::{NotAllowed, Refusal};
 pub use relations::{Relation, Relations};
 pub use rules::{WHO, allowed, check, check_reopen};
 pub use shirking::{SHIRKING_RETURNS, Shirker, is_shirking, shirkers};
-pub use standing::{Caller, IncidentFacts, TaskFact, relations_of};
+pub use standing::{Caller, IncidentFacts, TaskFact, is_center_role, relations_of};
 pub use state::IncidentState;
 pub use tasks::{TASK_TRANSITIONS, TaskKind, TaskState, after_task, task_transition};
 pub use transitions::{TRANSITIONS, possible, possible_from, transition};

@@ -38,7 +38,7 @@ pub struct IncidentFacts<'a> {
     pub tasks: &'a [TaskFact<'a>],
 }
 
-fn is_center_role(role: Role) -> bool {
+pub fn is_center_role(role: Role) -> bool {
     matches!(role, Role::SystemAdmin | Role::CenterOperator)
 }
 

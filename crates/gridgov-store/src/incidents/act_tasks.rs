@@ -5,7 +5,7 @@
 use gridgov_core::FieldError;
 use gridgov_core::incidents::{
     Assignee, IncidentAction, IncidentEvent, IncidentState, MAX_TASKS, SHIRKING_RETURNS,
-    TaskAssignment, TaskKind, TaskState, after_task, task_transition,
+    TaskAssignment, TaskKind, TaskState, after_task, is_center_role, task_transition,
 };
 use sqlx::{Any, Transaction};
 
@@ -347,12 +347,17 @@ impl Store {
         let mine = |t: &&TaskView| match assignee_of(t) {
             Assignee::Department(d) => ctx.caller.department_id.as_deref() == Some(d.as_str()),
             Assignee::Grid(g) => ctx.caller.grid_ids.contains(&g),
-            Assignee::Region(code) => ctx
-                .actor
-                .scope
-                .as_str()
-                .trim_end_matches('/')
-                .ends_with(&format!("/{code}")),
+            // A region's task is its center's: a department handler scoped to the same region
+            // does not hold it (as in core's relations).
+            Assignee::Region(code) => {
+                is_center_role(ctx.actor.role)
+                    && ctx
+                        .actor
+                        .scope
+                        .as_str()
+                        .trim_end_matches('/')
+                        .ends_with(&format!("/{code}"))
+            }
         };
         let named = named.trim();
         let candidates: Vec<&TaskView> = ctx

@@ -90,7 +90,7 @@ struct Place {
 }
 
 /// Class weights of the category tree (first two digits): what a center's day is made of.
-fn class_weight(code: &str) -> f64 {
+pub(crate) fn class_weight(code: &str) -> f64 {
     match code.get(..2).unwrap_or("") {
         "06" => 30.0,
         "01" => 20.0,
@@ -104,7 +104,7 @@ fn class_weight(code: &str) -> f64 {
     }
 }
 
-const SOURCES: [(&str, f64); 6] = [
+pub(crate) const SOURCES: [(&str, f64); 6] = [
     ("grid_patrol", 45.0),
     ("hotline_12345", 20.0),
     ("citizen", 15.0),
@@ -114,14 +114,14 @@ const SOURCES: [(&str, f64); 6] = [
 ];
 
 /// Hour-of-day weights of reports (China time).
-const HOURS: [f64; 24] = [
+pub(crate) const HOURS: [f64; 24] = [
     0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.8, 2.0, 4.0, 6.0, 6.0, 5.0, 3.0, 3.0, 5.0, 6.0, 5.0, 4.0, 3.0,
     2.0, 1.5, 1.0, 0.6, 0.4,
 ];
 
 /// What becomes of an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Fate {
+pub(crate) enum Fate {
     Reported,
     Rejected,
     Merged,
@@ -135,10 +135,11 @@ enum Fate {
     Evaluated,
 }
 
-/// Fates by age: open ones among the last weeks' reports, settled ones before.
-fn fate(age_ms: i64, rng: &mut StdRng) -> Fate {
+/// Fates by age: open ones among the last weeks' reports (`open_days` is how fast the chance of
+/// being open falls with age), settled ones before.
+pub(crate) fn fate(age_ms: i64, open_days: f64, rng: &mut StdRng) -> Fate {
     let days = age_ms as f64 / DAY as f64;
-    let p_open = 0.9 * (-days / 6.0).exp();
+    let p_open = 0.9 * (-days / open_days).exp();
     if rng.gen_bool(p_open.clamp(0.0, 1.0)) {
         let open = [
             (Fate::Reported, 12.0),
@@ -164,7 +165,7 @@ fn fate(age_ms: i64, rng: &mut StdRng) -> Fate {
     pick(&settled, rng)
 }
 
-fn pick<T: Copy>(choices: &[(T, f64)], rng: &mut StdRng) -> T {
+pub(crate) fn pick<T: Copy>(choices: &[(T, f64)], rng: &mut StdRng) -> T {
     let total: f64 = choices.iter().map(|c| c.1).sum();
     let mut x = rng.gen_range(0.0..total);
     for (v, w) in choices {
@@ -176,7 +177,7 @@ fn pick<T: Copy>(choices: &[(T, f64)], rng: &mut StdRng) -> T {
     choices[choices.len() - 1].0
 }
 
-fn name(rng: &mut StdRng) -> String {
+pub(crate) fn name(rng: &mut StdRng) -> String {
     format!(
         "{}{}",
         SURNAMES.choose(rng).copied().unwrap_or("王"),
@@ -465,7 +466,7 @@ fn incident(
         ..BulkIncident::default()
     };
     let age = end - t;
-    let fate = fate(age, rng);
+    let fate = fate(age, 6.0, rng);
     // A walk takes up to about twelve days; recent reports are walked faster so that nothing
     // happens after `end`.
     let pace = (age as f64 / (14 * DAY) as f64).clamp(0.0005, 1.0);
