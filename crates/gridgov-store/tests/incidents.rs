@@ -773,3 +773,46 @@ on_both!(
         assert_eq!(seen.len(), 4);
     }
 );
+
+on_both!(
+    a_regions_task_is_its_centers_not_a_handlers_of_the_same_region,
+    |db| {
+        // The center and the urban handler are both scoped to district 420202. Dispatched to
+        // the district's own line and to urban management, the handler's `start` (naming no
+        // task) must take the department's task: the district's task is the center's.
+        let t = town(&db.store).await;
+        let s = &db.store;
+        let i = s
+            .report_incident(&t.worker, &report(&t.g1), None)
+            .await
+            .unwrap();
+        let (c, id) = (i.county_code.clone(), i.id.clone());
+        let i = s
+            .act_on_incident(&t.center, &c, &id, &act("accept", i.version))
+            .await
+            .unwrap();
+        let mut d = act("dispatch", i.version);
+        d.dispatch.territorial_region = "420202".into();
+        d.dispatch.lead_department = t.urban.clone();
+        let i = s.act_on_incident(&t.center, &c, &id, &d).await.unwrap();
+        let i = s
+            .act_on_incident(&t.urban_handler, &c, &id, &act("start", i.version))
+            .await
+            .unwrap();
+        let page = s.incident_page(&t.center, &c, &id).await.unwrap();
+        let states: Vec<(String, String)> = page
+            .tasks
+            .iter()
+            .map(|t| (t.assignee_type.clone(), t.state.clone()))
+            .collect();
+        assert!(
+            states.contains(&("department".into(), "in_progress".into())),
+            "{states:?}"
+        );
+        assert!(
+            states.contains(&("region".into(), "assigned".into())),
+            "{states:?}"
+        );
+        assert_eq!(i.state, "in_progress");
+    }
+);
