@@ -5,6 +5,7 @@ use gridgov_core::auth::{Actor, Permission};
 use serde::Serialize;
 
 use super::facts::{caller_facts, incident_in_doors, open_actions, relations, tasks_of};
+use super::merged::{CarriedOn, MergedHere, carried_on, merged_here};
 use super::rows::{IncidentView, PartyView, TaskView};
 use crate::records::need;
 use crate::{Store, StoreResult};
@@ -35,6 +36,11 @@ pub struct IncidentPage {
     pub timeline: Vec<TimelineEntry>,
     /// The actions the caller may take now (`gridgov_core::incidents::IncidentAction` codes).
     pub allowed: Vec<String>,
+    /// For a merged incident: how the incident that carried it on stands, at the end of the
+    /// chain of merges.
+    pub carried_on: Option<CarriedOn>,
+    /// The incidents merged into this one that the caller sees.
+    pub merged_here: Vec<MergedHere>,
 }
 
 impl Store {
@@ -61,7 +67,8 @@ impl Store {
         need(actor, Permission::ViewIncidents)?;
         let mut conn = self.pool.acquire().await?;
         let caller = caller_facts(&mut conn, actor).await?;
-        let incident = incident_in_doors(&mut conn, &caller.doors(actor), county, id).await?;
+        let doors = caller.doors(actor);
+        let incident = incident_in_doors(&mut conn, &doors, county, id).await?;
         let tasks = tasks_of(&mut conn, county, id).await?;
         let rel = relations(actor, &caller, &incident, &tasks)?;
         let open = open_actions(actor, rel, &incident)?;
@@ -107,7 +114,16 @@ impl Store {
                 }
             })
             .collect();
+        let carried_on = carried_on(
+            &mut conn,
+            incident.merged_into_county.as_deref(),
+            incident.merged_into.as_deref(),
+        )
+        .await?;
+        let merged_here = merged_here(&mut conn, &doors, county, id).await?;
         Ok(IncidentPage {
+            carried_on,
+            merged_here,
             incident,
             tasks,
             parties,
