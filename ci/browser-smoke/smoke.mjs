@@ -1,7 +1,9 @@
 // Browser smoke test of the gridgov desk UI, run by scripts/browser-smoke against `gridgov demo`.
 // A real Chromium (Debian's, not a downloaded one) logs in, walks the region tree of Huangshi
 // from the country down to a township, switches to English and takes a screenshot, then opens
-// the grid list, the map of 黄石港区, one grid's page and its public card.
+// the grid list, the map of 黄石港区, one grid's page and its public card. Then a grid worker
+// reports an incident through the form (a grid chosen, a point clicked on the map) and sees it
+// on its page, and the township's center accepts it there.
 //
 //   node smoke.mjs http://127.0.0.1:PORT
 //
@@ -286,6 +288,49 @@ try {
     const people = await page.locator(".gcard-people li").count();
     if (people < 1) throw new Error("the card lists nobody");
     return `h1 "${await h1(page)}", ${people} people`;
+  });
+
+  /** Signs out by forgetting the session, and signs in as `username`. */
+  async function signInAs(username) {
+    await context.clearCookies();
+    await page.goto(`${base}/login`);
+    await submitLogin(page, username, ADMIN.password);
+    if (path(page) === "/login") throw new Error(`${username} could not log in`);
+  }
+
+  const title = `智能烟感报警器损坏 ${Date.now() % 100000}`;
+  let incidentPath = "";
+  await check("a grid worker reports an incident through the form", async () => {
+    await signInAs("grid-worker");
+    await page.goto(`${base}/incidents/new`);
+    const form = page.locator("form[data-report-form]");
+    await form.locator("input[name=title]").fill(title);
+    const category = form.locator("select[name=category] option:not([value=''])").first();
+    await form.locator("select[name=category]").selectOption(await category.getAttribute("value"));
+    const grid = form.locator("select[name=grid_id] option:not([value=''])").first();
+    await form.locator("select[name=grid_id]").selectOption(await grid.getAttribute("value"));
+    // report.js turns a click on the map into a position.
+    await page.locator("[data-pick-map] svg").click();
+    await until(async () => (await form.locator("input[name=lng]").inputValue()) !== "", "a map click should fill in the longitude");
+    await andLoad(page, () => form.locator("button[type=submit]").click());
+    if (!/^\/incidents\/\d+\/[^/]+$/.test(path(page))) throw new Error(`at ${path(page)}`);
+    incidentPath = path(page);
+    await expectH1(page, title);
+    await page.locator('[data-state="reported"]').first().waitFor();
+    return incidentPath;
+  });
+
+  await check("the township's center accepts it on its page", async () => {
+    await signInAs("town-op");
+    await page.goto(`${base}${incidentPath}`);
+    const accept = page.locator('form[data-action="accept"]');
+    await accept.waitFor();
+    await andLoad(page, () => accept.locator("button[type=submit]").click());
+    await page.locator('[data-state="accepted"]').first().waitFor();
+    const list = await page.goto(`${base}/incidents?list=awaiting_dispatch`);
+    if (!list || list.status() !== 200) throw new Error(`list status ${list && list.status()}`);
+    await until(async () => (await page.locator("table.incidents").innerText()).includes(title), "the list awaiting dispatch should show it");
+    return "accepted, and on the list awaiting dispatch";
   });
 
   await check("no script errors and no 5xx responses along the way", async () => {

@@ -104,7 +104,9 @@ pub fn render(shapes: &[MapShape], opts: &MapOptions) -> String {
     push_int(&mut out, opts.height.max(1).into());
     out.push_str(r#"" role="img" aria-label=""#);
     escape(&mut out, opts.aria_label);
-    out.push_str("\">\n");
+    out.push('"');
+    fit.write_projection(&mut out);
+    out.push_str(">\n");
 
     let mut rings = Rings::default();
     let mut spots: Vec<Option<Spot>> = Vec::with_capacity(shapes.len());
@@ -277,6 +279,18 @@ impl Fit {
             ox: (view_w - w * s) / 2.0,
             oy: (view_h - h * s) / 2.0,
         }
+    }
+
+    /// The projection as data attributes, so a page's script can turn a click back into a
+    /// position: `lng = lng0 + (x - ox) / kx`, `lat = lat1 - (y - oy) / ky` in user units.
+    fn write_projection(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(
+            out,
+            " data-lng0=\"{}\" data-lat1=\"{}\" data-kx=\"{}\" data-ky=\"{}\" data-ox=\"{}\" \
+             data-oy=\"{}\"",
+            self.lng0, self.lat1, self.kx, self.ky, self.ox, self.oy
+        );
     }
 
     fn apply(&self, c: Coord<f64>) -> Coord<f64> {
@@ -613,6 +627,32 @@ mod tests {
             outlines: &[],
             aria_label: "map",
         }
+    }
+
+    #[test]
+    fn the_projection_written_turns_a_point_back_into_its_position() {
+        let a = square(115.0, 30.2, 0.01);
+        let svg = render(&[shape(&a, "")], &opts());
+        assert_well_formed(&svg);
+        let num = |name: &str| -> f64 {
+            let key = format!(" data-{name}=\"");
+            let at = svg.find(&key).unwrap() + key.len();
+            svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
+        };
+        let (lng0, lat1, kx, ky, ox, oy) = (
+            num("lng0"),
+            num("lat1"),
+            num("kx"),
+            num("ky"),
+            num("ox"),
+            num("oy"),
+        );
+        // The middle of the viewBox is the middle of the square.
+        let (x, y) = (5000.0, 3500.0);
+        let lng = lng0 + (x - ox) / kx;
+        let lat = lat1 - (y - oy) / ky;
+        assert!((lng - 115.005).abs() < 1e-9, "{lng}");
+        assert!((lat - 30.205).abs() < 1e-9, "{lat}");
     }
 
     /// Checks that the markup is well formed XML in the ways the renderer could get wrong:

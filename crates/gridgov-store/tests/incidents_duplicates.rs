@@ -130,6 +130,23 @@ on_both!(the_same_matter_reported_twice_is_suggested_with_why, |db| {
         possible.iter().map(|x| &x.number).collect::<Vec<_>>(),
         [cover.number.as_str()]
     );
+    // The center, who may merge it, sees the same on its page; the reporter, who may not, not.
+    let page = s
+        .incident_page(&t.center, &second.county_code, &second.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.possible_duplicates
+            .iter()
+            .map(|x| &x.number)
+            .collect::<Vec<_>>(),
+        [&cover.number]
+    );
+    let page = s
+        .incident_page(&t.worker, &second.county_code, &second.id)
+        .await
+        .unwrap();
+    assert!(page.possible_duplicates.is_empty());
     assert_eq!(
         numbers(s, &t.worker, &draft()).await.len(),
         2,

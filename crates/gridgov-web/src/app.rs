@@ -65,7 +65,8 @@ fn routes() -> AppRoutes {
             .merge(ops_routes()),
         uploads: Routes::new()
             .merge(api::upload_router())
-            .merge(pages::base_import::upload_router()),
+            .merge(pages::base_import::upload_router())
+            .merge(pages::incident_new::upload_router()),
     }
 }
 
@@ -142,6 +143,7 @@ fn page_routes() -> Routes {
         .post("/verification/{id}/release", verify::release)
         .post("/verification/{id}/decide", verify::decide)
         .merge(department_routes())
+        .merge(incident_routes())
         .get("/map", grid_map::page)
         .get("/card/{region}/{code}", grid_card::page)
 }
@@ -168,6 +170,18 @@ fn department_routes() -> Routes {
         .post("/categories/{code}", category_page::update)
         .post("/categories/{code}/deactivate", category_page::deactivate)
         .post("/categories/{code}/activate", category_page::activate)
+}
+
+/// The incident desk: work lists, the report form, an incident's page and its attachments. The
+/// forms that take files (reporting, acting) are among the uploads, with their own body limit.
+fn incident_routes() -> Routes {
+    use pages::{attachment_files, incident_new, incident_page, incidents};
+    Routes::new()
+        .get("/incidents", incidents::list)
+        .get("/incidents/new", incident_new::new_form)
+        .get("/incidents/{county}/{id}", incident_page::page)
+        .get("/attachments/{id}", attachment_files::original)
+        .get("/attachments/{id}/thumb", attachment_files::thumbnail)
 }
 
 fn ops_routes() -> Routes {

@@ -31,6 +31,14 @@ impl Lang {
         }
     }
 
+    /// The labels of the incident pages.
+    pub fn incident_texts(self) -> &'static IncidentTexts {
+        match self {
+            Lang::Zh => &INCIDENT_ZH,
+            Lang::En => &INCIDENT_EN,
+        }
+    }
+
     /// Picks the message of a bilingual pair.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
@@ -49,15 +57,15 @@ impl Lang {
 }
 
 macro_rules! texts {
-    ($($key:ident: $zh:expr, $en:expr;)*) => {
-        /// Every label of the interface.
-        pub struct Texts { $(pub $key: &'static str,)* }
-        pub static ZH: Texts = Texts { $($key: $zh,)* };
-        pub static EN: Texts = Texts { $($key: $en,)* };
+    ($name:ident, $zh_name:ident, $en_name:ident; $($key:ident: $zh:expr, $en:expr;)*) => {
+        /// Labels of the interface, in both languages.
+        pub struct $name { $(pub $key: &'static str,)* }
+        pub static $zh_name: $name = $name { $($key: $zh,)* };
+        pub static $en_name: $name = $name { $($key: $en,)* };
     };
 }
 
-texts! {
+texts! { Texts, ZH, EN;
     app_name: "网格化社会治理平台", "Grid Governance Platform";
     nav_home: "工作台", "Home";
     nav_regions: "行政区划", "Regions";
@@ -438,4 +446,104 @@ impl Texts {
             _ => self.level_5,
         }
     }
+}
+
+// The incident pages: work lists, the report form and an incident's page. Their own set, so the
+// loop's many labels sit together.
+texts! { IncidentTexts, INCIDENT_ZH, INCIDENT_EN;
+    nav_incidents: "事件", "Incidents";
+    incidents_title: "事件工作台", "Incidents";
+    list_all: "全部", "All";
+    list_mine: "我的任务", "My tasks";
+    list_awaiting_acceptance: "待受理", "Awaiting acceptance";
+    list_awaiting_dispatch: "待派遣", "Awaiting dispatch";
+    list_in_progress: "办理中", "In progress";
+    list_awaiting_review: "待审核", "Awaiting review";
+    list_returned: "被退回", "Returned";
+    list_whistles: "吹哨报到", "Whistle summons";
+    list_closed: "已结案", "Closed";
+    number: "事件编号", "Number";
+    title: "标题", "Title";
+    description: "事件描述", "Description";
+    category: "事件分类", "Category";
+    grade: "等级", "Grade";
+    state: "状态", "State";
+    source: "来源", "Source";
+    grid: "网格", "Grid";
+    region: "区划代码", "Region code";
+    department: "部门", "Department";
+    resolution_level: "化解层级", "Resolution level";
+    reported_at: "上报时间", "Reported";
+    reported_from: "上报自", "Reported from";
+    reported_until: "上报至", "Reported until";
+    occurred_at: "发生时间", "Occurred";
+    reporter: "上报人", "Reporter";
+    any: "不限", "Any";
+    total: "共", "Total";
+    total_unit: "件", "";
+    export_csv: "导出 CSV", "Export CSV";
+    export_xlsx: "导出 Excel", "Export Excel";
+    no_incidents: "没有符合条件的事件。", "No incidents match.";
+    first_page: "回到第一页", "First page";
+    report_incident: "上报事件", "Report an incident";
+    report_hint: "选择网格，或在地图上点出位置；两者都给时以所选网格为准。", "Choose a grid, or click the place on the map; when both are given the grid chosen counts.";
+    default_grade_hint: "留空：取分类的默认等级", "Empty: the category's default grade";
+    default_source_hint: "留空：按您的角色推定", "Empty: from your role";
+    choose: "请选择", "Choose";
+    choose_grid: "所在网格", "Grid";
+    map_pick: "在地图上点选位置", "Click the place on the map";
+    map_pick_hint: "点击地图填入经纬度（WGS84）；不用地图时请选择网格。", "A click fills in longitude and latitude (WGS84); without the map, choose a grid.";
+    lng: "经度", "Longitude";
+    lat: "纬度", "Latitude";
+    address: "地址", "Address";
+    parties: "当事人", "Parties";
+    parties_hint: "填写身份证号（在您的范围内查找实有人口）或姓名。", "An ID number (looked up among the residents in your scope) or a name.";
+    party_side: "身份", "Side";
+    side_applicant: "申请人", "Applicant";
+    side_respondent: "被申请人", "Respondent";
+    side_involved: "涉事人", "Involved";
+    attachments: "附件", "Attachments";
+    attachments_hint: "照片（JPEG、PNG、WebP，每张 10 MiB 内，最多 9 张）和文档（PDF、DOCX、XLSX、纯文本，每个 20 MiB 内，最多 5 个）；照片的位置信息会被去除。", "Photos (JPEG, PNG, WebP, up to 10 MiB each, 9 at most) and documents (PDF, DOCX, XLSX, plain text, up to 20 MiB each, 5 at most); photos lose their location data.";
+    already_uploaded: "已上传，将随本次提交附上：", "Uploaded, sent with this form: ";
+    similar_incidents: "相似事件", "Similar incidents";
+    submit_report: "提交上报", "Report";
+    incident_reported: "事件已上报。", "The incident is reported.";
+    action_done: "操作已完成。", "Done.";
+    details: "事件详情", "Details";
+    location: "位置", "Location";
+    no_location: "未标注位置", "No position";
+    tasks: "任务", "Tasks";
+    task_kind: "任务类型", "Kind";
+    assignee: "承办", "Assignee";
+    handler: "办理人", "Handler";
+    result: "办理结果", "Result";
+    report_in: "报到", "Report-in";
+    reported_in: "已报到", "Reported in";
+    report_in_due: "报到期限", "Report-in due";
+    no_tasks: "尚未派遣。", "Not dispatched yet.";
+    timeline: "处理经过", "Timeline";
+    shirking: "推诿", "Shirking";
+    shirking_flag: "存在推诿：同一承办单位两次以上退回", "Shirking: an assignee returned the work twice or more";
+    reopen_count: "重新办理次数", "Reopened";
+    rework_count: "退回重办次数", "Reworked";
+    return_count: "退回次数", "Returned";
+    evaluation: "评价", "Evaluation";
+    actions_now: "可进行的操作", "What you may do now";
+    no_actions: "您当前对此事件没有可进行的操作。", "There is nothing you may do on this incident now.";
+    reason: "理由", "Reason";
+    reason_hint: "至少 4 个字", "At least 4 characters";
+    merge_into: "并入事件编号", "Merge into number";
+    territorial_grid: "属地网格", "Territorial grid";
+    territorial_region: "属地区划代码", "Territorial region code";
+    lead_department: "主办部门", "Lead department";
+    assist_departments: "协办部门", "Assisting departments";
+    summoned_departments: "吹哨部门", "Departments summoned";
+    report_in_hours: "报到时限（小时）", "Hours to report in";
+    task: "任务", "Task";
+    any_task: "我的唯一任务", "My one task";
+    none: "无", "None";
+    refused: "操作未执行", "Not done";
+    stale_hint: "以下为事件的最新状态，请重新操作。", "Here is how the incident stands now; try again.";
+    photo: "照片", "Photo";
+    document: "文档", "Document";
 }

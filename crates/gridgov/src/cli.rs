@@ -437,6 +437,30 @@ pub enum BenchCommand {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// Years of incidents on the grids of a database (the demo's or any other), for other
+    /// benchmarks and for trying the work lists at volume.
+    Fill {
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: u64,
+        /// Reports spread over this many years up to now.
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+        #[arg(long, default_value_t = 11)]
+        seed: u64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Duplicate suggestions for drafts near last month's reports, over years of incidents on
+    /// the demo city, beside the candidate queries alone.
+    Duplicates {
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: u64,
+        /// Drafts timed.
+        #[arg(long, default_value_t = 500)]
+        samples: usize,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
     /// Complete incident lifecycles (seven requests each) over HTTP, beside the same
     /// transitions as direct store calls.
     Lifecycle {

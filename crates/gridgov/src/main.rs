@@ -9,6 +9,7 @@ mod demo;
 mod demo_departments;
 mod demo_network;
 mod demo_people;
+mod incident_text;
 mod progress;
 mod report;
 mod text;

@@ -3,9 +3,9 @@
 //! beside it.
 //!
 //! Each stream (one per resource) has a head row holding its last sequence number and hash.
-//! Appending bumps the head with an UPDATE, which takes the row lock on PostgreSQL and the write
-//! lock on SQLite, so two writers on one stream serialise and never fork the chain, while writers
-//! on different streams do not touch each other's rows.
+//! Appending makes or bumps the head with one upsert, which takes the row lock on PostgreSQL
+//! and the write lock on SQLite, so two writers on one stream serialise and never fork the
+//! chain, while writers on different streams do not touch each other's rows.
 
 use gridgov_core::audit::{AuditFields, GENESIS, chain_hash};
 use gridgov_core::auth::{Actor, Permission};
@@ -41,18 +41,16 @@ macro_rules! append_on {
         let actor: &Actor = $actor;
         let now_ms: i64 = $now_ms;
         let stream = change.resource.as_str();
-        sqlx::query(
-            "INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 0, $2) \
-             ON CONFLICT (stream) DO NOTHING",
+        // One statement makes the head or bumps it, and answers the new sequence number with
+        // the previous hash (the genesis hash for a new stream): the bump takes the row lock
+        // (PostgreSQL) or runs under the write lock (SQLite) before the hash is worked out.
+        let (seq, prev): (i64, String) = sqlx::query_as(
+            "INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 1, $2) \
+             ON CONFLICT (stream) DO UPDATE SET seq = audit_heads.seq + 1 \
+             RETURNING seq, hash",
         )
         .bind(stream)
         .bind(GENESIS)
-        .execute(&mut *conn)
-        .await?;
-        let (seq, prev): (i64, String) = sqlx::query_as(
-            "UPDATE audit_heads SET seq = seq + 1 WHERE stream = $1 RETURNING seq, hash",
-        )
-        .bind(stream)
         .fetch_one(&mut *conn)
         .await?;
         let summary = change.summary.to_string();

@@ -30,18 +30,24 @@ pub(crate) async fn caller_facts(
     conn: &mut AnyConnection,
     actor: &Actor,
 ) -> StoreResult<CallerFacts> {
-    let department_id: Option<String> = sqlx::query_scalar(
-        "SELECT m.department_id FROM department_members m JOIN departments d \
-         ON d.id = m.department_id WHERE m.user_id = $1 AND d.active = 1",
+    // One round trip for both: every action and page asks this first.
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT 'department', m.department_id FROM department_members m JOIN departments d \
+         ON d.id = m.department_id WHERE m.user_id = $1 AND d.active = 1 \
+         UNION SELECT 'grid', grid_id FROM grid_staff WHERE user_id = $1",
     )
     .bind(&actor.user_id)
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    let grid_ids: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT grid_id FROM grid_staff WHERE user_id = $1")
-            .bind(&actor.user_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let mut department_id = None;
+    let mut grid_ids = Vec::new();
+    for (kind, id) in rows {
+        if kind == "department" {
+            department_id = Some(id);
+        } else {
+            grid_ids.push(id);
+        }
+    }
     Ok(CallerFacts {
         department_id,
         grid_ids,

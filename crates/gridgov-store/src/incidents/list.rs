@@ -125,6 +125,8 @@ pub struct IncidentListItem {
     pub reporter_name: String,
     pub reported_at: i64,
     pub grid_id: Option<String>,
+    /// The grid's name, for lists that show it (empty without a grid).
+    pub grid_name: String,
     pub region_code: String,
     pub resolution_level: Option<String>,
     pub shirking: i64,
@@ -348,8 +350,9 @@ impl Store {
         }
         let list_sql = format!(
             "SELECT i.county_code, i.id, i.number, i.title, i.category_code, i.grade, i.source, \
-             i.state, i.reporter_name, i.reported_at, i.grid_id, i.region_code, \
-             i.resolution_level, i.shirking, i.version FROM incidents i WHERE {} \
+             i.state, i.reporter_name, i.reported_at, i.grid_id, \
+             COALESCE(g.name, '') AS grid_name, i.region_code, i.resolution_level, i.shirking, \
+             i.version FROM incidents i LEFT JOIN grids g ON g.id = i.grid_id WHERE {} \
              ORDER BY i.reported_at DESC, i.id DESC LIMIT {}",
             page.sql.join(" AND "),
             limit + 1

@@ -16,6 +16,8 @@ mod act_center;
 mod act_review;
 mod act_tasks;
 mod attachments;
+mod bulk;
+mod bulk_ground;
 mod duplicates;
 mod export;
 mod facts;
@@ -28,6 +30,10 @@ mod read;
 mod report;
 mod rows;
 
+pub use bulk::{BulkIncident, BulkParty, BulkTask};
+pub use bulk_ground::{
+    BulkGround, GroundCategory, GroundCenter, GroundDepartment, GroundGrid, GroundUser,
+};
 pub use duplicates::DuplicateSuggestion;
 pub use export::ExportFormat;
 pub use input::{ActionInput, DispatchInput, PartyInput, ReportInput};

@@ -2,8 +2,10 @@
 //! record and the actions open to the caller now.
 
 use gridgov_core::auth::{Actor, Permission};
+use gridgov_core::incidents::IncidentAction;
 use serde::Serialize;
 
+use super::duplicates::DuplicateSuggestion;
 use super::facts::{caller_facts, incident_in_doors, open_actions, relations, tasks_of};
 use super::merged::{CarriedOn, MergedHere, carried_on, merged_here};
 use super::rows::{IncidentView, PartyView, TaskView};
@@ -41,6 +43,8 @@ pub struct IncidentPage {
     pub carried_on: Option<CarriedOn>,
     /// The incidents merged into this one that the caller sees.
     pub merged_here: Vec<MergedHere>,
+    /// For a caller who may merge it now: earlier incidents it may duplicate.
+    pub possible_duplicates: Vec<DuplicateSuggestion>,
 }
 
 impl Store {
@@ -121,9 +125,17 @@ impl Store {
         )
         .await?;
         let merged_here = merged_here(&mut conn, &doors, county, id).await?;
+        drop(conn);
+        // Whoever may merge it now is shown what it may duplicate, to decide on.
+        let possible_duplicates = if open.contains(&IncidentAction::Merge) {
+            self.possible_duplicates(actor, &incident, None).await?
+        } else {
+            Vec::new()
+        };
         Ok(IncidentPage {
             carried_on,
             merged_here,
+            possible_duplicates,
             incident,
             tasks,
             parties,

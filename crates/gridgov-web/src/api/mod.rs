@@ -2,6 +2,7 @@
 //! token (from `POST /api/v1/auth/token` or the account page) or by the desk UI's session.
 //! The OpenAPI document at `/api/v1/openapi.json` is generated from these handlers.
 
+mod attachments;
 mod audit;
 mod auth;
 mod categories;
@@ -24,6 +25,8 @@ mod users;
 mod verify;
 mod views;
 
+/// The attachment bytes as served, shared with the desk's attachment routes.
+pub(crate) use attachments::content_response;
 /// The streamed CSV download of a person export, shared with the desk's export button.
 pub(crate) use records_views::csv_response;
 
@@ -118,6 +121,7 @@ use crate::routes::{Routes, Verb};
         verify::list, verify::show, verify::claim, verify::release, verify::decide, verify::comparisons,
         incidents::report, incidents::list, incidents::show, incidents::act, incidents::export,
         incident_duplicates::suggest,
+        attachments::upload, attachments::show, attachments::content, attachments::thumbnail,
         departments::list, departments::create, departments::show, departments::update,
         departments::deactivate, departments::activate, departments::members,
         departments::add_member, departments::remove_member,
@@ -250,6 +254,9 @@ fn records_router() -> Routes {
         .post("/api/v1/incidents/duplicates", incident_duplicates::suggest)
         .get("/api/v1/incidents/{county}/{id}", incidents::show)
         .post("/api/v1/incidents/{county}/{id}/actions", incidents::act)
+        .get("/api/v1/attachments/{id}", attachments::show)
+        .get("/api/v1/attachments/{id}/content", attachments::content)
+        .get("/api/v1/attachments/{id}/thumb", attachments::thumbnail)
         .get("/api/v1/persons", p::search)
         .post("/api/v1/persons", p::create)
         .post("/api/v1/persons/export", v::export)
@@ -318,5 +325,16 @@ pub fn upload_router() -> Routes {
             "/api/v1/regions/boundaries",
             grid_boundaries::import_regions,
             limit,
+        )
+        .with(
+            Verb::Post,
+            "/api/v1/attachments",
+            attachments::upload,
+            |m: MethodRouter<AppState>| {
+                m.layer((
+                    DefaultBodyLimit::max(crate::pages::incident_new::UPLOAD_LIMIT),
+                    RequestBodyLimitLayer::new(crate::pages::incident_new::UPLOAD_LIMIT),
+                ))
+            },
         )
 }

@@ -23,10 +23,18 @@ use crate::error::AppError;
 pub const FIELD: &str = "csrf";
 pub const HEADER: &str = "x-csrf-token";
 
-/// Routes taking multipart uploads too large to buffer here (hundreds of MB). The guard hands
-/// them the expected token as [`Deferred`]; the handler compares it with the form's first field
-/// before it reads the file. Any other multipart request is checked (and refused) as usual.
-pub const MULTIPART_PATHS: &[&str] = &["/import"];
+/// Routes taking multipart uploads too large to buffer here (hundreds of MB for an import, tens
+/// for an incident's photos). The guard hands them the expected token as [`Deferred`]; the
+/// handler compares it with the form's first field before it reads any file. Any other
+/// multipart request is checked (and refused) as usual.
+pub fn defers_multipart(path: &str) -> bool {
+    if path == "/import" || path == "/incidents/new" {
+        return true;
+    }
+    // `/incidents/{county}/{id}/actions`: the action forms of the incident page.
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(parts.as_slice(), ["", "incidents", c, i, "actions"] if !c.is_empty() && !i.is_empty())
+}
 
 /// The token a deferred multipart form must carry; absent when no session cookie came.
 #[derive(Clone)]
@@ -89,7 +97,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if multipart && MULTIPART_PATHS.contains(&req.uri().path()) {
+    if multipart && defers_multipart(req.uri().path()) {
         let mut req = req;
         req.extensions_mut().insert(Deferred(expected));
         return next.run(req).await;
@@ -137,6 +145,17 @@ mod tests {
         assert_ne!(a, token(&k, "login", "s1"));
         assert_ne!(a, token(&SecretKey::new([8; 32]), "session", "s1"));
         assert!(same(&a, &a.clone()) && !same(&a, "x"));
+    }
+
+    #[test]
+    fn defers_only_the_upload_forms() {
+        assert!(defers_multipart("/import"));
+        assert!(defers_multipart("/incidents/new"));
+        assert!(defers_multipart("/incidents/420202/abc/actions"));
+        assert!(!defers_multipart("/incidents//abc/actions"));
+        assert!(!defers_multipart("/incidents/420202/abc/actions/x"));
+        assert!(!defers_multipart("/api/v1/attachments"));
+        assert!(!defers_multipart("/admin/users"));
     }
 
     #[test]

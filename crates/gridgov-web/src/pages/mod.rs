@@ -2,6 +2,7 @@
 //! navigation for the user's role, the language switch and the logout form.
 
 pub mod account;
+pub mod attachment_files;
 pub mod audit;
 pub mod base_drill;
 pub mod base_import;
@@ -22,6 +23,11 @@ pub mod grids;
 pub mod home;
 pub mod import_job;
 pub mod import_jobs;
+pub mod incident_form;
+pub mod incident_labels;
+pub mod incident_new;
+pub mod incident_page;
+pub mod incidents;
 pub mod lang;
 pub mod people;
 pub mod person_page;
@@ -82,8 +88,14 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 10] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 11] = [
             ("/", t.nav_home, "home", None),
+            (
+                "/incidents",
+                u.lang.incident_texts().nav_incidents,
+                "log",
+                Some(Permission::ViewIncidents),
+            ),
             (
                 "/regions",
                 t.nav_regions,

@@ -88,7 +88,7 @@ pub fn clean_file_name(given: &str) -> String {
 }
 
 /// Reads the form. The token must be the first field: the guard deferred its check to here
-/// (see `auth::csrf::MULTIPART_PATHS`), and nothing is written to disk before it matches.
+/// (see `auth::csrf::defers_multipart`), and nothing is written to disk before it matches.
 pub async fn read_import_form(
     deferred: Option<&Deferred>,
     mut form: Multipart,

@@ -91,6 +91,8 @@ pub enum Target {
     Task,
     /// The district's standing incident, as `{county}` and `{id}`.
     Incident,
+    /// The photo of the district's standing incident, as `{id}`.
+    Attachment,
     /// A fresh open task, to claim.
     FreshTask,
     /// A fresh task claimed by the caller (when the caller may claim), to release or decide.
@@ -120,7 +122,7 @@ pub enum Body {
     GeoJson(String),
     /// A form; the CSRF field is added for the caller's session.
     Form(Vec<(String, String)>),
-    /// A multipart upload: (name, file name, content); the CSRF part goes first.
+    /// A multipart upload: (name, file name, content); the CSRF part goes first (on the desk).
     Multipart(Vec<(String, Option<String>, Vec<u8>)>),
 }
 

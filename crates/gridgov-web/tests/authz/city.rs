@@ -75,6 +75,8 @@ pub struct Side {
     pub job: String,
     /// An incident reported in the district's G1 by its editor.
     pub incident: String,
+    /// A photo of that incident.
+    pub attachment: String,
     /// The district's department, with `handler` working for it.
     pub department: String,
     pub handler: User,

@@ -4,6 +4,7 @@
 pub mod case;
 mod cases_api;
 mod cases_departments;
+mod cases_incidents;
 mod cases_pages;
 mod cases_records;
 pub mod city;
@@ -22,5 +23,6 @@ pub fn all_cases() -> Vec<case::Case> {
     all.extend(cases_api::cases());
     all.extend(cases_records::cases());
     all.extend(cases_departments::cases());
+    all.extend(cases_incidents::cases());
     all
 }

@@ -153,6 +153,10 @@ impl City {
                 ..Obj::default()
             },
             Incident => record(side.county, &side.incident),
+            Attachment => Obj {
+                params: vec![("id", side.attachment.clone())],
+                ..Obj::default()
+            },
             Task | FreshTask | FreshClaimedTask => Obj {
                 params: vec![("id", side.task.clone())],
                 ..Obj::default()

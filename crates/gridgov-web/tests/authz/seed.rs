@@ -375,10 +375,23 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         )
         .await
         .unwrap();
-    let incident = store
-        .report_incident(&editor, &incident_input(&g1, place_name), None)
+    // With a photo, for the attachment routes.
+    let photo = store
+        .store_attachment(
+            &editor,
+            &gridgov_store::attachments::Placement::Pending(
+                gridgov_store::attachments::OwnerKind::Incident,
+            ),
+            gridgov_store::attachments::Upload {
+                file_name: format!("{}-photo.png", s.prefix),
+                bytes: gridgov_store::testing::images::png(64, 48),
+            },
+        )
         .await
         .unwrap();
+    let mut report = incident_input(&g1, place_name);
+    report.attachments = vec![photo.id.clone()];
+    let incident = store.report_incident(&editor, &report, None).await.unwrap();
     let full_id_no = full_id.clone();
     let county = if which == SideSpec::A {
         "420202"
@@ -398,6 +411,7 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         target.id.clone(),
         incident.id.clone(),
         incident.number.clone(),
+        photo.id.clone(),
         staff.id.clone(),
         officer.id.clone(),
         token.id.clone(),
@@ -457,6 +471,7 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         token: token.id,
         job: String::new(),
         incident: incident.id.clone(),
+        attachment: photo.id,
         department: department.id,
         handler,
         free_handler,

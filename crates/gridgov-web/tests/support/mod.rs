@@ -99,6 +99,11 @@ impl Client {
         }
     }
 
+    /// Sends a request built by the test as it is (no cookies added).
+    pub async fn send_raw(&mut self, req: Request<Body>) -> Reply {
+        self.send(req).await
+    }
+
     pub async fn get(&mut self, uri: &str) -> Reply {
         let req = Request::get(uri)
             .header(header::COOKIE, self.cookie_header())

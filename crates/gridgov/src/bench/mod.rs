@@ -3,12 +3,17 @@
 
 mod compare;
 mod demo_startup;
+mod duplicates;
 pub(crate) mod generate;
 mod grid_map;
 mod http;
 mod import_base;
 mod import_grids;
 mod import_regions;
+pub(crate) mod incident_fill;
+#[cfg(test)]
+mod incident_fill_tests;
+mod incident_walk;
 mod lifecycle;
 mod locate;
 mod region_browser;
@@ -79,6 +84,28 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             requests,
             backend,
         } => grid_map::run(&backend, grids, requests).await,
+        BenchCommand::Fill {
+            incidents,
+            years,
+            seed,
+            db,
+        } => {
+            let config = crate::commands::load_config(None, &db, None)?;
+            let store = crate::commands::open_store(&config).await?;
+            let spec = incident_fill::FillSpec {
+                years,
+                seed,
+                ..incident_fill::FillSpec::new(incidents, store.now_ms())
+            };
+            let r = incident_fill::run(&store, &spec).await.map(|_| ());
+            store.close().await;
+            r
+        }
+        BenchCommand::Duplicates {
+            incidents,
+            samples,
+            backend,
+        } => duplicates::run(&backend, incidents, samples).await,
         BenchCommand::Lifecycle {
             clients,
             lifecycles,
