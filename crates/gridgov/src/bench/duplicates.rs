@@ -2,7 +2,7 @@
 //! Drafts are placed where the last month's reports are (up to 80 m from one of them), in its
 //! category; half retell that report, half are real complaints from the public 2020 Chinese
 //! government-message collection when it lies beside the project (generated text otherwise).
-//! Each draft is timed through `Store::suggest_duplicates` as the county center (the widest
+//! Each draft is timed through `Store::suggest_duplicates` as the city center (the widest
 //! doors), p50/p99/max, beside the target (p99 < 20 ms) and the floor: the two candidate
 //! SELECTs alone (same indexes and conditions, no doors, no scoring).
 
@@ -11,7 +11,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use gridgov_core::auth::Actor;
-use gridgov_core::incidents::duplicates::{self as rules, CANDIDATES_MAX, WINDOW_MS};
+use gridgov_core::incidents::duplicates::{
+    self as rules, CANDIDATES_MAX, DESCRIPTION_CHARS, WINDOW_MS,
+};
 use gridgov_store::Store;
 use gridgov_store::incidents::ReportInput;
 use gridgov_store::protect::{DataKey, Protector};
@@ -174,9 +176,9 @@ async fn measure(
     texts: Option<&[(String, String)]>,
 ) -> Result<()> {
     let center = store
-        .user_by_username(&Actor::system(), "county-op")
+        .user_by_username(&Actor::system(), "city-op")
         .await
-        .context("demo user county-op")?
+        .context("demo user city-op")?
         .actor();
     let now = store.now_ms();
     let mut rng = StdRng::seed_from_u64(20);
@@ -238,9 +240,11 @@ async fn measure(
 async fn bare_candidates(pool: &AnyPool, seed: &Seed, d: &ReportInput, now: i64) -> Result<usize> {
     let (lo, hi) = rules::category_family(&seed.category);
     let since = now - WINDOW_MS;
-    let cols = "i.county_code, i.id, i.number, i.title, SUBSTR(i.description, 1, 200), \
+    let cols = format!(
+        "i.county_code, i.id, i.number, i.title, SUBSTR(i.description, 1, {DESCRIPTION_CHARS}), \
                 i.category_code, i.state, i.grid_id, CAST(i.lng AS TEXT), CAST(i.lat AS TEXT), \
-                i.reported_at";
+                i.reported_at"
+    );
     let same = format!(
         "SELECT {cols} FROM incidents i WHERE i.grid_id = $1 AND i.reported_at >= $2 \
          AND i.state NOT IN ('rejected', 'merged') AND i.category_code >= $3 \
