@@ -461,6 +461,17 @@ pub enum BenchCommand {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// Duplicate suggestions for drafts near last month's reports, over years of incidents on
+    /// the demo city, beside the candidate queries alone.
+    Duplicates {
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: u64,
+        /// Drafts timed.
+        #[arg(long, default_value_t = 500)]
+        samples: usize,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
     /// Complete incident lifecycles (seven requests each) over HTTP, beside the same
     /// transitions as direct store calls.
     Lifecycle {

@@ -15,6 +15,7 @@
 //! [`allowed`] lists the actions to offer a caller. [`transition`] answers for the state alone.
 
 mod action;
+pub mod duplicates;
 mod event_check;
 mod events;
 mod kinds;
@@ -27,6 +28,7 @@ mod standing;
 mod state;
 mod tasks;
 mod transitions;
+mod words;
 
 #[cfg(test)]
 mod event_tests;
@@ -50,3 +52,4 @@ pub use standing::{Caller, IncidentFacts, TaskFact, is_center_role, relations_of
 pub use state::IncidentState;
 pub use tasks::{TASK_TRANSITIONS, TaskKind, TaskState, after_task, task_transition};
 pub use transitions::{TRANSITIONS, possible, possible_from, transition};
+pub use words::Words;

@@ -34,7 +34,8 @@ pub(super) struct Ctx<'a> {
 pub(super) struct Changes {
     pub grade: Option<String>,
     pub center_path: Option<String>,
-    pub merged_into: Option<String>,
+    /// County and id of the incident a merge carries this one into.
+    pub merged_into: Option<(String, String)>,
     pub resolution_level: Option<String>,
     pub evaluation: Option<String>,
     pub closed_at: Option<i64>,
@@ -205,6 +206,7 @@ impl Store {
             "UPDATE incidents SET state = $3, version = version + 1, updated_at = $4, \
              grade = COALESCE($5, grade), center_path = COALESCE($6, center_path), \
              merged_into = COALESCE($7, merged_into), \
+             merged_into_county = COALESCE($16, merged_into_county), \
              resolution_level = COALESCE($8, resolution_level), \
              evaluation = CASE WHEN $13 = 1 THEN NULL ELSE COALESCE($9, evaluation) END, \
              closed_at = CASE WHEN $13 = 1 THEN NULL ELSE COALESCE($10, closed_at) END, \
@@ -219,7 +221,7 @@ impl Store {
         .bind(ctx.now)
         .bind(&c.grade)
         .bind(&c.center_path)
-        .bind(&c.merged_into)
+        .bind(c.merged_into.as_ref().map(|(_, id)| id.as_str()))
         .bind(&c.resolution_level)
         .bind(&c.evaluation)
         .bind(c.closed_at)
@@ -228,6 +230,7 @@ impl Store {
         .bind(i64::from(c.reopened))
         .bind(i64::from(c.shirking))
         .bind(i.version)
+        .bind(c.merged_into.as_ref().map(|(county, _)| county.as_str()))
         .execute(&mut **tx)
         .await?
         .rows_affected();

@@ -125,7 +125,7 @@ impl Store {
             },
             next,
             changes: Changes {
-                merged_into: Some(target.id),
+                merged_into: Some((target.county_code, target.id)),
                 ..Changes::default()
             },
         })

@@ -38,6 +38,7 @@ pub struct BulkIncident {
     pub region_code: String,
     pub path: String,
     pub center_path: String,
+    /// The id of an incident of the same county this one was merged into.
     pub merged_into: Option<String>,
     pub resolution_level: Option<String>,
     pub evaluation: Option<String>,
@@ -79,15 +80,15 @@ pub struct BulkParty {
     pub note: String,
 }
 
-/// Rows per INSERT: under SQLite's 32,766 parameters at the widest table (31 columns).
+/// Rows per INSERT: under SQLite's 32,766 parameters at the widest table (32 columns).
 const INCIDENT_ROWS: usize = 500;
 const TASK_ROWS: usize = 1_000;
 const PARTY_ROWS: usize = 2_000;
 
 const INCIDENT_COLUMNS: &str = "county_code, id, number, title, description, category_code, \
      grade, source, state, reporter_id, reporter_name, occurred_at, reported_at, lng, lat, \
-     address, grid_id, region_code, path, center_path, merged_into, resolution_level, \
-     evaluation, reopen_count, rework_count, return_count, shirking, closed_at, version, \
+     address, grid_id, region_code, path, center_path, merged_into, merged_into_county, \
+     resolution_level, evaluation, reopen_count, rework_count, return_count, shirking, closed_at, version, \
      created_at, updated_at";
 
 /// `($1, …, $n)` groups for `rows` rows of `cols` columns; `cast` wraps the columns (0-based)
@@ -202,7 +203,7 @@ async fn insert_incidents(
 ) -> StoreResult<()> {
     let sql = format!(
         "INSERT INTO incidents ({INCIDENT_COLUMNS}) VALUES {}",
-        values(rows.len(), 31, &[13, 14])
+        values(rows.len(), 32, &[13, 14])
     );
     let mut q = sqlx::query(&sql);
     for (i, number) in rows.iter().zip(numbers) {
@@ -228,6 +229,7 @@ async fn insert_incidents(
             .bind(&i.path)
             .bind(&i.center_path)
             .bind(&i.merged_into)
+            .bind(i.merged_into.as_ref().map(|_| &i.county_code))
             .bind(&i.resolution_level)
             .bind(&i.evaluation)
             .bind(i.reopen_count)

@@ -6,10 +6,14 @@ use serde::Deserialize;
 /// A new incident.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ReportInput {
+    /// Missing is as empty: refused as a field by the report's checks, and no obstacle to a
+    /// draft's duplicate suggestions.
+    #[serde(default)]
     pub title: String,
     #[serde(default)]
     pub description: String,
     /// A category code of the tree (`0101`).
+    #[serde(default)]
     pub category: String,
     /// Empty: the category's default grade.
     #[serde(default)]

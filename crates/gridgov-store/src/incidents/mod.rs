@@ -18,11 +18,13 @@ mod act_tasks;
 mod attachments;
 mod bulk;
 mod bulk_ground;
+mod duplicates;
 mod export;
 mod facts;
 mod input;
 mod list;
 mod list_sql;
+mod merged;
 mod numbers;
 mod parties;
 mod read;
@@ -33,8 +35,10 @@ pub use bulk::{BulkIncident, BulkParty, BulkTask};
 pub use bulk_ground::{
     BulkGround, GroundCategory, GroundCenter, GroundDepartment, GroundGrid, GroundUser,
 };
+pub use duplicates::DuplicateSuggestion;
 pub use export::ExportFormat;
 pub use input::{ActionInput, DispatchInput, PartyInput, ReportInput};
 pub use list::{IncidentFilter, IncidentList, IncidentListItem, WorkList};
+pub use merged::{CarriedOn, MergedHere};
 pub use read::{IncidentPage, TimelineEntry};
 pub use rows::{IncidentView, PartyView, TaskView};

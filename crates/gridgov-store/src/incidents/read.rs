@@ -2,9 +2,12 @@
 //! record and the actions open to the caller now.
 
 use gridgov_core::auth::{Actor, Permission};
+use gridgov_core::incidents::IncidentAction;
 use serde::Serialize;
 
+use super::duplicates::DuplicateSuggestion;
 use super::facts::{caller_facts, incident_in_doors, open_actions, relations, tasks_of};
+use super::merged::{CarriedOn, MergedHere, carried_on, merged_here};
 use super::rows::{IncidentView, PartyView, TaskView};
 use crate::records::need;
 use crate::{Store, StoreResult};
@@ -35,6 +38,13 @@ pub struct IncidentPage {
     pub timeline: Vec<TimelineEntry>,
     /// The actions the caller may take now (`gridgov_core::incidents::IncidentAction` codes).
     pub allowed: Vec<String>,
+    /// For a merged incident: how the incident that carried it on stands, at the end of the
+    /// chain of merges.
+    pub carried_on: Option<CarriedOn>,
+    /// The incidents merged into this one that the caller sees.
+    pub merged_here: Vec<MergedHere>,
+    /// For a caller who may merge it now: earlier incidents it may duplicate.
+    pub possible_duplicates: Vec<DuplicateSuggestion>,
 }
 
 impl Store {
@@ -61,7 +71,8 @@ impl Store {
         need(actor, Permission::ViewIncidents)?;
         let mut conn = self.pool.acquire().await?;
         let caller = caller_facts(&mut conn, actor).await?;
-        let incident = incident_in_doors(&mut conn, &caller.doors(actor), county, id).await?;
+        let doors = caller.doors(actor);
+        let incident = incident_in_doors(&mut conn, &doors, county, id).await?;
         let tasks = tasks_of(&mut conn, county, id).await?;
         let rel = relations(actor, &caller, &incident, &tasks)?;
         let open = open_actions(actor, rel, &incident)?;
@@ -107,7 +118,24 @@ impl Store {
                 }
             })
             .collect();
+        let carried_on = carried_on(
+            &mut conn,
+            incident.merged_into_county.as_deref(),
+            incident.merged_into.as_deref(),
+        )
+        .await?;
+        let merged_here = merged_here(&mut conn, &doors, county, id).await?;
+        drop(conn);
+        // Whoever may merge it now is shown what it may duplicate, to decide on.
+        let possible_duplicates = if open.contains(&IncidentAction::Merge) {
+            self.possible_duplicates(actor, &incident, None).await?
+        } else {
+            Vec::new()
+        };
         Ok(IncidentPage {
+            carried_on,
+            merged_here,
+            possible_duplicates,
             incident,
             tasks,
             parties,

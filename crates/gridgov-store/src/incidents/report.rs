@@ -21,14 +21,15 @@ use crate::{Store, StoreError, StoreResult};
 const KEY_MAX: usize = 100;
 
 /// Where a report lies: its grid (when known), region, scope path and the center's path.
-struct Place {
-    grid_id: Option<String>,
-    county_code: String,
-    region_code: String,
-    path: String,
-    center_path: String,
-    lng: Option<f64>,
-    lat: Option<f64>,
+pub(super) struct Place {
+    pub grid_id: Option<String>,
+    pub county_code: String,
+    pub region_code: String,
+    pub path: String,
+    pub center_path: String,
+    /// WGS84.
+    pub lng: Option<f64>,
+    pub lat: Option<f64>,
 }
 
 /// The checked text fields of a report.
@@ -330,7 +331,11 @@ impl Store {
     /// The grid a report lies in: the one chosen by hand, or the one holding its position, inside
     /// the caller's scope. A position outside every grid of the scope is refused, naming the
     /// nearest grid of the scope and its distance.
-    async fn place_report(&self, actor: &Actor, input: &ReportInput) -> StoreResult<Place> {
+    pub(super) async fn place_report(
+        &self,
+        actor: &Actor,
+        input: &ReportInput,
+    ) -> StoreResult<Place> {
         let position = match (input.lng, input.lat) {
             (Some(lng), Some(lat)) => {
                 if !(-180.0..=180.0).contains(&lng) || !(-90.0..=90.0).contains(&lat) {

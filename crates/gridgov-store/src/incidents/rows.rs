@@ -6,7 +6,8 @@ use serde::Serialize;
 pub(crate) const COLUMNS: &str = "i.county_code, i.id, i.number, i.title, i.description, \
      i.category_code, i.grade, i.source, i.state, i.reporter_id, i.reporter_name, i.occurred_at, \
      i.reported_at, CAST(i.lng AS TEXT) AS lng, CAST(i.lat AS TEXT) AS lat, i.address, i.grid_id, \
-     i.region_code, i.path, i.center_path, i.merged_into, i.resolution_level, i.evaluation, \
+     i.region_code, i.path, i.center_path, i.merged_into_county, i.merged_into, \
+     i.resolution_level, i.evaluation, \
      i.reopen_count, i.rework_count, i.return_count, i.shirking, i.closed_at, i.version, \
      i.created_at, i.updated_at";
 
@@ -34,6 +35,8 @@ pub struct IncidentView {
     pub region_code: String,
     pub path: String,
     pub center_path: String,
+    /// The incident that carries this one on (county and id), when it was merged.
+    pub merged_into_county: Option<String>,
     pub merged_into: Option<String>,
     pub resolution_level: Option<String>,
     pub evaluation: Option<String>,

@@ -8,10 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gridgov_store::incidents::{
-    ActionInput, ExportFormat, IncidentFilter, IncidentList, IncidentPage, IncidentView,
-    ReportInput,
+    ActionInput, DuplicateSuggestion, ExportFormat, IncidentFilter, IncidentList, IncidentPage,
+    IncidentView, ReportInput,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::auth::ApiUser;
@@ -22,19 +22,41 @@ type Key = Path<(String, String)>;
 #[utoipa::path(post, operation_id = "report_incident", tag = "incidents", path = "/api/v1/incidents",
     params(("Idempotency-Key" = Option<String>, Header, description = "The same key from the same caller returns the incident the first request made")),
     request_body(content = serde_json::Value, description = "title, description, category (code), grade (empty: the category's), source, occurred_at (Unix ms), lng/lat with crs (wgs84|gcj02) or grid_id, address, parties [{id_card_no | name, side, note}], attachments [ids]"),
-    responses((status = 201, body = serde_json::Value, description = "The incident"),
+    responses((status = 201, body = serde_json::Value, description = "The incident, with `possible_duplicates`: earlier incidents that may be the same matter, as `POST /api/v1/incidents/duplicates` finds them"),
         (status = 422, body = ErrorBody, description = "Every field at fault; a place outside every grid names the nearest grid and its distance")))]
 pub async fn report(
     State(state): State<AppState>,
     u: ApiUser,
     headers: HeaderMap,
     Json(b): Json<ReportInput>,
-) -> Result<(StatusCode, Json<IncidentView>), AppError> {
+) -> Result<(StatusCode, Json<Reported>), AppError> {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    let incident = state.store.report_incident(&u.actor, &b, key).await?;
+    // The report is written: a failure to suggest must not answer as if it were not (a client
+    // would send it again), so it costs the suggestions only.
+    let possible_duplicates = state
+        .store
+        .possible_duplicates(&u.actor, &incident, None)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "duplicate suggestions for a new report failed");
+            Vec::new()
+        });
     Ok((
         StatusCode::CREATED,
-        Json(state.store.report_incident(&u.actor, &b, key).await?),
+        Json(Reported {
+            incident,
+            possible_duplicates,
+        }),
     ))
+}
+
+/// A new incident, and the earlier ones that may be the same matter.
+#[derive(Serialize)]
+pub struct Reported {
+    #[serde(flatten)]
+    incident: IncidentView,
+    possible_duplicates: Vec<DuplicateSuggestion>,
 }
 
 #[utoipa::path(get, operation_id = "list_incidents", tag = "incidents", path = "/api/v1/incidents",

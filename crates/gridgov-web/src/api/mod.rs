@@ -14,6 +14,7 @@ mod grid_micro;
 mod grid_staff;
 mod grid_views;
 mod grids;
+mod incident_duplicates;
 mod incidents;
 mod me;
 mod records_persons;
@@ -119,6 +120,7 @@ use crate::routes::{Routes, Verb};
         records_views::export,
         verify::list, verify::show, verify::claim, verify::release, verify::decide, verify::comparisons,
         incidents::report, incidents::list, incidents::show, incidents::act, incidents::export,
+        incident_duplicates::suggest,
         attachments::upload, attachments::show, attachments::content, attachments::thumbnail,
         departments::list, departments::create, departments::show, departments::update,
         departments::deactivate, departments::activate, departments::members,
@@ -249,6 +251,7 @@ fn records_router() -> Routes {
         .post("/api/v1/incidents", incidents::report)
         .get("/api/v1/incidents", incidents::list)
         .get("/api/v1/incidents/export", incidents::export)
+        .post("/api/v1/incidents/duplicates", incident_duplicates::suggest)
         .get("/api/v1/incidents/{county}/{id}", incidents::show)
         .post("/api/v1/incidents/{county}/{id}/actions", incidents::act)
         .get("/api/v1/attachments/{id}", attachments::show)

@@ -140,6 +140,14 @@ pub fn cases() -> Vec<Case> {
                     "grid_id": c.side.grid.id}),
                 )
             }),
+        Case::post("/api/v1/incidents/duplicates", VIEW_INCIDENTS, Side)
+            .outside(Outside::Refused)
+            .send(|c| {
+                Send::json(
+                    json!({"title": format!("井盖缺失{}", c.n), "category": "99",
+                    "grid_id": c.side.grid.id}),
+                )
+            }),
         Case::get("/api/v1/incidents", VIEW_INCIDENTS, Side)
             .outside(Outside::Filtered)
             .send(|c| Send::query(&[("region", c.side.village)])),

@@ -3,6 +3,7 @@
 
 mod compare;
 mod demo_startup;
+mod duplicates;
 pub(crate) mod generate;
 mod grid_map;
 mod http;
@@ -107,6 +108,11 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             samples,
             backend,
         } => worklists::run(&backend, incidents, samples).await,
+        BenchCommand::Duplicates {
+            incidents,
+            samples,
+            backend,
+        } => duplicates::run(&backend, incidents, samples).await,
         BenchCommand::Lifecycle {
             clients,
             lifecycles,
