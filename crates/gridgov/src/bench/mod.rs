@@ -3,6 +3,7 @@
 
 mod compare;
 mod demo_startup;
+mod export;
 pub(crate) mod generate;
 mod grid_map;
 mod http;
@@ -102,6 +103,7 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             store.close().await;
             r
         }
+        BenchCommand::Export { incidents, backend } => export::run(&backend, incidents).await,
         BenchCommand::Worklists {
             incidents,
             samples,
