@@ -450,6 +450,15 @@ pub enum BenchCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Exports of the county and city centers' whole incident lists as CSV and XLSX over years
+    /// of incidents on the demo city: rows/s and peak memory beside the targets and a bare
+    /// keyset SELECT walk of the same rows.
+    Export {
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: u64,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
     /// The desk's work lists (first and next pages) for four kinds of user over years of
     /// incidents on the demo city, beside the target and the page's bare SELECT.
     Worklists {

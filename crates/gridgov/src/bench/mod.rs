@@ -4,6 +4,7 @@
 mod compare;
 mod demo_startup;
 mod duplicates;
+mod export;
 pub(crate) mod generate;
 mod grid_map;
 mod http;
@@ -103,6 +104,7 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             store.close().await;
             r
         }
+        BenchCommand::Export { incidents, backend } => export::run(&backend, incidents).await,
         BenchCommand::Worklists {
             incidents,
             samples,
