@@ -541,6 +541,7 @@ texts! { IncidentTexts, INCIDENT_ZH, INCIDENT_EN;
     report_in_hours: "报到时限（小时）", "Hours to report in";
     task: "任务", "Task";
     any_task: "我的唯一任务", "My one task";
+    rework_tasks: "退回重办的任务（不选则全部）", "Tasks to send back (none chosen: all)";
     none: "无", "None";
     refused: "操作未执行", "Not done";
     stale_hint: "以下为事件的最新状态，请重新操作。", "Here is how the incident stands now; try again.";

@@ -286,3 +286,88 @@ on_both!(work_lists_filter_and_page_by_keyset, |db| {
     let r = center.get("/incidents?after=nonsense").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 });
+
+on_both!(
+    a_rework_from_the_desk_sends_back_only_the_tasks_chosen,
+    |db| {
+        let t = town(&db.store).await;
+        let input = gridgov_store::incidents::ReportInput {
+            title: "占道经营".into(),
+            category: "06".into(),
+            grid_id: t.g1.clone(),
+            ..Default::default()
+        };
+        let i = db
+            .store
+            .report_incident(&t.worker, &input, None)
+            .await
+            .unwrap();
+        let at = format!("/incidents/{}/{}", i.county_code, i.id);
+        let mut center = signed_in(&db, "center").await;
+        for fields in [
+            vec![("action", "accept")],
+            vec![
+                ("action", "dispatch"),
+                ("lead_department", t.urban.as_str()),
+                ("assist_departments", t.police.as_str()),
+            ],
+        ] {
+            let r = act(&mut center, &at, &fields).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        }
+        for name in ["urban", "police"] {
+            let mut h = signed_in(&db, name).await;
+            for fields in [
+                vec![("action", "start")],
+                vec![("action", "handle"), ("result", "已劝离摊贩")],
+            ] {
+                let r = act(&mut h, &at, &fields).await;
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "{name}: {}", r.body);
+            }
+        }
+        // The rework form offers the two handled tasks; the center sends back the police's only.
+        let page = center.get(&at).await;
+        let form_at = page.body.find("data-action=\"rework\"").expect("rework");
+        let form = &page.body[form_at..];
+        let form = &form[..form.find("</form>").unwrap()];
+        assert!(form.contains("name=\"task_ids\" multiple"), "{form}");
+        assert!(form.contains("黄石港公安分局") && form.contains("黄石港区城管执法局"));
+        let police_task: String = db
+            .store
+            .scalar_text_for_tests(&format!(
+                "SELECT id FROM incident_tasks WHERE incident_id = '{}' AND assignee_id = '{}'",
+                i.id, t.police
+            ))
+            .await
+            .unwrap();
+        assert!(form.contains(&format!("value=\"{police_task}\"")));
+        let r = act(
+            &mut center,
+            &at,
+            &[
+                ("action", "rework"),
+                ("reason", "摊贩又回来了，请再处理"),
+                ("task_ids", police_task.as_str()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let states = db
+            .store
+            .scalar_text_for_tests(&format!(
+                "SELECT state FROM incident_tasks WHERE incident_id = '{}' AND assignee_id = '{}'",
+                i.id, t.urban
+            ))
+            .await
+            .unwrap();
+        assert_eq!(states, "handled", "the urban task stays handled");
+        let police_state = db
+            .store
+            .scalar_text_for_tests(&format!(
+                "SELECT state FROM incident_tasks WHERE id = '{police_task}'"
+            ))
+            .await
+            .unwrap();
+        assert_ne!(police_state, "handled", "the police task went back");
+    }
+);

@@ -447,6 +447,9 @@ pub enum BenchCommand {
         years: u32,
         #[arg(long, default_value_t = 11)]
         seed: u64,
+        /// Set up the demo city (regions, users, departments, grids) first, for a new database.
+        #[arg(long)]
+        city: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -456,6 +459,10 @@ pub enum BenchCommand {
     Export {
         #[arg(long, default_value_t = 1_000_000)]
         incidents: u64,
+        /// A kept database already holding the demo city and its incidents (made with `gridgov
+        /// bench fill --city`), read instead of filling a fresh one; --backend is then ignored.
+        #[arg(long, value_name = "URL")]
+        filled: Option<String>,
         #[command(flatten)]
         backend: BackendArgs,
     },
@@ -464,6 +471,10 @@ pub enum BenchCommand {
     Worklists {
         #[arg(long, default_value_t = 1_000_000)]
         incidents: u64,
+        /// A kept database already holding the demo city and its incidents (made with `gridgov
+        /// bench fill --city`), read instead of filling a fresh one; --backend is then ignored.
+        #[arg(long, value_name = "URL")]
+        filled: Option<String>,
         /// Times each first page is asked (each followed by five next pages).
         #[arg(long, default_value_t = 20)]
         samples: usize,
@@ -475,6 +486,10 @@ pub enum BenchCommand {
     Duplicates {
         #[arg(long, default_value_t = 1_000_000)]
         incidents: u64,
+        /// A kept database already holding the demo city and its incidents (made with `gridgov
+        /// bench fill --city`), read instead of filling a fresh one; --backend is then ignored.
+        #[arg(long, value_name = "URL")]
+        filled: Option<String>,
         /// Drafts timed.
         #[arg(long, default_value_t = 500)]
         samples: usize,

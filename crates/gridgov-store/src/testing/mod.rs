@@ -214,6 +214,11 @@ impl Store {
         Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
     }
 
+    /// One TEXT read behind the store's back, for tests that check what is stored.
+    pub async fn scalar_text_for_tests(&self, sql: &str) -> crate::StoreResult<String> {
+        Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
+    }
+
     /// A column of BIGINTs read behind the store's back, in the order the query gives them.
     pub async fn scalars_for_tests(&self, sql: &str) -> crate::StoreResult<Vec<i64>> {
         Ok(sqlx::query_scalar(sql).fetch_all(&self.pool).await?)

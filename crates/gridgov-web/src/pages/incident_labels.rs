@@ -93,6 +93,8 @@ pub struct ActionFields {
     pub evaluation: bool,
     pub summon: bool,
     pub files: bool,
+    /// A choice among the handled tasks (rework: which to send back; none chosen means all).
+    pub handled: bool,
 }
 
 /// What each action asks for, as `ActionInput` reads it (see its field documentation).
@@ -104,8 +106,13 @@ pub fn action_fields(action: IncidentAction) -> ActionFields {
             grade: true,
             ..none
         },
-        A::Reject | A::Reopen | A::Suspend | A::Rework => ActionFields {
+        A::Reject | A::Reopen | A::Suspend => ActionFields {
             reason: true,
+            ..none
+        },
+        A::Rework => ActionFields {
+            reason: true,
+            handled: true,
             ..none
         },
         A::Merge => ActionFields { into: true, ..none },

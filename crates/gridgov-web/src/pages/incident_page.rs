@@ -115,6 +115,8 @@ pub struct Page {
     pub departments: Vec<Choice>,
     pub grids: Vec<Choice>,
     pub task_choices: Vec<Choice>,
+    /// The handled tasks, for a rework's choice.
+    pub handled_choices: Vec<Choice>,
 }
 
 #[derive(Deserialize, Default)]
@@ -398,6 +400,16 @@ async fn build(
             )
         })
         .collect();
+    let handled_choices = p
+        .tasks
+        .iter()
+        .filter(|t| t.state == "handled")
+        .map(|t| Choice {
+            value: t.id.clone(),
+            label: format!("{} · {}", task_kind_label(lang, &t.kind), t.assignee_name),
+            selected: false,
+        })
+        .collect();
     Ok(Page {
         c: Chrome::build(state, u, "/incidents", &format!("/incidents/{county}/{id}")).await,
         it,
@@ -418,6 +430,7 @@ async fn build(
         departments: choices(&departments, "", it.none),
         grids: choices(&grids, "", it.none),
         task_choices: choices(&live, "", it.any_task),
+        handled_choices,
         i,
     })
 }

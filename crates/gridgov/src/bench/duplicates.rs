@@ -16,13 +16,12 @@ use gridgov_core::incidents::duplicates::{
 };
 use gridgov_store::Store;
 use gridgov_store::incidents::ReportInput;
-use gridgov_store::protect::{DataKey, Protector};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sqlx::{AnyPool, Row};
 
-use super::incident_fill::{self, FillSpec};
+use super::filled_city;
 use super::stats::Summary;
 use crate::cli::BackendArgs;
 
@@ -34,7 +33,12 @@ const MESSAGES: &str =
 const M_LAT: f64 = 1.0 / 111_320.0;
 const M_LNG: f64 = 1.0 / 96_200.0;
 
-pub async fn run(args: &BackendArgs, incidents: u64, samples: usize) -> Result<()> {
+pub async fn run(
+    args: &BackendArgs,
+    filled: Option<&str>,
+    incidents: u64,
+    samples: usize,
+) -> Result<()> {
     println!("machine: {}", super::machine());
     let texts = complaint_texts(Path::new(MESSAGES));
     match &texts {
@@ -51,27 +55,10 @@ pub async fn run(args: &BackendArgs, incidents: u64, samples: usize) -> Result<(
         "segmenter ready in {:.0} ms (once per process)",
         t.elapsed().as_secs_f64() * 1e3
     );
-    for pg in super::backends(args) {
-        let db = super::temp_db(pg, "dups")?;
-        let mut store = Store::connect(&db.url()?).await?;
-        store.migrate().await?;
-        store
-            .confirm_data_key(&Protector::new(
-                &DataKey::from_hex(&DataKey::generate_hex()).map_err(anyhow::Error::msg)?,
-            ))
-            .await?;
-        println!(
-            "\n{}: the demo city, then {incidents} incidents",
-            db.label()
-        );
-        let t = Instant::now();
-        crate::demo::prepare_city(&store).await?;
-        println!("  demo city ready in {:.1} s", t.elapsed().as_secs_f64());
-        incident_fill::run(&store, &FillSpec::new(incidents, store.now_ms())).await?;
-        let pool = AnyPool::connect(db.url()?.as_str()).await?;
-        let r = measure(&store, &pool, samples, texts.as_deref()).await;
-        pool.close().await;
-        store.close().await;
+    for target in filled_city::targets(args, filled) {
+        let city = filled_city::open(&target, "dups", incidents).await?;
+        let r = measure(&city.store, &city.pool, samples, texts.as_deref()).await;
+        city.close().await;
         r?;
     }
     Ok(())

@@ -13,10 +13,9 @@ use anyhow::{Context, Result};
 use gridgov_core::auth::Actor;
 use gridgov_store::Store;
 use gridgov_store::incidents::{ExportFormat, IncidentFilter};
-use gridgov_store::protect::{DataKey, Protector};
 use sqlx::{AnyPool, Row};
 
-use super::incident_fill::{self, FillSpec};
+use super::filled_city;
 use crate::cli::BackendArgs;
 
 const TARGET_CSV_ROWS_PER_S: f64 = 200_000.0;
@@ -25,32 +24,15 @@ const TARGET_PEAK_MIB: f64 = 200.0;
 /// The floor's page, the export's own.
 const PAGE: i64 = 2_000;
 
-pub async fn run(args: &BackendArgs, incidents: u64) -> Result<()> {
+pub async fn run(args: &BackendArgs, filled: Option<&str>, incidents: u64) -> Result<()> {
     println!("machine: {}", super::machine());
-    for pg in super::backends(args) {
-        let db = super::temp_db(pg, "export")?;
-        let mut store = Store::connect(&db.url()?).await?;
-        store.migrate().await?;
-        store
-            .confirm_data_key(&Protector::new(
-                &DataKey::from_hex(&DataKey::generate_hex()).map_err(anyhow::Error::msg)?,
-            ))
-            .await?;
-        println!(
-            "\n{}: the demo city, then {incidents} incidents",
-            db.label()
-        );
-        let t = Instant::now();
-        crate::demo::prepare_city(&store).await?;
-        println!("  demo city ready in {:.1} s", t.elapsed().as_secs_f64());
-        incident_fill::run(&store, &FillSpec::new(incidents, store.now_ms())).await?;
-        let pool = AnyPool::connect(db.url()?.as_str()).await?;
+    for target in filled_city::targets(args, filled) {
+        let city = filled_city::open(&target, "export", incidents).await?;
         let dir = super::temp_db::temp_dir("export-files")?;
-        let r = measure(&store, &pool, &dir).await;
+        let r = measure(&city.store, &city.pool, &dir).await;
         // The files are large; they go whatever the outcome.
         let _ = std::fs::remove_dir_all(&dir);
-        pool.close().await;
-        store.close().await;
+        city.close().await;
         r?;
     }
     Ok(())

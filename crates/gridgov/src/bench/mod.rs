@@ -5,6 +5,7 @@ mod compare;
 mod demo_startup;
 mod duplicates;
 mod export;
+mod filled_city;
 pub(crate) mod generate;
 mod grid_map;
 mod http;
@@ -91,10 +92,14 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             incidents,
             years,
             seed,
+            city,
             db,
         } => {
             let config = crate::commands::load_config(None, &db, None)?;
             let store = crate::commands::open_store(&config).await?;
+            if city {
+                crate::demo::prepare_city(&store).await?;
+            }
             let spec = incident_fill::FillSpec {
                 years,
                 seed,
@@ -104,17 +109,23 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             store.close().await;
             r
         }
-        BenchCommand::Export { incidents, backend } => export::run(&backend, incidents).await,
+        BenchCommand::Export {
+            incidents,
+            filled,
+            backend,
+        } => export::run(&backend, filled.as_deref(), incidents).await,
         BenchCommand::Worklists {
             incidents,
+            filled,
             samples,
             backend,
-        } => worklists::run(&backend, incidents, samples).await,
+        } => worklists::run(&backend, filled.as_deref(), incidents, samples).await,
         BenchCommand::Duplicates {
             incidents,
+            filled,
             samples,
             backend,
-        } => duplicates::run(&backend, incidents, samples).await,
+        } => duplicates::run(&backend, filled.as_deref(), incidents, samples).await,
         BenchCommand::Lifecycle {
             clients,
             lifecycles,

@@ -10,10 +10,9 @@ use anyhow::{Context, Result};
 use gridgov_core::auth::Actor;
 use gridgov_store::Store;
 use gridgov_store::incidents::{IncidentFilter, WorkList};
-use gridgov_store::protect::{DataKey, Protector};
 use sqlx::{AnyPool, Row};
 
-use super::incident_fill::{self, FillSpec};
+use super::filled_city;
 use super::stats::Summary;
 use crate::cli::BackendArgs;
 
@@ -66,29 +65,17 @@ fn views(now: i64) -> Vec<(&'static str, IncidentFilter)> {
     ]
 }
 
-pub async fn run(args: &BackendArgs, incidents: u64, samples: usize) -> Result<()> {
+pub async fn run(
+    args: &BackendArgs,
+    filled: Option<&str>,
+    incidents: u64,
+    samples: usize,
+) -> Result<()> {
     println!("machine: {}", super::machine());
-    for pg in super::backends(args) {
-        let db = super::temp_db(pg, "lists")?;
-        let mut store = Store::connect(&db.url()?).await?;
-        store.migrate().await?;
-        store
-            .confirm_data_key(&Protector::new(
-                &DataKey::from_hex(&DataKey::generate_hex()).map_err(anyhow::Error::msg)?,
-            ))
-            .await?;
-        println!(
-            "\n{}: the demo city, then {incidents} incidents",
-            db.label()
-        );
-        let t = Instant::now();
-        crate::demo::prepare_city(&store).await?;
-        println!("  demo city ready in {:.1} s", t.elapsed().as_secs_f64());
-        incident_fill::run(&store, &FillSpec::new(incidents, store.now_ms())).await?;
-        let pool = AnyPool::connect(db.url()?.as_str()).await?;
-        let r = measure(&store, &pool, samples).await;
-        pool.close().await;
-        store.close().await;
+    for target in filled_city::targets(args, filled) {
+        let city = filled_city::open(&target, "lists", incidents).await?;
+        let r = measure(&city.store, &city.pool, samples).await;
+        city.close().await;
         r?;
     }
     Ok(())
