@@ -165,7 +165,13 @@ impl IncidentDoors {
                 }
                 _ => range,
             },
-            Door::Reporter => format!("({alias}.reporter_id = ${u} AND NOT {range})"),
+            // The caller's reports outside the range, as two ranges of the reporter's
+            // (reporter_id, path) index: a center operator reports thousands inside their
+            // range, and `NOT range` would test each of them to find the few outside.
+            Door::Reporter => format!(
+                "(({alias}.reporter_id = ${u} AND {alias}.path < ${lo}) \
+                 OR ({alias}.reporter_id = ${u} AND {alias}.path >= ${hi}))"
+            ),
             Door::Department => {
                 let tasks = match read {
                     // From the department's tasks: the faster way when it has few.

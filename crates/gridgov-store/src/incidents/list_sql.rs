@@ -41,12 +41,16 @@ pub(super) async fn door_counts(
     Ok([a, b, d])
 }
 
-/// How each door is read, from its count.
+/// How each door is read, from its count. A door that lets in few rows is read by its own
+/// index on both databases: PostgreSQL's statistics do not see that a center operator's
+/// reports all lie in their own range, and it would walk the newest-first index for seconds to
+/// find the few outside. A door that lets in many is walked newest first: told so on SQLite,
+/// which cannot know, left to the planner on PostgreSQL, which does.
 pub(super) fn reads(backend: Backend, counts: [i64; 3]) -> [DoorRead; 3] {
     let read = |door: Door, n: i64| match (backend, door) {
+        _ if n < NEWEST_FIRST_FROM => DoorRead::ByIndex,
         (Backend::Postgres, _) | (_, Door::Reporter) => DoorRead::Planner,
-        (Backend::Sqlite, _) if n >= NEWEST_FIRST_FROM => DoorRead::NewestFirst,
-        (Backend::Sqlite, _) => DoorRead::ByIndex,
+        (Backend::Sqlite, _) => DoorRead::NewestFirst,
     };
     [
         read(Door::Range, counts[0]),
@@ -77,9 +81,15 @@ pub(super) fn page_sql(
         .zip(reads)
         .enumerate()
         .map(|(k, (door, read))| {
+            // `+ 0` keeps the newest-first index out of a door read by its own index (on
+            // both databases an expression matches no index): its rows are found, then sorted.
+            let newest = match read {
+                DoorRead::ByIndex => "i.reported_at + 0",
+                _ => "i.reported_at",
+            };
             format!(
                 "SELECT * FROM (SELECT {select} FROM incidents i {joins} WHERE {} {filters} \
-                 ORDER BY i.reported_at DESC, i.id DESC LIMIT {limit}) b{k}",
+                 ORDER BY {newest} DESC, i.id DESC LIMIT {limit}) b{k}",
                 doors.branch_sql(*door, "i", 1, read)
             )
         })
@@ -96,6 +106,11 @@ fn filters_sql(c: &Conditions) -> String {
 }
 
 /// Binds the filters' values (after the doors', which the caller binds first) and `extra`.
+///
+/// The statement is not kept prepared: its text varies with the filters, and PostgreSQL plans a
+/// kept statement once for any values after a few runs (a generic plan, which cannot see that
+/// the department door of a caller without a department is empty, or how much of the table a
+/// range holds). An unnamed statement is planned for the values it runs with.
 pub(super) fn bind_all<'q, O>(
     mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
     c: &'q Conditions,
@@ -107,5 +122,5 @@ pub(super) fn bind_all<'q, O>(
             Bind::Int(v) => q.bind(*v),
         };
     }
-    q
+    q.persistent(false)
 }
