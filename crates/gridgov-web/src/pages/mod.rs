@@ -22,7 +22,6 @@ pub mod grid_staff;
 pub mod grids;
 pub mod home;
 pub mod import_job;
-pub mod import_jobs;
 pub mod incident_form;
 pub mod incident_labels;
 pub mod incident_new;
