@@ -79,8 +79,8 @@ pub fn route_table() -> Vec<Route> {
 fn page_routes() -> Routes {
     use pages::{
         account, audit, base_drill, base_import, grid_bulk, grid_card, grid_edit, grid_map,
-        grid_micro, grid_page, grid_staff, grids, home, import_job, lang, people, person_page,
-        population, regions, users, verify,
+        grid_micro, grid_page, grid_staff, grids, home, import_job, jobs, lang, people,
+        person_page, population, regions, users, verify,
     };
     Routes::new()
         .get("/", home::page)
@@ -103,6 +103,8 @@ fn page_routes() -> Routes {
         .post("/account/tokens", account::create_token)
         .post("/account/tokens/{id}/revoke", account::revoke_token)
         .get("/audit", audit::page)
+        .get("/admin/jobs", jobs::list)
+        .post("/admin/jobs/{id}/retry", jobs::retry)
         .get("/grids", grids::list)
         .post("/grids", grid_edit::create)
         .get("/grids/new", grid_edit::new_form)

@@ -96,6 +96,12 @@ impl Registry {
         self
     }
 
+    /// The same registry with only these kinds (a test that runs imports and nothing else).
+    pub fn only(mut self, kinds: &[&str]) -> Registry {
+        self.handlers.retain(|k, _| kinds.contains(k));
+        self
+    }
+
     pub fn kinds(&self) -> Vec<&'static str> {
         let mut k: Vec<&'static str> = self.handlers.keys().copied().collect();
         k.sort_unstable();

@@ -22,8 +22,9 @@ pub struct RunnerConfig {
     pub lease: Duration,
     /// Jobs run at once on this node.
     pub concurrency: usize,
-    /// How often it schedules the periodic jobs.
-    pub schedule_every: Duration,
+    /// How often it schedules the periodic jobs; `None`: never (a node, or a test, that only
+    /// runs what others enqueue).
+    pub schedule_every: Option<Duration>,
     /// How long running jobs may go on after the stop signal before they are handed back.
     pub grace: Duration,
 }
@@ -35,7 +36,7 @@ impl Default for RunnerConfig {
             poll: Duration::from_secs(1),
             lease: Duration::from_secs(60),
             concurrency: 4,
-            schedule_every: Duration::from_secs(60),
+            schedule_every: Some(Duration::from_secs(60)),
             grace: crate::app::SHUTDOWN_GRACE,
         }
     }
@@ -75,9 +76,11 @@ async fn run(
         if *stop.borrow() {
             break;
         }
-        if tokio::time::Instant::now() >= next_schedule {
+        if let Some(every) = config.schedule_every
+            && tokio::time::Instant::now() >= next_schedule
+        {
             periodic::schedule(&store).await;
-            next_schedule = tokio::time::Instant::now() + config.schedule_every;
+            next_schedule = tokio::time::Instant::now() + every;
         }
         let free = config.concurrency.saturating_sub(running.len());
         let mut claimed = 0;
