@@ -11,6 +11,7 @@ pub mod forms;
 pub mod grids;
 pub mod ids;
 pub mod incidents;
+pub mod jobs;
 pub mod regions;
 pub mod scope;
 pub mod text;

@@ -20,6 +20,7 @@ mod error;
 pub mod forms;
 pub mod grids;
 pub mod incidents;
+pub mod jobs;
 pub mod protect;
 pub mod records;
 pub mod regions;

@@ -594,3 +594,44 @@ on_both!(racing_claims_and_decisions_have_one_winner, |db| {
         );
     }
 });
+
+on_both!(
+    the_lapse_job_opens_claims_left_past_their_time_and_only_those,
+    |db| {
+        let w = setup(&db.store).await;
+        compare(&db.store, &w.op, &survey(), None).await.unwrap();
+        let tasks = open_tasks(&db.store, &w.worker).await;
+        let zhang = task_of(&tasks, "张三").clone();
+        let zhao = task_of(&tasks, "赵六").clone();
+        db.store.claim_task(&w.worker, &zhang.id).await.unwrap();
+        db.clock
+            .advance_ms(gridgov_store::verify::CLAIM_EXPIRES_MS - 1);
+        // Claimed a day before the lapse pass: still within its week.
+        db.store
+            .claim_task(&w.other_worker, &zhao.id)
+            .await
+            .unwrap();
+        assert_eq!(db.store.lapse_verification_claims().await.unwrap(), 0);
+        db.clock.advance_ms(2);
+        assert_eq!(db.store.lapse_verification_claims().await.unwrap(), 1);
+        let open = open_tasks(&db.store, &w.worker).await;
+        assert!(open.iter().any(|t| t.id == zhang.id));
+        assert!(!open.iter().any(|t| t.id == zhao.id));
+        let back = db
+            .store
+            .verification_task(&w.worker, &zhang.id)
+            .await
+            .unwrap();
+        assert_eq!((back.status, back.claimed_by), (TaskStatus::Open, None));
+        // A second pass finds nothing more; the lapse is on the audit trail.
+        assert_eq!(db.store.lapse_verification_claims().await.unwrap(), 0);
+        let audit = db
+            .store
+            .list_audit(&Actor::system(), 20, None)
+            .await
+            .unwrap();
+        assert!(audit.iter().any(|r| r.action == "verify.lapse"
+            && r.resource == gridgov_store::verify::LAPSE_STREAM
+            && r.summary.to_string().contains(&zhang.id)));
+    }
+);

@@ -24,8 +24,6 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
-    /// Base-data imports started from the desk on this node.
-    pub imports: Arc<pages::import_jobs::ImportJobs>,
     /// Password checks per client address on this node.
     pub login_limiter: Arc<auth::client::RateLimiter>,
 }
@@ -41,7 +39,6 @@ impl AppState {
             login_limiter,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
-            imports: Arc::default(),
         }
     }
 }
@@ -82,8 +79,8 @@ pub fn route_table() -> Vec<Route> {
 fn page_routes() -> Routes {
     use pages::{
         account, audit, base_drill, base_import, grid_bulk, grid_card, grid_edit, grid_map,
-        grid_micro, grid_page, grid_staff, grids, home, import_job, lang, people, person_page,
-        population, regions, users, verify,
+        grid_micro, grid_page, grid_staff, grids, home, import_job, jobs, lang, people,
+        person_page, population, regions, users, verify,
     };
     Routes::new()
         .get("/", home::page)
@@ -106,6 +103,8 @@ fn page_routes() -> Routes {
         .post("/account/tokens", account::create_token)
         .post("/account/tokens/{id}/revoke", account::revoke_token)
         .get("/audit", audit::page)
+        .get("/admin/jobs", jobs::list)
+        .post("/admin/jobs/{id}/retry", jobs::retry)
         .get("/grids", grids::list)
         .post("/grids", grid_edit::create)
         .get("/grids/new", grid_edit::new_form)
@@ -288,55 +287,6 @@ pub async fn serve(
             Ok(())
         }
     }
-}
-
-/// Sweeps expired sessions and stale login attempt counts now and every ten minutes, and writes
-/// an audit digest when one is due, until the process ends.
-pub fn spawn_jobs(store: Store) {
-    spawn_audit_digests(store.clone());
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            match store.purge_expired_sessions().await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "session sweep failed"),
-            }
-            match store.purge_stale_attempts().await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "stale login attempt counts removed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "login attempt sweep failed"),
-            }
-        }
-    });
-}
-
-/// Every ten minutes, writes an audit digest if the latest is 50 minutes old or more: with
-/// several nodes each checking, about one digest an hour is written between them (the store
-/// lets one writer win when two are due at once). A task of its own, because the first digest
-/// over a large trail reads all of it and the session sweep should not wait for that. The
-/// digest's hash goes to the log, where a copy kept away from the database can later show the
-/// trail was not rewound.
-fn spawn_audit_digests(store: Store) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            match store.write_audit_digest_if_due().await {
-                Ok(gridgov_store::audit::DigestWrite::Written(d)) => tracing::info!(
-                    seq = d.seq,
-                    cutoff_ms = d.cutoff,
-                    streams = d.streams,
-                    records = d.records,
-                    hash = %d.hash,
-                    "audit digest written"
-                ),
-                Ok(gridgov_store::audit::DigestWrite::Skipped(_)) => {}
-                Err(e) => tracing::warn!(error = %e, "audit digest failed"),
-            }
-        }
-    });
 }
 
 /// Completes on Ctrl-C or SIGTERM.

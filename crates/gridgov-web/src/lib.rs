@@ -10,6 +10,7 @@ mod auth;
 mod config;
 mod error;
 mod i18n;
+pub mod jobs;
 mod metrics;
 mod pages;
 mod request_id;
@@ -17,9 +18,7 @@ mod routes;
 mod static_files;
 
 pub use api::ApiDoc;
-pub use app::{
-    AppState, SHUTDOWN_GRACE, app, metrics_app, route_table, serve, shutdown_signal, spawn_jobs,
-};
+pub use app::{AppState, SHUTDOWN_GRACE, app, metrics_app, route_table, serve, shutdown_signal};
 pub use config::{MetricsToken, SecretKey, WebConfig};
 pub use routes::Route;
 

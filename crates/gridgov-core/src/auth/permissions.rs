@@ -57,6 +57,10 @@ pub enum Permission {
     ViewCategories,
     /// Change the category tree (deployment-wide configuration).
     ManageCategories,
+    /// See the background jobs of one's scope and the failure list, and retry a failed job.
+    /// Jobs run the deployment's own work (digests, sweeps, imports), so only system
+    /// administrators run them.
+    ManageJobs,
 }
 
 /// Roles that see base data. Informants, liaisons, patrollers and building heads report what
@@ -150,6 +154,7 @@ const MATRIX: &[(Role, &[Permission])] = &[
             ViewGrids,
             ManageGrids,
             ManageGridStaff,
+            ManageJobs,
         ],
     ),
     (
@@ -251,6 +256,15 @@ mod tests {
         for r in Role::ALL {
             assert!(r.can(ViewIncidents) && r.can(ReportIncidents), "{r}");
         }
+    }
+
+    #[test]
+    fn only_system_administrators_run_jobs() {
+        let runners: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(ManageJobs))
+            .collect();
+        assert_eq!(runners, [Role::SystemAdmin]);
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub struct BaseImportOptions {
 
 /// One fault of one row: the row as the user numbers it (the header is row 1), the column, the
 /// value as given (ID numbers and phones masked), and the reason in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RowFault {
     pub row: u64,
     pub column: String,
@@ -62,7 +62,7 @@ pub struct RowFault {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct BaseImportReport {
     pub kind: String,
     pub batch_id: Option<String>,

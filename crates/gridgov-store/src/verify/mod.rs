@@ -8,6 +8,7 @@
 mod compare;
 mod correction;
 mod decide;
+mod lapse;
 mod load;
 mod step;
 mod tasks;
@@ -15,6 +16,7 @@ mod tasks;
 pub use correction::Correction;
 /// How long a claim holds without a decision; the core table's, named here for the store's users.
 pub use gridgov_core::verify::CLAIM_EXPIRES_MS;
+pub use lapse::LAPSE_STREAM;
 pub use load::CompareOptions;
 
 use gridgov_core::verify::VerifyState;

@@ -16,6 +16,7 @@ mod grid_views;
 mod grids;
 mod incident_duplicates;
 mod incidents;
+mod jobs;
 mod me;
 mod records_persons;
 mod records_places;
@@ -127,6 +128,7 @@ use crate::routes::{Routes, Verb};
         departments::add_member, departments::remove_member,
         categories::tree, categories::create, categories::show, categories::update,
         categories::deactivate, categories::activate,
+        jobs::list, jobs::show, jobs::retry,
     ),
     components(schemas(
         ErrorBody,
@@ -166,6 +168,7 @@ use crate::routes::{Routes, Verb};
         records_persons::UnmaskRequest,
         records_persons::UnmaskResponse,
         records_views::ExportRequest,
+        jobs::JobView, jobs::JobList, jobs::JobCountsView,
         verify::TaskView, verify::ComparisonView, verify::DecideRequest, verify::CorrectionDoc,
         departments::DepartmentView, departments::MemberView, departments::CreateDepartment,
         departments::UpdateDepartment, departments::VersionBody, departments::AddMember,
@@ -237,6 +240,7 @@ pub fn router() -> Routes {
         .get("/api/v1/grid-cards/{region_code}/{code}", grids::card)
         .merge(forms::router())
         .merge(verify::router())
+        .merge(jobs::router())
         .merge(departments::router())
         .merge(categories::router())
         .merge(records_router())

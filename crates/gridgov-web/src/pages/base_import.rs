@@ -1,9 +1,7 @@
 //! Bulk import of base data from the desk: pick a kind, download its template, upload a CSV or
-//! XLSX file. The import runs in a background task as the user who sent it (so within their
-//! scope) and the browser is sent to the job's page, which shows progress and then the report
-//! (`import_job.rs`).
-
-use std::sync::Arc;
+//! XLSX file. The file is queued as a background job (`jobs::kinds::base_import`) that runs as
+//! the user who sent it (so within their scope) on whichever node claims it, and the browser is
+//! sent to the job's page, which shows progress and then the report (`import_job.rs`).
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -14,20 +12,19 @@ use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::base_data::RecordKind;
 use gridgov_store::StoreError;
-use gridgov_store::base::{BaseImportOptions, BaseImportProgress, template_csv};
-use gridgov_store::sheets::SheetReader;
+use gridgov_store::base::template_csv;
 use serde::Deserialize;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use super::grids::unprocessable;
-use super::import_jobs::{JobState, MAX_RUNNING, NewJob};
-use super::upload_spool::{ImportUpload, SpooledFile, read_import_form};
+use super::upload_spool::{ImportUpload, read_import_form};
 use super::{Chrome, FormErrors, render};
 use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::auth::csrf::Deferred;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::jobs::kinds::{ImportPayload, enqueue_import};
 use crate::routes::{Routes, Verb};
 
 /// Largest file taken from the desk. A county's persons (a few hundred thousand rows of the
@@ -229,120 +226,16 @@ pub async fn upload(
     } else {
         up.file_name.clone()
     };
-    let Some(id) = state.imports.start(NewJob {
-        owner: &u.actor.user_id,
-        kind,
-        file: &file_name,
-        source: &source,
-        started_ms: state.store.now_ms(),
-    }) else {
-        let busy = FieldError::new(
-            "file",
-            "imports_busy",
-            format!("本服务器已有 {MAX_RUNNING} 个导入在进行，请待其中一个完成后再试"),
-            format!(
-                "{MAX_RUNNING} imports are already running on this server; try again when one \
-                 has finished"
-            ),
-        );
-        let page = form_page(
-            &state,
-            &u,
-            &up.kind,
-            up.source.clone(),
-            up.accept_valid,
-            FormErrors(vec![busy]),
-        )
-        .await;
-        let mut res = render(&page);
-        *res.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
-        res.headers_mut().insert(
-            header::RETRY_AFTER,
-            axum::http::HeaderValue::from_static("30"),
-        );
-        return Ok(res);
-    };
-    let opts = BaseImportOptions {
-        accept_valid: up.accept_valid,
+    let payload = ImportPayload {
+        user_id: u.actor.user_id.clone(),
+        kind: kind.as_str().to_owned(),
         source,
         file_name,
+        accept_valid: up.accept_valid,
     };
-    tokio::spawn(run(
-        state.clone(),
-        u.actor.clone(),
-        id.clone(),
-        kind,
-        file,
-        opts,
-    ));
-    Ok(Redirect::to(&format!("/import/{id}")).into_response())
-}
-
-/// The import itself, in the background: open the file, import, record the outcome.
-async fn run(
-    state: AppState,
-    actor: Actor,
-    id: String,
-    kind: RecordKind,
-    file: SpooledFile,
-    opts: BaseImportOptions,
-) {
-    let path = file.path().to_owned();
-    // Opening an XLSX converts its cells: blocking work, off the async threads.
-    let opened =
-        tokio::task::spawn_blocking(move || SheetReader::open(&path, UPLOAD_LIMIT as u64)).await;
-    let reader = match opened {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => {
-            state
-                .imports
-                .finish(&id, JobState::Failed { zh: e.zh, en: e.en });
-            return;
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "opening an uploaded file");
-            state.imports.finish(&id, failed());
-            return;
-        }
-    };
-    let jobs = state.imports.clone();
-    let job = id.clone();
-    let progress = Arc::new(move |p: BaseImportProgress| jobs.progress(&job, p));
-    let result = state
-        .store
-        .import_base(&actor, kind, Box::new(reader), &opts, progress)
-        .await;
-    // The file is no longer needed once the import has read it.
+    // The file goes into the database with the job, so whichever node claims it imports it;
+    // the spooled copy is removed when `file` drops.
+    let id = enqueue_import(&state.store, &u.actor, &payload, file.path()).await?;
     drop(file);
-    let end = match result {
-        Ok(report) => JobState::Done(Arc::new(report)),
-        Err(StoreError::Invalid(inv)) => JobState::Failed {
-            zh: inv
-                .0
-                .iter()
-                .map(|e| e.zh.as_str())
-                .collect::<Vec<_>>()
-                .join("；"),
-            en: inv
-                .0
-                .iter()
-                .map(|e| e.en.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-        },
-        Err(e) => {
-            tracing::error!(error = %e, import = %id, "base import failed");
-            failed()
-        }
-    };
-    state.imports.finish(&id, end);
-}
-
-fn failed() -> JobState {
-    JobState::Failed {
-        zh: "导入未能完成，未写入任何数据；请稍后重试或联系管理员".into(),
-        en: "the import could not finish and nothing was written; try again later or ask an \
-             administrator"
-            .into(),
-    }
+    Ok(Redirect::to(&format!("/import/{id}")).into_response())
 }

@@ -1,5 +1,6 @@
 //! One desk import after it was sent: its progress while it runs (polled as JSON by import.js,
 //! or by a meta refresh without scripts), then its counts, the faults and the row report as CSV.
+//! Everything is read from the import's job in the database, so any node answers the same.
 
 use askama::Template;
 use axum::Json;
@@ -10,23 +11,79 @@ use gridgov_store::StoreError;
 use gridgov_store::base::{BaseImportProgress, BaseImportReport, import_report_csv};
 use serde::Serialize;
 
-use super::base_import::kind_label;
-use super::import_jobs::{Job, JobState};
+use std::sync::Arc;
+
+use gridgov_core::base_data::RecordKind;
+use gridgov_store::jobs::{Job as StoredJob, JobState as StoredState};
+
+use super::base_import::{kind_label, parse_kind};
 use super::{Chrome, render, time};
 use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::jobs::kinds::{BASE_IMPORT, ImportPayload, ImportProgress};
 
 /// Faults listed on the page; the CSV report has them all.
 const FAULTS_SHOWN: usize = 500;
 
-/// The user's own job, or not found (someone else's job is not theirs to see).
-fn own_job(state: &AppState, u: &PageUser, id: &str) -> Result<Job, AppError> {
-    state
-        .imports
-        .get(id, &u.actor.user_id)
-        .ok_or_else(|| StoreError::NotFound.into())
+/// Where an import's job stands, as its page shows it.
+enum JobState {
+    /// Queued (or waiting to be tried again) or running; the latest progress when reported.
+    Running(Option<BaseImportProgress>),
+    Done(Arc<BaseImportReport>),
+    Failed(String),
+}
+
+/// An import as its pages read it from the job.
+struct Job {
+    kind: RecordKind,
+    file: String,
+    source: String,
+    started_ms: i64,
+    state: JobState,
+}
+
+impl Job {
+    fn read(stored: StoredJob) -> Result<Job, AppError> {
+        let bad = |what: &str| {
+            AppError::from(StoreError::Internal(format!(
+                "import job {}: {what}",
+                stored.id
+            )))
+        };
+        let p: ImportPayload = serde_json::from_str(&stored.payload).map_err(|_| bad("payload"))?;
+        let state = match stored.state {
+            StoredState::Queued | StoredState::Running => JobState::Running(
+                stored
+                    .progress
+                    .as_deref()
+                    .and_then(|t| serde_json::from_str::<ImportProgress>(t).ok())
+                    .map(BaseImportProgress::from),
+            ),
+            StoredState::Done => JobState::Done(Arc::new(
+                serde_json::from_str(stored.result.as_deref().unwrap_or(""))
+                    .map_err(|_| bad("report"))?,
+            )),
+            StoredState::Failed => JobState::Failed(stored.last_error.clone().unwrap_or_default()),
+        };
+        Ok(Job {
+            kind: parse_kind(&p.kind).ok_or_else(|| bad("kind"))?,
+            file: p.file_name,
+            source: p.source,
+            started_ms: stored.created_at,
+            state,
+        })
+    }
+}
+
+/// The user's own import, or not found (someone else's job is not theirs to see).
+async fn own_job(state: &AppState, u: &PageUser, id: &str) -> Result<Job, AppError> {
+    let stored = state.store.own_job(&u.actor, id).await?;
+    if stored.kind != BASE_IMPORT {
+        return Err(StoreError::NotFound.into());
+    }
+    Job::read(stored)
 }
 
 /// Where a running import is, in words and as a fraction for the progress bar.
@@ -95,7 +152,7 @@ pub struct JobPage {
     pub source: String,
     pub started: String,
     pub running: Option<Stage>,
-    pub report: Option<std::sync::Arc<BaseImportReport>>,
+    pub report: Option<Arc<BaseImportReport>>,
     pub faults: Vec<FaultLine>,
     pub more_faults: usize,
     pub failed: Option<String>,
@@ -106,7 +163,7 @@ pub async fn page(
     u: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let job = own_job(&state, &u, &id)?;
+    let job = own_job(&state, &u, &id).await?;
     let lang = u.lang;
     let mut page = JobPage {
         c: Chrome::build(&state, &u, "/people", &format!("/import/{id}")).await,
@@ -129,7 +186,7 @@ pub async fn page(
             page.more_faults = r.faults.len().saturating_sub(FAULTS_SHOWN);
             page.report = Some(r);
         }
-        JobState::Failed { zh, en } => page.failed = Some(lang.pick(&zh, &en).to_owned()),
+        JobState::Failed(reason) => page.failed = Some(reason),
     }
     let mut r = render(&page);
     // A running job's page changes with every poll.
@@ -154,7 +211,7 @@ pub async fn status(
     u: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let job = own_job(&state, &u, &id)?;
+    let job = own_job(&state, &u, &id).await?;
     let s = match job.state {
         JobState::Running(p) => {
             let st = stage(u.lang, p);
@@ -169,7 +226,7 @@ pub async fn status(
             text: String::new(),
             permille: Some(1000),
         },
-        JobState::Failed { .. } => JobStatus {
+        JobState::Failed(_) => JobStatus {
             state: "failed",
             text: String::new(),
             permille: None,
@@ -189,7 +246,7 @@ pub async fn report(
     u: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let job = own_job(&state, &u, &id)?;
+    let job = own_job(&state, &u, &id).await?;
     let JobState::Done(r) = job.state else {
         return Err(StoreError::NotFound.into());
     };

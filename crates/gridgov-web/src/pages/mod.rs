@@ -22,12 +22,12 @@ pub mod grid_staff;
 pub mod grids;
 pub mod home;
 pub mod import_job;
-pub mod import_jobs;
 pub mod incident_form;
 pub mod incident_labels;
 pub mod incident_new;
 pub mod incident_page;
 pub mod incidents;
+pub mod jobs;
 pub mod lang;
 pub mod people;
 pub mod person_page;
@@ -88,7 +88,7 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 11] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 12] = [
             ("/", t.nav_home, "home", None),
             (
                 "/incidents",
@@ -134,6 +134,12 @@ impl Chrome {
                 Some(Permission::VerifyRecords),
             ),
             ("/audit", t.nav_audit, "log", Some(Permission::ViewAudit)),
+            (
+                "/admin/jobs",
+                t.nav_jobs,
+                "log",
+                Some(Permission::ManageJobs),
+            ),
             ("/account", t.nav_account, "key", None),
         ];
         let nav = items

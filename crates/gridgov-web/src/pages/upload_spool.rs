@@ -18,6 +18,12 @@ use crate::error::AppError;
 pub struct SpooledFile(PathBuf);
 
 impl SpooledFile {
+    /// Takes charge of a temporary file made elsewhere (a job's file copied out of the
+    /// database), to be removed when dropped.
+    pub(crate) fn adopt(path: PathBuf) -> SpooledFile {
+        SpooledFile(path)
+    }
+
     pub fn path(&self) -> &Path {
         &self.0
     }

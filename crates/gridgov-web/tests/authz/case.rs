@@ -111,6 +111,8 @@ pub enum Target {
     FreshMember,
     /// The side's category of the tree, as `{code}`.
     Category,
+    /// A fresh failed job in district A's scope, to retry; outside, district B's import job.
+    FreshFailedJob,
 }
 
 /// How a request's body is sent.
@@ -343,4 +345,5 @@ pub mod need {
     pub const MANAGE_DEPARTMENTS: Access = Access::Needs(&[ManageDepartments]);
     pub const VIEW_CATEGORIES: Access = Access::Needs(&[ViewCategories]);
     pub const MANAGE_CATEGORIES: Access = Access::Needs(&[ManageCategories]);
+    pub const MANAGE_JOBS: Access = Access::Needs(&[ManageJobs]);
 }

@@ -57,6 +57,9 @@ pub fn cases() -> Vec<Case> {
         Case::post("/api/v1/users/{id}/disable", MANAGE_USERS, User),
         Case::post("/api/v1/users/{id}/enable", MANAGE_USERS, User),
         Case::get("/api/v1/audit", VIEW_AUDIT, Side),
+        Case::get("/api/v1/jobs", MANAGE_JOBS, Side),
+        Case::get("/api/v1/jobs/{id}", MANAGE_JOBS, ImportJob),
+        Case::post("/api/v1/jobs/{id}/retry", MANAGE_JOBS, FreshFailedJob),
         Case::get("/api/v1/grids", VIEW_GRIDS, Side)
             .outside(Outside::NotFound)
             .send(|c| Send::query(&[("region", c.side.village)])),

@@ -117,6 +117,8 @@ pub fn cases() -> Vec<Case> {
             .send(|_| Send::form(&[("name", "matrix"), ("valid_days", "30")])),
         Case::post("/account/tokens/{id}/revoke", API_TOKENS, FreshToken),
         Case::get("/audit", VIEW_AUDIT, Side),
+        Case::get("/admin/jobs", MANAGE_JOBS, Side),
+        Case::post("/admin/jobs/{id}/retry", MANAGE_JOBS, FreshFailedJob),
         Case::get("/grids", VIEW_GRIDS, Side)
             .outside(Outside::NotFound)
             .send(|c| Send::query(&[("region", c.side.village)])),

@@ -58,6 +58,7 @@ fn is_fresh(t: Target) -> bool {
             | FreshCamera
             | FreshTask
             | FreshClaimedTask
+            | FreshFailedJob
             | FreshToken
             | FreshDepartment
             | FreshMember
@@ -188,10 +189,14 @@ impl City {
                     _ => side.job.clone(),
                 };
                 Obj {
-                    params: vec![("job", job)],
+                    params: vec![("job", job.clone()), ("id", job)],
                     ..Obj::default()
                 }
             }
+            FreshFailedJob => Obj {
+                params: vec![("id", side.job.clone())],
+                ..Obj::default()
+            },
         }
     }
 
@@ -329,6 +334,27 @@ impl City {
                 };
                 let c = s.create_camera(ed, &input).await.unwrap();
                 record(a.county, &c.id)
+            }
+            FreshFailedJob => {
+                // A job of district A's scope that failed its only attempt.
+                let kind = "matrix_probe";
+                let mut job = gridgov_store::jobs::NewJob::system(kind, serde_json::json!({}));
+                job.scope_path = a.path.clone();
+                job.max_attempts = 1;
+                let id = s.enqueue_job(&job).await.unwrap().id;
+                let claim = gridgov_store::jobs::Claim {
+                    owner: "matrix",
+                    kinds: &[kind],
+                    lease_ms: 60_000,
+                    limit: 10,
+                };
+                for held in s.claim_jobs(&claim).await.unwrap() {
+                    s.fail_job(&held, "matrix", true).await.unwrap();
+                }
+                Obj {
+                    params: vec![("id", id)],
+                    ..Obj::default()
+                }
             }
             FreshTask | FreshClaimedTask => {
                 let id = a.tasks.lock().unwrap().pop().expect("open tasks left");

@@ -54,7 +54,28 @@ pub fn web_apps(db: &TestDb, adjust: impl FnOnce(&mut WebConfig)) -> (Router, Ro
     cfg.body_limit = 64 * 1024;
     adjust(&mut cfg);
     let state = AppState::new(db.store.clone(), cfg);
+    start_import_runner(db);
     (app(state.clone()), metrics_app(state))
+}
+
+/// A job runner for the desk's imports (nothing periodic, so no test sees a digest or a sweep
+/// it did not ask for), as the server runs them. It runs until the test's runtime ends.
+fn start_import_runner(db: &TestDb) {
+    use gridgov_web::jobs::{BASE_IMPORT, RunnerConfig, registry, spawn_runner};
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let config = RunnerConfig {
+        poll: std::time::Duration::from_millis(20),
+        schedule_every: None,
+        ..RunnerConfig::default()
+    };
+    spawn_runner(
+        db.store.clone(),
+        registry().only(&[BASE_IMPORT]),
+        config,
+        stopped,
+    );
+    // Never told to stop: the runtime's end stops it.
+    std::mem::forget(stop);
 }
 
 impl Client {

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use gridgov_store::Store;
-use gridgov_web::{AppState, WebConfig, app, metrics_app, serve, shutdown_signal, spawn_jobs};
+use gridgov_web::jobs::{RunnerConfig, registry, spawn_runner};
+use gridgov_web::{AppState, WebConfig, app, metrics_app, serve, shutdown_signal};
 
 use crate::cli::DbArgs;
 
@@ -52,7 +53,10 @@ pub async fn serve_until_signal(
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     on_bound(addr);
-    spawn_jobs(store.clone());
+    // The job runner stops with the server: the stop signal ends its claims, and its running
+    // jobs get the same grace as requests in flight before they are handed back.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let runner = spawn_runner(store.clone(), registry(), RunnerConfig::default(), stopped);
     let state = AppState::new(store.clone(), web);
     // The metrics listener holds nothing worth finishing: it stops when the main one has.
     let metrics_server = match metrics_listener {
@@ -67,9 +71,20 @@ pub async fn serve_until_signal(
         }
         None => None,
     };
-    let served = serve(listener, app(state), shutdown_signal()).await;
+    let stop = std::sync::Arc::new(stop);
+    let on_signal = stop.clone();
+    let signal = async move {
+        shutdown_signal().await;
+        let _ = on_signal.send(true);
+    };
+    let served = serve(listener, app(state), signal).await;
     if let Some(m) = metrics_server {
         m.abort();
+    }
+    // Also when serving ended without the signal (the listener failed).
+    let _ = stop.send(true);
+    if let Err(e) = runner.await {
+        tracing::error!(error = %e, "the job runner ended abnormally");
     }
     served.context("serving")?;
     store.close().await;

@@ -11,6 +11,8 @@ pub struct Server {
     child: Child,
     pub addr: String,
     dir: PathBuf,
+    /// Every line the server logged after it began serving.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -22,6 +24,17 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// The lines logged so far that contain `needle`.
+    pub fn log_lines(&self, needle: &str) -> Vec<String> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(needle))
+            .cloned()
+            .collect()
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -109,14 +122,22 @@ impl Server {
             }
         };
         // Keep draining the log so the server never blocks on a full pipe; show its errors.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = log.clone();
         std::thread::spawn(move || {
             for l in lines.map_while(Result::ok) {
                 if l.contains("ERROR") {
                     eprintln!("server: {l}");
                 }
+                kept.lock().unwrap().push(l);
             }
         });
-        Server { child, addr, dir }
+        Server {
+            child,
+            addr,
+            dir,
+            log,
+        }
     }
 
     /// The database of a command: the data directory's SQLite file, or this URL.

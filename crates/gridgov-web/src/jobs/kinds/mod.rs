@@ -1,0 +1,24 @@
+//! The kinds of job this deployment runs, one handler function each, and the registry every
+//! node runs them with. A new kind is a function here and a line in [`registry`].
+
+mod base_import;
+mod upkeep;
+
+pub use base_import::{BASE_IMPORT, ImportPayload, ImportProgress, enqueue_import};
+
+use super::Registry;
+
+pub const AUDIT_DIGEST: &str = "audit_digest";
+pub const SESSION_SWEEP: &str = "session_sweep";
+pub const CLAIM_LAPSE: &str = "claim_lapse";
+pub const JOBS_PURGE: &str = "jobs_purge";
+
+/// Every kind with its handler.
+pub fn registry() -> Registry {
+    Registry::default()
+        .with(AUDIT_DIGEST, upkeep::audit_digest)
+        .with(SESSION_SWEEP, upkeep::session_sweep)
+        .with(CLAIM_LAPSE, upkeep::claim_lapse)
+        .with(JOBS_PURGE, upkeep::jobs_purge)
+        .with(BASE_IMPORT, base_import::run)
+}
