@@ -21,6 +21,7 @@ mod records_persons;
 mod records_places;
 mod records_views;
 mod regions;
+mod settings;
 mod users;
 mod verify;
 mod views;
@@ -127,6 +128,7 @@ use crate::routes::{Routes, Verb};
         departments::add_member, departments::remove_member,
         categories::tree, categories::create, categories::show, categories::update,
         categories::deactivate, categories::activate,
+        settings::show, settings::set, settings::clear,
     ),
     components(schemas(
         ErrorBody,
@@ -239,6 +241,7 @@ pub fn router() -> Routes {
         .merge(verify::router())
         .merge(departments::router())
         .merge(categories::router())
+        .merge(settings::router())
         .merge(records_router())
 }
 

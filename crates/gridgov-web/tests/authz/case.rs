@@ -343,4 +343,6 @@ pub mod need {
     pub const MANAGE_DEPARTMENTS: Access = Access::Needs(&[ManageDepartments]);
     pub const VIEW_CATEGORIES: Access = Access::Needs(&[ViewCategories]);
     pub const MANAGE_CATEGORIES: Access = Access::Needs(&[ManageCategories]);
+    pub const VIEW_SETTINGS: Access = Access::Needs(&[ViewSettings]);
+    pub const MANAGE_SETTINGS: Access = Access::Needs(&[ManageSettings]);
 }
