@@ -459,6 +459,7 @@ impl Texts {
 // The incident pages: work lists, the report form and an incident's page. Their own set, so the
 // loop's many labels sit together.
 texts! { IncidentTexts, INCIDENT_ZH, INCIDENT_EN;
+    due_at: "办理期限", "Due";
     nav_incidents: "事件", "Incidents";
     incidents_title: "事件工作台", "Incidents";
     list_all: "全部", "All";

@@ -3,7 +3,10 @@
 //! inside their scope (or an incident read through its doors), and the regions above it are the
 //! path's own prefixes, as with the departments that serve an area from above.
 
+use std::collections::HashMap;
+
 use gridgov_core::settings::{Layer, Layers, SettingKind, SettingValue};
+use gridgov_core::workdays::Calendar;
 use sqlx::AnyConnection;
 
 use crate::{StoreError, StoreResult};
@@ -62,6 +65,52 @@ pub(crate) async fn layers_for_path(conn: &mut AnyConnection, path: &str) -> Sto
     Ok(Layers::new(
         rows.into_iter().map(layer_of).collect::<StoreResult<_>>()?,
     ))
+}
+
+/// Every region's local days, read once, to give each of many rows (a work list's page, a
+/// recompute's batch) the calendar of its place without a query per row. Calendars are built
+/// once per distinct set of regions whose days apply.
+pub(crate) struct CalendarBook {
+    /// Regions with local days: (path, layer).
+    days: Vec<Layer>,
+    built: HashMap<Vec<usize>, Calendar>,
+    official: Calendar,
+}
+
+impl CalendarBook {
+    pub(crate) async fn load(conn: &mut AnyConnection) -> StoreResult<CalendarBook> {
+        let rows = sqlx::query_as::<_, LayerRow>(&format!("{SELECT} WHERE s.kind = $1"))
+            .bind(SettingKind::LocalDays.as_str())
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok(CalendarBook {
+            days: rows.into_iter().map(layer_of).collect::<StoreResult<_>>()?,
+            built: HashMap::new(),
+            official: Calendar::official(),
+        })
+    }
+
+    /// The calendar of the place at `path`. Days that no longer combine (checked on every
+    /// write, so only after a hand edit of the table) fall back to the official calendar.
+    pub(crate) fn calendar(&mut self, path: &str) -> &Calendar {
+        let key: Vec<usize> = self
+            .days
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| path.starts_with(l.path.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        if key.is_empty() {
+            return &self.official;
+        }
+        let days = &self.days;
+        let official = &self.official;
+        self.built.entry(key.clone()).or_insert_with(|| {
+            Layers::new(key.iter().map(|&i| days[i].clone()).collect())
+                .calendar()
+                .unwrap_or_else(|_| official.clone())
+        })
+    }
 }
 
 #[cfg(test)]
