@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod base_data;
+pub mod deadlines;
 pub mod departments;
 pub mod error;
 pub mod forms;
@@ -14,6 +15,7 @@ pub mod incidents;
 pub mod jobs;
 pub mod regions;
 pub mod scope;
+pub mod settings;
 pub mod text;
 pub mod users;
 pub mod verify;

@@ -25,6 +25,7 @@ pub mod protect;
 pub mod records;
 pub mod regions;
 mod scope;
+pub mod settings;
 pub mod sheets;
 #[cfg(feature = "testing")]
 pub mod testing;

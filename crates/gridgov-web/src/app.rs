@@ -90,6 +90,8 @@ fn page_routes() -> Routes {
         .get("/lang/{lang}", lang::switch)
         .get("/regions", regions::root)
         .get("/regions/{code}", regions::show)
+        .get("/regions/{code}/settings", pages::settings::page)
+        .post("/regions/{code}/settings/{kind}", pages::settings::change)
         .get("/admin/users", users::list)
         .post("/admin/users", users::create)
         .get("/admin/users/new", users::new_form)

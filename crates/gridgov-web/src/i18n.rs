@@ -39,6 +39,14 @@ impl Lang {
         }
     }
 
+    /// The labels of the settings pages.
+    pub fn settings_texts(self) -> &'static SettingsTexts {
+        match self {
+            Lang::Zh => &SETTINGS_ZH,
+            Lang::En => &SETTINGS_EN,
+        }
+    }
+
     /// Picks the message of a bilingual pair.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
@@ -462,6 +470,7 @@ impl Texts {
 // The incident pages: work lists, the report form and an incident's page. Their own set, so the
 // loop's many labels sit together.
 texts! { IncidentTexts, INCIDENT_ZH, INCIDENT_EN;
+    due_at: "办理期限", "Due";
     nav_incidents: "事件", "Incidents";
     incidents_title: "事件工作台", "Incidents";
     list_all: "全部", "All";
@@ -558,4 +567,36 @@ texts! { IncidentTexts, INCIDENT_ZH, INCIDENT_EN;
     stale_hint: "以下为事件的最新状态，请重新操作。", "Here is how the incident stands now; try again.";
     photo: "照片", "Photo";
     document: "文档", "Document";
+}
+
+// Settings per region: the page of a region's effective settings and their forms.
+texts! { SettingsTexts, SETTINGS_ZH, SETTINGS_EN;
+    nav_settings: "区域设置", "Settings";
+    settings_of: "区域设置", "Settings of";
+    effective: "当前生效", "In effect";
+    source: "来源", "From";
+    from_default: "系统默认", "built-in default";
+    own_value: "本级设置", "Set here";
+    not_set_here: "本级未设置，沿用上级或默认值", "not set here: the value from above or the default applies";
+    edit: "修改本级设置", "Set for this region";
+    save: "保存", "Save";
+    clear: "清除本级设置", "Clear this region's value";
+    saved: "已保存", "Saved";
+    limits_table: "各等级、各环节时限（未单独设置分类时）", "Limits per grade and step (categories without a rule of their own)";
+    local_days: "本地节假日与调休（含上级）", "Local days (with those set above)";
+    no_local_days: "无本地节假日，按国务院安排", "No local days: the State Council's schedule applies";
+    grade: "等级", "Grade";
+    step: "环节", "Step";
+    limit: "时限", "Limit";
+    date: "日期", "Date";
+    day_kind: "类型", "Kind";
+    name: "名称", "Name";
+    holiday: "放假", "holiday";
+    workday: "上班", "working day";
+    help_time_limits: "每行一条：环节 时限 单位 [分类代码|*] [等级|*]，如 handle 5 days 01 major。环节：accept 受理、dispatch 派遣、handle 办理、review 结案审核；单位：days 工作日、hours 工作小时。", "One a line: step amount unit [category code|*] [grade|*], e.g. handle 5 days 01 major. Steps: accept, dispatch, handle, review; units: days (working days), hours (working hours).";
+    help_escalation_ladder: "每行一级：名称 次数，如 社区调解 2，自下而上。", "One level a line, bottom first: name attempts, e.g. 社区调解 2.";
+    help_local_days: "每行一天：日期 放假|上班 名称，如 2025-04-11 放假 市庆。上级已设的日期无需重复。", "One day a line: date holiday|workday name, e.g. 2025-04-11 holiday City day. Days set above need not be repeated.";
+    help_household_band: "下限-上限，如 300-500。", "lowest-highest, e.g. 300-500.";
+    help_card_phones: "full 完整显示、masked 部分隐藏、hidden 不显示。", "full, masked or hidden.";
+    stale: "该设置已被他人修改，以下为最新内容，请重新操作", "someone else changed this setting; here is the latest, try again";
 }

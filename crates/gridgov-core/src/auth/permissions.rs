@@ -61,6 +61,11 @@ pub enum Permission {
     /// Jobs run the deployment's own work (digests, sweeps, imports), so only system
     /// administrators run them.
     ManageJobs,
+    /// See the effective settings of the regions inside one's scope and where each comes from.
+    ViewSettings,
+    /// Set and clear the settings of the regions inside one's scope (time limits, the
+    /// escalation ladder, local days, the household band, the grid card's phones).
+    ManageSettings,
 }
 
 /// Roles that see base data. Informants, liaisons, patrollers and building heads report what
@@ -126,6 +131,15 @@ const BASE_DATA_MATRIX: &[(Role, &[Permission])] = &[
 const DEPARTMENT_MATRIX: &[(Role, &[Permission])] = &[
     (Role::SystemAdmin, &[ManageDepartments, ManageCategories]),
     (Role::CenterOperator, &[ManageDepartments]),
+];
+
+/// Permissions over regional settings, as rows. Administrators and centers keep the settings of
+/// their scope; leaders and supervisors read them (they judge work against the limits).
+const SETTINGS_MATRIX: &[(Role, &[Permission])] = &[
+    (Role::SystemAdmin, &[ViewSettings, ManageSettings]),
+    (Role::CenterOperator, &[ViewSettings, ManageSettings]),
+    (Role::Leader, &[ViewSettings]),
+    (Role::Supervisor, &[ViewSettings]),
 ];
 
 /// Permissions every role holds.
@@ -231,7 +245,7 @@ impl Role {
         }
         EVERYONE.contains(&p)
             || permissions_of(self).contains(&p)
-            || [BASE_DATA_MATRIX, DEPARTMENT_MATRIX]
+            || [BASE_DATA_MATRIX, DEPARTMENT_MATRIX, SETTINGS_MATRIX]
                 .iter()
                 .flat_map(|m| m.iter())
                 .any(|(r, ps)| *r == self && ps.contains(&p))
@@ -353,6 +367,21 @@ mod tests {
         // Handlers work for a department; they do not make departments or staff them.
         assert!(!Role::DepartmentHandler.can(ManageDepartments));
         assert!(!Role::Leader.can(ManageDepartments));
+    }
+
+    #[test]
+    fn administrators_and_centers_keep_the_settings_of_their_scope() {
+        let keepers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(ManageSettings))
+            .collect();
+        assert_eq!(keepers, [Role::SystemAdmin, Role::CenterOperator]);
+        for r in Role::ALL {
+            if r.can(ManageSettings) {
+                assert!(r.can(ViewSettings), "{r}");
+            }
+        }
+        assert!(Role::Leader.can(ViewSettings) && !Role::GridWorker.can(ViewSettings));
     }
 
     #[test]

@@ -94,6 +94,33 @@ impl Calendar {
         Ok(self.worked_before(to)? - self.worked_before(from)?)
     }
 
+    /// The instant `ms` milliseconds of working time before `at`: the inverse of
+    /// [`Calendar::add_working_time`], for moving a clock's start when it resumes after a
+    /// suspension (the time used before it stays used). Lands at the start of a period rather
+    /// than the end of the previous one. `ms` of zero is `at` itself; below zero is refused
+    /// (field `ms`), and so is a start before the calendar's first day.
+    pub fn sub_working_time(&self, at: i64, ms: i64) -> Result<i64, FieldError> {
+        if ms < 0 {
+            return Err(not_positive("ms", "工作时长", "working time"));
+        }
+        if ms == 0 {
+            return Ok(at);
+        }
+        let target = self.worked_before(at)? - ms;
+        if target < 0 {
+            return Err(outside("ms", &format_ymd(self.range().0)));
+        }
+        let per_day = self.hours.day_ms();
+        let day = usize::try_from(target / per_day)
+            .ok()
+            .and_then(|k| self.nth.get(k))
+            .ok_or_else(|| self.beyond("ms"))?;
+        Ok(
+            (self.first_day + i64::from(*day)) * DAY_MS - CHINA_OFFSET_MS
+                + self.hours.time_after(target % per_day),
+        )
+    }
+
     /// Working time from the start of the calendar to `at`.
     fn worked_before(&self, at: i64) -> Result<i64, FieldError> {
         let i = self.index_of(at)?;

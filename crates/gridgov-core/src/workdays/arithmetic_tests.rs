@@ -296,3 +296,37 @@ fn adding_then_counting_gives_back_the_limit_with_local_days() {
     let hours = WorkingHours::new(&[(9 * 60, 17 * 60)]).unwrap();
     check_properties(&Calendar::new(&local, hours).unwrap(), 34);
 }
+
+#[test]
+fn going_back_in_working_time_undoes_going_forward() {
+    let cal = Calendar::official();
+    // Monday 2024-06-17 10:00 less three hours: the Monday morning's 1.5 h, then 1.5 h of
+    // the Friday afternoon before it, from 17:30 back to 16:00.
+    assert_eq!(
+        cal.sub_working_time(at((2024, 6, 17), 10, 0), 3 * HOUR_MS),
+        Ok(at((2024, 6, 14), 16, 0))
+    );
+    assert_eq!(
+        cal.sub_working_time(at((2024, 6, 17), 10, 0), 0),
+        Ok(at((2024, 6, 17), 10, 0))
+    );
+    assert_eq!(
+        cal.sub_working_time(at((2024, 6, 17), 10, 0), -1)
+            .unwrap_err()
+            .code,
+        "not_positive"
+    );
+    assert_eq!(
+        cal.sub_working_time(at((2020, 1, 2), 10, 0), 100 * HOUR_MS)
+            .unwrap_err()
+            .code,
+        "outside_calendar"
+    );
+    let mut r = SplitMix(7);
+    for _ in 0..2_000 {
+        let t = at((2021, 1, 1), 0, 0) + r.below(4 * 365) * DAY_MS + r.below(DAY_MS as u64);
+        let ms = 1 + r.below(200 * HOUR_MS as u64);
+        let back = cal.sub_working_time(t, ms).unwrap();
+        assert_eq!(cal.working_time_between(back, t), Ok(ms), "{t} {ms}");
+    }
+}

@@ -38,6 +38,12 @@ impl Calendar {
         Ok(Self::build(local_days, hours))
     }
 
+    /// Checks local days without building a calendar: what a region's setting is held to
+    /// before it is stored (errors name `local_days[i]`).
+    pub fn check_local_days(local_days: &[LocalDay]) -> Result<(), Invalid> {
+        local::check(local_days, &official_days())
+    }
+
     fn build(local_days: &[LocalDay], hours: WorkingHours) -> Self {
         let first_day = days_from_civil(FIRST_DAY);
         let mut working: Vec<bool> = official_days().iter().map(|k| k.is_working()).collect();

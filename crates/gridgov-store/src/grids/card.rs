@@ -18,6 +18,25 @@ pub enum PhoneDisplay {
 }
 
 impl PhoneDisplay {
+    /// The same choice as a region's setting (core's vocabulary).
+    pub fn from_shown(p: gridgov_core::settings::PhoneShown) -> PhoneDisplay {
+        use gridgov_core::settings::PhoneShown as S;
+        match p {
+            S::Full => PhoneDisplay::Full,
+            S::Masked => PhoneDisplay::Masked,
+            S::Hidden => PhoneDisplay::Hidden,
+        }
+    }
+
+    pub fn to_shown(self) -> gridgov_core::settings::PhoneShown {
+        use gridgov_core::settings::PhoneShown as S;
+        match self {
+            PhoneDisplay::Full => S::Full,
+            PhoneDisplay::Masked => S::Masked,
+            PhoneDisplay::Hidden => S::Hidden,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<PhoneDisplay> {
         match s.trim() {
             "full" => Some(PhoneDisplay::Full),
@@ -68,7 +87,8 @@ pub struct GridCard {
 
 impl Store {
     /// The card of a current grid, by its village and code. Public: it shows only what a
-    /// deployment posts on the station's wall, so it takes no actor.
+    /// deployment posts on the station's wall, so it takes no actor. `phones` is the
+    /// deployment's display; a region above the grid may set its own (`card_phones`).
     pub async fn grid_card(
         &self,
         region_code: &str,
@@ -84,6 +104,8 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
+        let phones =
+            PhoneDisplay::from_shown(self.card_phones_at(&g.path, phones.to_shown()).await?);
         let mut staff = self.staff_of(&g.id).await?;
         staff.sort_by_key(|s| {
             Duty::ALL

@@ -156,7 +156,11 @@ impl Store {
         let applied = self
             .apply_action(&mut tx, &ctx, action, next, input)
             .await?;
+        let (to, grade) = (applied.next.unwrap_or(state), applied.changes.grade.clone());
         self.record(&mut tx, &ctx, action, applied).await?;
+        let subject = super::clock::Subject::of(&incident, grade.as_deref());
+        super::clock::after_action(&mut tx, &subject, Some(action), Some(state), to, ctx.now)
+            .await?;
         let fresh = incident_in_doors(&mut tx, &doors, county, id).await?;
         tx.commit().await?;
         Ok(fresh)

@@ -132,6 +132,15 @@ pub struct IncidentListItem {
     pub resolution_level: Option<String>,
     pub shirking: i64,
     pub version: i64,
+    /// The incident's scope path, for the calendar of its place.
+    #[serde(skip)]
+    pub path: String,
+    pub clock_started_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub clock_left_ms: Option<i64>,
+    /// green, yellow, red or paused; none without a running step.
+    #[sqlx(skip)]
+    pub light: Option<gridgov_core::deadlines::Light>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -347,7 +356,7 @@ impl Store {
             "i.county_code, i.id, i.number, i.title, i.category_code, i.grade, i.source, \
              i.state, i.reporter_name, i.reported_at, i.grid_id, \
              COALESCE(g.name, '') AS grid_name, i.region_code, i.resolution_level, i.shirking, \
-             i.version",
+             i.version, i.path, i.clock_started_at, i.due_at, i.clock_left_ms",
             "LEFT JOIN grids g ON g.id = i.grid_id",
             keyset,
             limit + 1,
@@ -356,6 +365,19 @@ impl Store {
         let mut items = list_sql::bind_all(q, &c, &page_binds)
             .fetch_all(&mut *conn)
             .await?;
+        // Lights from the columns already read: one query for every region's local days, a
+        // calendar per distinct place set, no query per row.
+        let mut book = crate::settings::CalendarBook::load(&mut conn).await?;
+        let now = self.now_ms();
+        for i in &mut items {
+            i.light = super::clock::light_of(
+                book.calendar(&i.path),
+                i.clock_started_at,
+                i.due_at,
+                i.clock_left_ms,
+                now,
+            );
+        }
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             items.last().map(|i| format!("{}:{}", i.reported_at, i.id))

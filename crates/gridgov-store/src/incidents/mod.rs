@@ -18,6 +18,7 @@ mod act_tasks;
 mod attachments;
 mod bulk;
 mod bulk_ground;
+mod clock;
 mod duplicates;
 mod export;
 mod facts;

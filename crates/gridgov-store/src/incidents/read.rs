@@ -72,8 +72,9 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let caller = caller_facts(&mut conn, actor).await?;
         let doors = caller.doors(actor);
-        let incident = incident_in_doors(&mut conn, &doors, county, id).await?;
-        let tasks = tasks_of(&mut conn, county, id).await?;
+        let mut incident = incident_in_doors(&mut conn, &doors, county, id).await?;
+        let mut tasks = tasks_of(&mut conn, county, id).await?;
+        super::clock::light_up(&mut conn, self.now_ms(), &mut incident, &mut tasks).await?;
         let rel = relations(actor, &caller, &incident, &tasks)?;
         let open = open_actions(actor, rel, &incident)?;
         let parties = sqlx::query_as::<_, PartyView>(

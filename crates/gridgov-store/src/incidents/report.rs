@@ -242,6 +242,18 @@ impl Store {
             },
         )
         .await?;
+        let subject = super::clock::Subject {
+            county: &place.county_code,
+            id: &id,
+            path: &place.path,
+            category: &checked.category,
+            grade: checked.grade.as_str(),
+            started: None,
+            due: None,
+            left: None,
+        };
+        super::clock::after_action(&mut tx, &subject, None, None, IncidentState::Reported, now)
+            .await?;
         let doors = facts.doors(actor);
         let view = incident_in_doors(&mut tx, &doors, &place.county_code, &id).await?;
         tx.commit().await?;

@@ -9,7 +9,7 @@ pub(crate) const COLUMNS: &str = "i.county_code, i.id, i.number, i.title, i.desc
      i.region_code, i.path, i.center_path, i.merged_into_county, i.merged_into, \
      i.resolution_level, i.evaluation, \
      i.reopen_count, i.rework_count, i.return_count, i.shirking, i.closed_at, i.version, \
-     i.created_at, i.updated_at";
+     i.created_at, i.updated_at, i.clock_started_at, i.due_at, i.clock_left_ms";
 
 /// One incident as shown to those who may see it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -48,12 +48,21 @@ pub struct IncidentView {
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The clock of the step it is in (accept, dispatch, handle, review): when it started, when
+    /// it is due, and while suspended the working milliseconds it had left.
+    pub clock_started_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub clock_left_ms: Option<i64>,
+    /// green, yellow, red or paused; filled in by the reads that show it (the page, the lists).
+    #[sqlx(skip)]
+    pub light: Option<gridgov_core::deadlines::Light>,
 }
 
 /// The task columns, for the alias `t`.
 pub(crate) const TASK_COLUMNS: &str = "t.id, t.incident_id, t.kind, t.assignee_type, \
      t.assignee_id, t.state, t.summoned, t.report_in_due, t.reported_in_at, t.handler_id, \
      t.result, t.handled_at, t.return_count, t.created_at, t.updated_at, \
+     t.clock_started_at, t.due_at, t.clock_left_ms, \
      COALESCE(d.name, g.name, r.name, t.assignee_id) AS assignee_name";
 
 /// The joins that name a task's assignee, for [`TASK_COLUMNS`].
@@ -83,6 +92,12 @@ pub struct TaskView {
     pub return_count: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The task's own handle clock.
+    pub clock_started_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub clock_left_ms: Option<i64>,
+    #[sqlx(skip)]
+    pub light: Option<gridgov_core::deadlines::Light>,
 }
 
 /// One party of an incident.

@@ -67,7 +67,7 @@ pub struct Reported {
         ("from" = Option<i64>, Query), ("until" = Option<i64>, Query),
         ("after" = Option<String>, Query, description = "The `next` cursor of the previous page"),
         ("limit" = Option<i64>, Query)),
-    responses((status = 200, body = serde_json::Value, description = "`{items, next, total, total_capped}`: newest first; the total is exact up to 10,000")))]
+    responses((status = 200, body = serde_json::Value, description = "`{items, next, total, total_capped}`: newest first; the total is exact up to 10,000; each item carries its step's `due_at` and `light` (green, yellow, red or paused; null without a running step)")))]
 pub async fn list(
     State(state): State<AppState>,
     u: ApiUser,

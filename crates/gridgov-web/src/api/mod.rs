@@ -22,6 +22,7 @@ mod records_persons;
 mod records_places;
 mod records_views;
 mod regions;
+mod settings;
 mod users;
 mod verify;
 mod views;
@@ -129,6 +130,7 @@ use crate::routes::{Routes, Verb};
         categories::tree, categories::create, categories::show, categories::update,
         categories::deactivate, categories::activate,
         jobs::list, jobs::show, jobs::retry,
+        settings::show, settings::set, settings::clear,
     ),
     components(schemas(
         ErrorBody,
@@ -243,6 +245,7 @@ pub fn router() -> Routes {
         .merge(jobs::router())
         .merge(departments::router())
         .merge(categories::router())
+        .merge(settings::router())
         .merge(records_router())
 }
 

@@ -64,6 +64,9 @@ pub struct TaskRow {
     pub result: String,
     /// For a whistle's summons: reported in (when), or due by when.
     pub report_in: String,
+    /// The task's light (CSS name, label) and due time while its clock runs.
+    pub light: Option<(&'static str, &'static str)>,
+    pub due: String,
 }
 
 pub struct EventRow {
@@ -103,6 +106,9 @@ pub struct Page {
     pub location: String,
     pub grid: String,
     pub shirking: bool,
+    /// The incident's light (CSS name, label) and due time while a step's clock runs.
+    pub light: Option<(&'static str, &'static str)>,
+    pub due: String,
     pub parties: Vec<PartyRow>,
     pub attachments: Vec<AttachmentRow>,
     pub tasks: Vec<TaskRow>,
@@ -284,6 +290,10 @@ async fn build(
         .tasks
         .iter()
         .map(|t| TaskRow {
+            light: t
+                .light
+                .map(|l| (l.as_str(), lang.pick(l.label_zh(), l.label_en()))),
+            due: t.due_at.map(super::time::minute).unwrap_or_default(),
             kind: task_kind_label(lang, &t.kind),
             assignee: t.assignee_name.clone(),
             state: task_state_label(lang, &t.state),
@@ -418,6 +428,10 @@ async fn build(
         location,
         grid,
         shirking: i.shirking != 0,
+        light: i
+            .light
+            .map(|l| (l.as_str(), lang.pick(l.label_zh(), l.label_en()))),
+        due: i.due_at.map(super::time::minute).unwrap_or_default(),
         parties,
         attachments: attachment_rows,
         tasks,

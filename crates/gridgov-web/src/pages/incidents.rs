@@ -42,6 +42,9 @@ pub struct Row {
     pub grid: String,
     pub reported_at: String,
     pub shirking: bool,
+    /// The light's CSS name and label, and the due time, while a step's clock runs.
+    pub light: Option<(&'static str, &'static str)>,
+    pub due: String,
 }
 
 #[derive(Template)]
@@ -307,6 +310,10 @@ pub async fn list(
             grid: i.grid_name.clone(),
             reported_at: time::minute(i.reported_at),
             shirking: i.shirking != 0,
+            light: i
+                .light
+                .map(|l| (l.as_str(), u.lang.pick(l.label_zh(), l.label_en()))),
+            due: i.due_at.map(time::minute).unwrap_or_default(),
         })
         .collect();
     let total = if found.total_capped {

@@ -34,6 +34,7 @@ pub mod person_page;
 pub mod population;
 pub mod qr;
 pub mod regions;
+pub mod settings;
 pub mod templates;
 pub mod time;
 pub mod upload_spool;

@@ -41,6 +41,9 @@ pub struct RegionsPage {
     pub trail: Vec<Crumb>,
     pub children: Vec<ChildRow>,
     pub child_level: &'static str,
+    /// The region's settings page, for those who may see settings.
+    pub settings_href: Option<String>,
+    pub settings_label: &'static str,
 }
 
 fn rows(t: &Texts, children: Vec<RegionWithCount>) -> Vec<ChildRow> {
@@ -70,6 +73,8 @@ pub async fn root(State(state): State<AppState>, u: PageUser) -> Result<Response
         trail: Vec::new(),
         child_level: t.level(1),
         children: rows(t, children),
+        settings_href: None,
+        settings_label: u.lang.settings_texts().nav_settings,
     };
     Ok(render(&page))
 }
@@ -119,6 +124,11 @@ pub async fn show(
         trail: crumbs,
         child_level: t.level(region.level + 1),
         children: rows(t, children),
+        settings_href: u
+            .actor
+            .can(gridgov_core::auth::Permission::ViewSettings)
+            .then(|| format!("/regions/{}/settings", region.code)),
+        settings_label: u.lang.settings_texts().nav_settings,
     };
     Ok(render(&page))
 }

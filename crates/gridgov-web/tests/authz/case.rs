@@ -346,4 +346,6 @@ pub mod need {
     pub const VIEW_CATEGORIES: Access = Access::Needs(&[ViewCategories]);
     pub const MANAGE_CATEGORIES: Access = Access::Needs(&[ManageCategories]);
     pub const MANAGE_JOBS: Access = Access::Needs(&[ManageJobs]);
+    pub const VIEW_SETTINGS: Access = Access::Needs(&[ViewSettings]);
+    pub const MANAGE_SETTINGS: Access = Access::Needs(&[ManageSettings]);
 }

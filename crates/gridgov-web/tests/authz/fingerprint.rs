@@ -43,6 +43,14 @@ fn queries(lo: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "region settings",
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) + {} * 1000 FROM region_settings WHERE {}",
+                sum("version"),
+                inside("path")
+            ),
+        ),
+        (
             "incidents",
             format!(
                 "SELECT CAST(COUNT(*) AS BIGINT) + {} * 1000 FROM incidents WHERE {}",

@@ -7,6 +7,7 @@ mod cases_departments;
 mod cases_incidents;
 mod cases_pages;
 mod cases_records;
+mod cases_settings;
 pub mod city;
 pub mod coverage;
 mod fingerprint;
@@ -24,5 +25,6 @@ pub fn all_cases() -> Vec<case::Case> {
     all.extend(cases_records::cases());
     all.extend(cases_departments::cases());
     all.extend(cases_incidents::cases());
+    all.extend(cases_settings::cases());
     all
 }

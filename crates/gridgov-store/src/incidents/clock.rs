@@ -1,0 +1,214 @@
+//! The clocks of the time limits (限期办结): when an incident enters a step its clock starts on
+//! the step's limit, from the category, grade and place of the incident (the effective limit and
+//! calendar of its region, `settings`); new tasks get the handle limit; a suspension keeps the
+//! working time left and a resumption runs it again. Core's `deadlines::plan` decides what an
+//! action does to the clocks; this module writes it, in the action's transaction. The action
+//! paths call [`after_action`] once and know nothing else of clocks.
+
+use gridgov_core::deadlines::{self, Light, Step};
+use gridgov_core::incidents::{Grade, IncidentAction, IncidentState};
+use gridgov_core::settings::Layers;
+use gridgov_core::workdays::Calendar;
+use sqlx::{Any, AnyConnection, Transaction};
+
+use super::rows::IncidentView;
+use crate::settings::layers_for_path;
+use crate::{StoreError, StoreResult};
+
+/// What a clock needs of the incident: its key, place, category, grade (after the action) and
+/// its clock as it was before the action.
+pub(super) struct Subject<'a> {
+    pub county: &'a str,
+    pub id: &'a str,
+    pub path: &'a str,
+    pub category: &'a str,
+    pub grade: &'a str,
+    pub started: Option<i64>,
+    pub due: Option<i64>,
+    pub left: Option<i64>,
+}
+
+impl<'a> Subject<'a> {
+    /// The incident as read before the action, with the grade the action leaves it at.
+    pub(super) fn of(i: &'a IncidentView, grade: Option<&'a str>) -> Self {
+        Subject {
+            county: &i.county_code,
+            id: &i.id,
+            path: &i.path,
+            category: &i.category_code,
+            grade: grade.unwrap_or(&i.grade),
+            started: i.clock_started_at,
+            due: i.due_at,
+            left: i.clock_left_ms,
+        }
+    }
+}
+
+const LIVE: &str = "state IN ('assigned', 'accepted', 'in_progress')";
+
+/// The region's calendar; days that no longer combine (only after a hand edit of the table,
+/// since every write checks them) leave the official one.
+fn calendar_of(layers: &Layers) -> Calendar {
+    layers.calendar().unwrap_or_else(|_| Calendar::official())
+}
+
+/// Writes what the action does to the clocks. `action` is None for a report. A due time the
+/// calendar cannot give (a limit past the last published year) is left empty rather than
+/// refusing the action: the matter still has to be worked, and a light is then not shown.
+pub(super) async fn after_action(
+    tx: &mut Transaction<'static, Any>,
+    s: &Subject<'_>,
+    action: Option<IncidentAction>,
+    from: Option<IncidentState>,
+    to: IncidentState,
+    now: i64,
+) -> StoreResult<()> {
+    let plan = deadlines::plan(action, from, to);
+    if plan.is_idle() {
+        return Ok(());
+    }
+    let layers = layers_for_path(&mut *tx, s.path).await?;
+    let cal = calendar_of(&layers);
+    let grade = Grade::parse("grade", s.grade)
+        .map_err(|e| StoreError::Internal(format!("stored incident {}: {e}", s.id)))?;
+    let due_of = |step: Step| {
+        deadlines::deadline(&cal, now, layers.limit(s.category, grade, step).value).ok()
+    };
+    let set = |started: Option<i64>, due: Option<i64>, left: Option<i64>| (started, due, left);
+    let incident = if let Some(step) = plan.restart {
+        Some(set(Some(now), due_of(step), None))
+    } else if plan.stop {
+        Some(set(None, None, None))
+    } else if plan.pause {
+        let left = s.due.and_then(|d| deadlines::pause(&cal, d, now).ok());
+        Some(set(s.started, s.due, left))
+    } else if plan.resume {
+        Some(match resumed(&cal, s.started, s.due, s.left, now) {
+            Some((start, due)) => set(Some(start), Some(due), None),
+            None => set(s.started, s.due, None),
+        })
+    } else {
+        None
+    };
+    if let Some((started, due, left)) = incident {
+        sqlx::query(
+            "UPDATE incidents SET clock_started_at = $3, due_at = $4, clock_left_ms = $5 \
+             WHERE county_code = $1 AND id = $2",
+        )
+        .bind(s.county)
+        .bind(s.id)
+        .bind(started)
+        .bind(due)
+        .bind(left)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if plan.pause || plan.resume {
+        task_clocks(tx, s, &cal, plan.pause, now).await?;
+    }
+    if plan.start_new_tasks {
+        sqlx::query(&format!(
+            "UPDATE incident_tasks SET clock_started_at = $3, due_at = $4, clock_left_ms = NULL \
+             WHERE county_code = $1 AND incident_id = $2 AND {LIVE} \
+             AND (clock_started_at IS NULL OR $5 = 1)"
+        ))
+        .bind(s.county)
+        .bind(s.id)
+        .bind(now)
+        .bind(due_of(Step::Handle))
+        .bind(i64::from(plan.restart_tasks))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A paused clock's new start and due time, when it had a due time and time left.
+fn resumed(
+    cal: &Calendar,
+    started: Option<i64>,
+    due: Option<i64>,
+    left: Option<i64>,
+    now: i64,
+) -> Option<(i64, i64)> {
+    let (start, due, left) = (started?, due?, left?);
+    deadlines::resume(cal, start, due, left, now)
+        .ok()
+        .map(|r| (r.start, r.due))
+}
+
+/// A task's id and clock: start, due, time left.
+type TaskClock = (String, Option<i64>, Option<i64>, Option<i64>);
+
+/// Pauses or resumes the live tasks' clocks (few per incident: one statement each).
+async fn task_clocks(
+    tx: &mut Transaction<'static, Any>,
+    s: &Subject<'_>,
+    cal: &Calendar,
+    pause: bool,
+    now: i64,
+) -> StoreResult<()> {
+    let rows: Vec<TaskClock> = sqlx::query_as(&format!(
+        "SELECT id, clock_started_at, due_at, clock_left_ms FROM incident_tasks \
+         WHERE county_code = $1 AND incident_id = $2 AND {LIVE} AND due_at IS NOT NULL"
+    ))
+    .bind(s.county)
+    .bind(s.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (id, started, due, left) in rows {
+        let (started, due, left) = if pause {
+            let left = due.and_then(|d| deadlines::pause(cal, d, now).ok());
+            (started, due, left)
+        } else {
+            match resumed(cal, started, due, left, now) {
+                Some((a, b)) => (Some(a), Some(b), None),
+                None => (started, due, None),
+            }
+        };
+        sqlx::query(
+            "UPDATE incident_tasks SET clock_started_at = $3, due_at = $4, clock_left_ms = $5 \
+             WHERE county_code = $1 AND id = $2",
+        )
+        .bind(s.county)
+        .bind(&id)
+        .bind(started)
+        .bind(due)
+        .bind(left)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The light of a clock: paused while time is kept, none without a due time.
+pub(crate) fn light_of(
+    cal: &Calendar,
+    started: Option<i64>,
+    due: Option<i64>,
+    left: Option<i64>,
+    now: i64,
+) -> Option<Light> {
+    if left.is_some() {
+        return Some(Light::Paused);
+    }
+    Some(deadlines::light(cal, started?, due?, now))
+}
+
+/// Lights an incident's page: its own clock and each task's, on its region's calendar.
+pub(super) async fn light_up(
+    conn: &mut AnyConnection,
+    now: i64,
+    i: &mut IncidentView,
+    tasks: &mut [super::rows::TaskView],
+) -> StoreResult<()> {
+    let cal = calendar_of(&layers_for_path(conn, &i.path).await?);
+    i.light = light_of(&cal, i.clock_started_at, i.due_at, i.clock_left_ms, now);
+    for t in tasks
+        .iter_mut()
+        .filter(|t| matches!(t.state.as_str(), "assigned" | "accepted" | "in_progress"))
+    {
+        t.light = light_of(&cal, t.clock_started_at, t.due_at, t.clock_left_ms, now);
+    }
+    Ok(())
+}
