@@ -1,21 +1,26 @@
-//! Exports of a work list, following its filters: CSV or XLSX, written page by page (a keyset
-//! walk of 2,000 rows at a time) so memory stays flat whatever the list's length, through the
-//! one safe writer of each format, with progress reported as rows are written.
+//! Exports of a work list, following its filters: CSV or XLSX, written row by row as one
+//! statement streams them (memory stays flat whatever the list's length), through the one safe
+//! writer of each format, with progress reported as rows are written.
+//!
+//! One statement, not a keyset walk of pages: each page of a walk sorts or scans its door again
+//! (a county center's 68,000 rows in pages of 2,000 went at 10,000 rows/s on PostgreSQL), where
+//! one statement sorts once or walks the newest-first index once.
 
 use std::io::Write;
 
+use futures_util::TryStreamExt;
 use gridgov_core::auth::{Actor, Permission};
 
 use super::facts::caller_facts;
-use super::list::{Bind, IncidentFilter};
+use super::list::IncidentFilter;
 use crate::records::need;
 use crate::scope::BindScope;
 use crate::sheets::out::SafeCsvWriter;
 use crate::sheets::xlsx_out::SafeXlsxWriter;
 use crate::{Store, StoreError, StoreResult};
 
-/// Rows read per page of the walk.
-const PAGE: i64 = 2_000;
+/// Progress is reported every this many rows.
+const PROGRESS_EVERY: u64 = 2_000;
 
 /// The export's formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +68,8 @@ struct Row {
     evaluation: Option<String>,
     closed_at: Option<i64>,
     shirking: i64,
+    /// Selected because the branches are merged in (reported_at, id) order; not written.
+    #[allow(dead_code)]
     id: String,
 }
 
@@ -152,39 +159,30 @@ impl Store {
         // The counts choose how each door is read (see `list_sql`), once for the whole walk.
         let counts = super::list_sql::door_counts(&mut conn, &doors, &c).await?;
         let reads = super::list_sql::reads(self.backend(), counts);
-        let mut after: Option<(i64, String)> = None;
+        let text = super::list_sql::page_sql(
+            &doors,
+            &c,
+            reads,
+            "i.number, i.title, i.category_code, i.grade, i.source, i.state, \
+             i.reporter_name, i.reported_at, i.occurred_at, i.address, g.name AS grid_name, \
+             i.region_code, i.resolution_level, i.evaluation, i.closed_at, i.shirking, i.id",
+            "LEFT JOIN grids g ON g.id = i.grid_id",
+            None,
+            i64::MAX,
+        );
+        let q = sqlx::query_as::<_, Row>(&text).bind_doors(&doors);
+        let q = super::list_sql::bind_all(q, &c, &[]);
+        let mut stream = q.fetch(&mut *conn);
         let mut rows = 0u64;
-        loop {
-            let keyset: Vec<Bind> = match &after {
-                Some((at, id)) => vec![Bind::Int(*at), Bind::Text(id.clone())],
-                None => Vec::new(),
-            };
-            let text = super::list_sql::page_sql(
-                &doors,
-                &c,
-                reads,
-                "i.number, i.title, i.category_code, i.grade, i.source, i.state, \
-                 i.reporter_name, i.reported_at, i.occurred_at, i.address, g.name AS grid_name, \
-                 i.region_code, i.resolution_level, i.evaluation, i.closed_at, i.shirking, i.id",
-                "LEFT JOIN grids g ON g.id = i.grid_id",
-                after.as_ref().map(|_| c.binds.len() + 1),
-                PAGE,
-            );
-            let q = sqlx::query_as::<_, Row>(&text).bind_doors(&doors);
-            let q = super::list_sql::bind_all(q, &c, &keyset);
-            let page = q.fetch_all(&mut *conn).await?;
-            for r in &page {
-                write(&mut sink, &r.cells())?;
-            }
-            rows += page.len() as u64;
-            progress(rows);
-            match page.last() {
-                Some(last) if page.len() as i64 == PAGE => {
-                    after = Some((last.reported_at, last.id.clone()));
-                }
-                _ => break,
+        while let Some(r) = stream.try_next().await? {
+            write(&mut sink, &r.cells())?;
+            rows += 1;
+            if rows.is_multiple_of(PROGRESS_EVERY) {
+                progress(rows);
             }
         }
+        drop(stream);
+        progress(rows);
         match sink {
             Sink::Csv(w) => {
                 w.into_inner().map_err(io)?.flush().map_err(io)?;
