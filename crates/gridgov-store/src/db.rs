@@ -132,6 +132,8 @@ pub struct Store {
     /// never touch attachments) refuse every call that would need it.
     pub(crate) blobs: Option<Arc<dyn crate::attachments::BlobStore>>,
     pub(crate) attachment_limits: crate::attachments::AttachmentLimits,
+    /// Incidents' words for duplicate suggestions, shared by every clone of the store.
+    pub(crate) words: Arc<crate::incidents::words_cache::WordsCache>,
 }
 
 static DRIVERS: Once = Once::new();
@@ -142,10 +144,26 @@ const SQLITE_BUSY_MS: u64 = 10_000;
 /// timeout, so the writer at the head of the queue gives up before those behind it.
 const WRITE_QUEUE_SECS: u64 = 20;
 
+/// A connection idle longer than this is pinged before it is handed out.
+const PING_IDLE_AFTER: Duration = Duration::from_secs(30);
+
 fn pool_options(sqlite: bool, connections: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings every connection it hands out, and again when it comes back: a round
+        // trip to the server each way, twice per transaction. The ping on return stays (it
+        // also flushes a cancelled transaction); on the way out only a connection that sat idle
+        // long enough to have been dropped by the server or a firewall is pinged.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_IDLE_AFTER {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if sqlite {
@@ -229,6 +247,7 @@ impl Store {
             protector: None,
             blobs: None,
             attachment_limits: Default::default(),
+            words: Arc::default(),
         })
     }
 

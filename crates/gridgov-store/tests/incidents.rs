@@ -816,3 +816,89 @@ on_both!(
         assert_eq!(i.state, "in_progress");
     }
 );
+
+on_both!(each_answer_is_the_incident_as_a_fresh_read_shows_it, |db| {
+    // Reports and actions answer with the row as their write returned it (and the clock as
+    // the action set it), not with a second read: it must be the same thing.
+    let t = town(&db.store).await;
+    let s = &db.store;
+    let same = |answer: &gridgov_store::incidents::IncidentView,
+                read: &gridgov_store::incidents::IncidentView| {
+        assert_eq!(
+            serde_json::to_value(answer).unwrap(),
+            serde_json::to_value(read).unwrap()
+        );
+    };
+    let i = s
+        .report_incident(&t.worker, &report(&t.g1), None)
+        .await
+        .unwrap();
+    let (c, id) = (i.county_code.clone(), i.id.clone());
+    same(&i, &s.incident(&t.worker, &c, &id).await.unwrap());
+    let i = s
+        .act_on_incident(&t.center, &c, &id, &act("accept", i.version))
+        .await
+        .unwrap();
+    same(&i, &s.incident(&t.center, &c, &id).await.unwrap());
+    let mut d = act("dispatch", i.version);
+    d.dispatch = DispatchInput {
+        lead_department: t.urban.clone(),
+        ..Default::default()
+    };
+    let i = s.act_on_incident(&t.center, &c, &id, &d).await.unwrap();
+    same(&i, &s.incident(&t.center, &c, &id).await.unwrap());
+    let i = s
+        .act_on_incident(&t.urban_handler, &c, &id, &act("start", i.version))
+        .await
+        .unwrap();
+    same(&i, &s.incident(&t.urban_handler, &c, &id).await.unwrap());
+});
+
+on_both!(
+    of_two_actions_at_one_version_the_second_is_refused_with_the_state_now,
+    |db| {
+        // Both read the incident before either writes (the reads are outside the write lock on
+        // SQLite): whichever comes second is refused as stale, with the incident as it stands.
+        let t = town(&db.store).await;
+        let i = db
+            .store
+            .report_incident(&t.worker, &report(&t.g1), None)
+            .await
+            .unwrap();
+        let mut racers = Vec::new();
+        for _ in 0..4 {
+            let (s, center, c, id, v) = (
+                db.store.clone(),
+                t.center.clone(),
+                i.county_code.clone(),
+                i.id.clone(),
+                i.version,
+            );
+            racers.push(tokio::spawn(async move {
+                s.act_on_incident(&center, &c, &id, &act("accept", v)).await
+            }));
+        }
+        let mut won = 0;
+        for r in racers {
+            match r.await.unwrap() {
+                Ok(i) => {
+                    won += 1;
+                    assert_eq!(i.state, "accepted");
+                }
+                Err(StoreError::Refused(r)) => {
+                    assert_eq!(r.code, "version_conflict");
+                    assert_eq!(r.state, "accepted");
+                    assert_eq!(r.version, i.version + 1);
+                }
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(won, 1);
+        let page = db
+            .store
+            .incident_page(&t.center, &i.county_code, &i.id)
+            .await
+            .unwrap();
+        assert_eq!(page.timeline.len(), 2, "one report, one acceptance");
+    }
+);

@@ -31,11 +31,21 @@ pub(crate) struct Change<'a> {
     pub summary: serde_json::Value,
 }
 
+/// The head's new hash and the new record, as one statement on PostgreSQL.
+const LINK_PG: &str = "WITH head AS (UPDATE audit_heads SET hash = $2 WHERE stream = $1) \
+     INSERT INTO audit_log (stream, seq, at, actor_id, actor_name, action, resource, scope_path, \
+     summary, prev_hash, hash) VALUES ($1, $3, $4, $5, $6, $7, $1, $8, $9, $10, $2)";
+
+/// [`LINK_PG`] for SQLite, which has no data-modifying CTE: the same two writes, sent at once.
+const LINK_SQLITE: &str = "UPDATE audit_heads SET hash = $2 WHERE stream = $1; \
+     INSERT INTO audit_log (stream, seq, at, actor_id, actor_name, action, resource, scope_path, \
+     summary, prev_hash, hash) VALUES ($1, $3, $4, $5, $6, $7, $1, $8, $9, $10, $2)";
+
 /// The statements of an append, written once for any connection type: sqlx infers the database
 /// from the connection, so the same text serves the `Any` pool and a typed PostgreSQL connection
 /// (used by bulk loads that COPY and audit in one transaction).
 macro_rules! append_on {
-    ($conn:expr, $now_ms:expr, $actor:expr, $change:expr) => {{
+    ($conn:expr, $postgres:expr, $now_ms:expr, $actor:expr, $change:expr) => {{
         let conn = $conn;
         let change: Change<'_> = $change;
         let actor: &Actor = $actor;
@@ -66,29 +76,26 @@ macro_rules! append_on {
             summary: &summary,
         };
         let hash = chain_hash(&prev, &fields);
-        sqlx::query("UPDATE audit_heads SET hash = $2 WHERE stream = $1")
+        // The head's new hash and the record in one round trip: a data-modifying CTE on
+        // PostgreSQL, two statements in one call on SQLite (which binds `$n` by number in each).
+        let sql = if $postgres(&*conn) {
+            LINK_PG
+        } else {
+            LINK_SQLITE
+        };
+        sqlx::query(sql)
             .bind(stream)
             .bind(&hash)
+            .bind(seq)
+            .bind(now_ms)
+            .bind(&actor.user_id)
+            .bind(&actor.username)
+            .bind(change.action)
+            .bind(change.scope_path)
+            .bind(&summary)
+            .bind(&prev)
             .execute(&mut *conn)
             .await?;
-        sqlx::query(
-            "INSERT INTO audit_log (stream, seq, at, actor_id, actor_name, action, resource, \
-             scope_path, summary, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(stream)
-        .bind(seq)
-        .bind(now_ms)
-        .bind(&actor.user_id)
-        .bind(&actor.username)
-        .bind(change.action)
-        .bind(stream)
-        .bind(change.scope_path)
-        .bind(&summary)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
         Ok(())
     }};
 }
@@ -100,7 +107,13 @@ pub(crate) async fn append(
     actor: &Actor,
     change: Change<'_>,
 ) -> StoreResult<()> {
-    append_on!(conn, now_ms, actor, change)
+    append_on!(
+        conn,
+        |c: &AnyConnection| c.backend_name() == "PostgreSQL",
+        now_ms,
+        actor,
+        change
+    )
 }
 
 /// [`append`] on a typed PostgreSQL connection.
@@ -110,7 +123,7 @@ pub(crate) async fn append_pg(
     actor: &Actor,
     change: Change<'_>,
 ) -> StoreResult<()> {
-    append_on!(conn, now_ms, actor, change)
+    append_on!(conn, |_: &sqlx::PgConnection| true, now_ms, actor, change)
 }
 
 /// [`append`] on a typed SQLite connection (bulk loads on their own connection).
@@ -120,7 +133,13 @@ pub(crate) async fn append_sqlite(
     actor: &Actor,
     change: Change<'_>,
 ) -> StoreResult<()> {
-    append_on!(conn, now_ms, actor, change)
+    append_on!(
+        conn,
+        |_: &sqlx::SqliteConnection| false,
+        now_ms,
+        actor,
+        change
+    )
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

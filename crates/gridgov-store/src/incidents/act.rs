@@ -1,23 +1,25 @@
-//! One action on an incident, as one write transaction: read the incident through the caller's
-//! doors with its tasks, work out the caller's relations, let core decide whether the action is
-//! allowed and where it leads, apply it (the action's own effects on tasks and columns), bump the
-//! version, and append the typed event to the incident's audit stream.
+//! One action on an incident: read the incident through the caller's doors with its tasks, work
+//! out the caller's relations, let core decide whether the action is allowed and where it leads;
+//! then, in one write transaction, apply it (the action's own effects on tasks and columns), bump
+//! the version if it is still the one read, and append the typed event to the incident's audit
+//! stream. The incident's row comes
+//! back from its `UPDATE … RETURNING`: no second read after the write.
 
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::incidents::{IncidentAction, IncidentEvent, IncidentState, NotAllowed, check};
 use serde_json::json;
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
 use super::facts::{
-    CallerFacts, caller_facts, incident_in_doors, open_actions, relations, state_of, tasks_of,
+    CallerFacts, caller_facts, incident_with_tasks, open_actions, relations, state_of,
 };
 use super::input::ActionInput;
-use super::rows::{IncidentView, TaskView};
+use super::rows::{IncidentView, RETURNING_COLUMNS, TaskView};
 use crate::audit::{self, Change};
 use crate::error::Refused;
 use crate::records::need;
-use crate::{Store, StoreError, StoreResult};
+use crate::{Backend, Store, StoreError, StoreResult};
 
 /// What an action found, for the function that applies it.
 pub(super) struct Ctx<'a> {
@@ -91,8 +93,48 @@ fn refusal(e: NotAllowed, incident: &IncidentView, open: &[IncidentAction]) -> S
     }))
 }
 
+/// The version check failed: the incident as it stands now, with the actions now open to the
+/// caller, so that they can decide again.
+fn stale(actor: &Actor, seen: &Seen) -> StoreResult<StoreError> {
+    let rel = relations(actor, &seen.caller, &seen.incident, &seen.tasks)?;
+    let open = open_actions(actor, rel, &seen.incident)?;
+    Ok(StoreError::Refused(Box::new(Refused {
+        code: "version_conflict",
+        zh: "该事件已被他人处理，请刷新后重试".into(),
+        en: "someone else acted on this incident; reload and try again".into(),
+        state: seen.incident.state.clone(),
+        version: seen.incident.version,
+        allowed: open.iter().map(|a| a.as_str().to_owned()).collect(),
+    })))
+}
+
+/// What an action decides from: the caller's facts, the incident through their doors, its tasks.
+struct Seen {
+    caller: CallerFacts,
+    incident: IncidentView,
+    tasks: Vec<TaskView>,
+}
+
+async fn see(conn: &mut AnyConnection, actor: &Actor, county: &str, id: &str) -> StoreResult<Seen> {
+    let caller = caller_facts(conn, actor).await?;
+    let doors = caller.doors(actor);
+    let (incident, tasks) = incident_with_tasks(conn, &doors, county, id).await?;
+    Ok(Seen {
+        caller,
+        incident,
+        tasks,
+    })
+}
+
 impl Store {
     /// Takes one action on an incident the caller sees, at the version they read it at.
+    ///
+    /// The facts are read first and the write transaction holds only the writes: on SQLite the
+    /// reads go to a reader connection, outside the one writer's lock that every other action
+    /// queues for; on PostgreSQL they go through the transaction's own connection. Either way
+    /// the incident's row is written only at the version read (every change to an incident or
+    /// its tasks bumps it), so what was decided from the reads still holds at commit, or the
+    /// action is refused as stale with the incident as it stands now.
     pub async fn act_on_incident(
         &self,
         actor: &Actor,
@@ -102,35 +144,39 @@ impl Store {
     ) -> StoreResult<IncidentView> {
         need(actor, Permission::ViewIncidents)?;
         let action = IncidentAction::parse("action", &input.action)?;
-        let mut tx = self.begin_write().await?;
-        let caller = caller_facts(&mut tx, actor).await?;
-        let doors = caller.doors(actor);
-        let incident = incident_in_doors(&mut tx, &doors, county, id).await?;
-        let tasks = tasks_of(&mut tx, county, id).await?;
-        let rel = relations(actor, &caller, &incident, &tasks)?;
-        let state = state_of(&incident)?;
+        let mut early_tx = None;
+        let seen = match self.backend() {
+            Backend::Sqlite => see(&mut *self.pool.acquire().await?, actor, county, id).await?,
+            Backend::Postgres => {
+                let tx = early_tx.insert(self.begin_write().await?);
+                see(tx, actor, county, id).await?
+            }
+        };
+        let Seen {
+            caller,
+            incident,
+            tasks,
+        } = &seen;
+        let rel = relations(actor, caller, incident, tasks)?;
+        let state = state_of(incident)?;
         if input.version != incident.version {
-            let open = open_actions(actor, rel, &incident)?;
-            return Err(StoreError::Refused(Box::new(Refused {
-                code: "version_conflict",
-                zh: "该事件已被他人处理，请刷新后重试".into(),
-                en: "someone else acted on this incident; reload and try again".into(),
-                state: incident.state.clone(),
-                version: incident.version,
-                allowed: open.iter().map(|a| a.as_str().to_owned()).collect(),
-            })));
+            return Err(stale(actor, &seen)?);
         }
         let next = match check(actor.role, rel, state, action) {
             Ok(next) => next,
-            Err(e) => return Err(refusal(e, &incident, &open_actions(actor, rel, &incident)?)),
+            Err(e) => return Err(refusal(e, incident, &open_actions(actor, rel, incident)?)),
         };
         let ctx = Ctx {
             actor,
-            caller: &caller,
-            incident: &incident,
-            tasks: &tasks,
+            caller,
+            incident,
+            tasks,
             state,
             now: self.now_ms(),
+        };
+        let mut tx = match early_tx {
+            Some(tx) => tx,
+            None => self.begin_write().await?,
         };
         if !input.attachments.is_empty() {
             if !matches!(
@@ -157,11 +203,20 @@ impl Store {
             .apply_action(&mut tx, &ctx, action, next, input)
             .await?;
         let (to, grade) = (applied.next.unwrap_or(state), applied.changes.grade.clone());
-        self.record(&mut tx, &ctx, action, applied).await?;
-        let subject = super::clock::Subject::of(&incident, grade.as_deref());
-        super::clock::after_action(&mut tx, &subject, Some(action), Some(state), to, ctx.now)
-            .await?;
-        let fresh = incident_in_doors(&mut tx, &doors, county, id).await?;
+        let Some(mut fresh) = self.record(&mut tx, &ctx, action, applied).await? else {
+            // Another action came first, between the reads and the write: nothing of this one
+            // is kept, and the caller sees how the incident stands now.
+            drop(tx);
+            let now = see(&mut *self.pool.acquire().await?, actor, county, id).await?;
+            return Err(stale(actor, &now)?);
+        };
+        let subject = super::clock::Subject::of(incident, grade.as_deref());
+        let clock =
+            super::clock::after_action(&mut tx, &subject, Some(action), Some(state), to, ctx.now)
+                .await?;
+        if let Some(clock) = clock {
+            clock.set_on(&mut fresh);
+        }
         tx.commit().await?;
         Ok(fresh)
     }
@@ -195,18 +250,19 @@ impl Store {
         }
     }
 
-    /// Writes the incident's new state and columns with the version check, and the event.
+    /// Writes the incident's new state and columns with the version check, and the event; the
+    /// incident as written, or `None` when its version moved on since it was read.
     async fn record(
         &self,
         tx: &mut Transaction<'static, Any>,
         ctx: &Ctx<'_>,
         action: IncidentAction,
         applied: Applied,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Option<IncidentView>> {
         let i = ctx.incident;
         let to = applied.next.unwrap_or(ctx.state);
         let c = &applied.changes;
-        let n = sqlx::query(
+        let fresh = sqlx::query_as::<_, IncidentView>(&format!(
             "UPDATE incidents SET state = $3, version = version + 1, updated_at = $4, \
              grade = COALESCE($5, grade), center_path = COALESCE($6, center_path), \
              merged_into = COALESCE($7, merged_into), \
@@ -217,8 +273,9 @@ impl Store {
              reopen_count = reopen_count + $13, rework_count = rework_count + $11, \
              return_count = return_count + $12, \
              shirking = CASE WHEN $14 = 1 THEN 1 ELSE shirking END \
-             WHERE county_code = $1 AND id = $2 AND version = $15",
-        )
+             WHERE county_code = $1 AND id = $2 AND version = $15 RETURNING {}",
+            *RETURNING_COLUMNS
+        ))
         .bind(&i.county_code)
         .bind(&i.id)
         .bind(to.as_str())
@@ -235,14 +292,11 @@ impl Store {
         .bind(i64::from(c.shirking))
         .bind(i.version)
         .bind(c.merged_into.as_ref().map(|(county, _)| county.as_str()))
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            // Changed between our read and this write: on PostgreSQL another transaction that
-            // committed first (the write lock serialises SQLite's).
-            return Err(StoreError::VersionConflict);
-        }
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(fresh) = fresh else {
+            return Ok(None);
+        };
         audit::append(
             tx,
             ctx.now,
@@ -260,7 +314,8 @@ impl Store {
                 }),
             },
         )
-        .await
+        .await?;
+        Ok(Some(fresh))
     }
 }
 

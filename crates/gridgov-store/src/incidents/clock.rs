@@ -44,6 +44,23 @@ impl<'a> Subject<'a> {
     }
 }
 
+/// The incident's clock as an action leaves it: started, due, time left.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct IncidentClock {
+    started: Option<i64>,
+    due: Option<i64>,
+    left: Option<i64>,
+}
+
+impl IncidentClock {
+    /// Sets the clock on the incident as its write returned it before the clock was written.
+    pub(super) fn set_on(self, i: &mut IncidentView) {
+        i.clock_started_at = self.started;
+        i.due_at = self.due;
+        i.clock_left_ms = self.left;
+    }
+}
+
 const LIVE: &str = "state IN ('assigned', 'accepted', 'in_progress')";
 
 /// The region's calendar; days that no longer combine (only after a hand edit of the table,
@@ -52,7 +69,9 @@ fn calendar_of(layers: &Layers) -> Calendar {
     layers.calendar().unwrap_or_else(|_| Calendar::official())
 }
 
-/// Writes what the action does to the clocks. `action` is None for a report. A due time the
+/// Writes what the action does to the clocks; the incident's clock when it changed (the action
+/// paths answer with the incident as written, without reading it again). `action` is None for a
+/// report. A due time the
 /// calendar cannot give (a limit past the last published year) is left empty rather than
 /// refusing the action: the matter still has to be worked, and a light is then not shown.
 pub(super) async fn after_action(
@@ -62,10 +81,10 @@ pub(super) async fn after_action(
     from: Option<IncidentState>,
     to: IncidentState,
     now: i64,
-) -> StoreResult<()> {
+) -> StoreResult<Option<IncidentClock>> {
     let plan = deadlines::plan(action, from, to);
     if plan.is_idle() {
-        return Ok(());
+        return Ok(None);
     }
     let layers = layers_for_path(&mut *tx, s.path).await?;
     let cal = calendar_of(&layers);
@@ -120,7 +139,7 @@ pub(super) async fn after_action(
         .execute(&mut **tx)
         .await?;
     }
-    Ok(())
+    Ok(incident.map(|(started, due, left)| IncidentClock { started, due, left }))
 }
 
 /// A paused clock's new start and due time, when it had a due time and time left.

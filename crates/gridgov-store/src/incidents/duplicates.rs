@@ -21,6 +21,7 @@ use super::facts::caller_facts;
 use super::input::ReportInput;
 use super::report::Place;
 use super::rows::IncidentView;
+use super::words_cache::WordsCache;
 use crate::records::need;
 use crate::scope::{BindScope, IncidentDoors};
 use crate::{Store, StoreResult};
@@ -170,7 +171,7 @@ impl Store {
         let doors = caller_facts(&mut conn, actor).await?.doors(actor);
         let candidates = candidates(&mut conn, &doors, d).await?;
         drop(conn);
-        Ok(rank(d, candidates, limit))
+        Ok(rank(d, candidates, limit, &self.words))
     }
 }
 
@@ -250,7 +251,12 @@ async fn candidates(
 
 /// Judges the candidates by place and words: in the draft's grid or within 200 m, alike enough;
 /// most alike first, then nearest, then newest.
-fn rank(d: &Draft<'_>, candidates: Vec<Candidate>, limit: usize) -> Vec<DuplicateSuggestion> {
+fn rank(
+    d: &Draft<'_>,
+    candidates: Vec<Candidate>,
+    limit: usize,
+    cache: &WordsCache,
+) -> Vec<DuplicateSuggestion> {
     let here = match (d.place.lng, d.place.lat) {
         (Some(lng), Some(lat)) => Some(LngLat::new(lng, lat)),
         _ => None,
@@ -269,7 +275,9 @@ fn rank(d: &Draft<'_>, candidates: Vec<Candidate>, limit: usize) -> Vec<Duplicat
             if !same_grid && !distance_m.is_some_and(|m| m <= rules::NEAR_M) {
                 return None;
             }
-            let words = Words::of(&format!("{} {}", c.title, c.description));
+            let words = cache.of(&c.county_code, &c.id, || {
+                format!("{} {}", c.title, c.description)
+            });
             let like = rules::likeness(&d.words, &words)?;
             Some(DuplicateSuggestion {
                 county_code: c.county_code,

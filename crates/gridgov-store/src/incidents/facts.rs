@@ -8,7 +8,9 @@ use gridgov_core::incidents::{
 };
 use sqlx::AnyConnection;
 
-use super::rows::{COLUMNS, IncidentView, TASK_COLUMNS, TASK_JOINS, TaskView};
+use super::rows::{
+    COLUMNS, IncidentTaskRow, IncidentView, TASK_COLUMNS, TASK_JOINS, TASK_ROW_COLUMNS, TaskView,
+};
 use crate::scope::{BindScope, IncidentDoors};
 use crate::{StoreError, StoreResult};
 
@@ -72,6 +74,37 @@ pub(crate) async fn incident_in_doors(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound)
+}
+
+/// The incident seen through the caller's doors, with its tasks oldest first, in one round trip
+/// (every action reads both before it decides): the incident's columns repeat on each task's
+/// row, or come once with no task. `NotFound` as [`incident_in_doors`].
+pub(crate) async fn incident_with_tasks(
+    conn: &mut AnyConnection,
+    doors: &IncidentDoors,
+    county: &str,
+    id: &str,
+) -> StoreResult<(IncidentView, Vec<TaskView>)> {
+    let rows = sqlx::query_as::<_, IncidentTaskRow>(&format!(
+        "SELECT {COLUMNS}, {TASK_ROW_COLUMNS} FROM incidents i \
+         LEFT JOIN incident_tasks t ON t.county_code = i.county_code AND t.incident_id = i.id \
+         {TASK_JOINS} WHERE i.county_code = $1 AND i.id = $2 AND {} \
+         ORDER BY t.created_at, t.id",
+        doors.sql("i", 3)
+    ))
+    .bind(county)
+    .bind(id)
+    .bind_doors(doors)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut rows = rows.into_iter();
+    let first = rows.next().ok_or(StoreError::NotFound)?;
+    let incident = first.incident.clone();
+    let tasks = std::iter::once(first)
+        .chain(rows)
+        .filter_map(IncidentTaskRow::into_task)
+        .collect();
+    Ok((incident, tasks))
 }
 
 /// The tasks of an incident, oldest first.

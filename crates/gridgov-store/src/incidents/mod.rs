@@ -31,6 +31,7 @@ mod parties;
 mod read;
 mod report;
 mod rows;
+pub(crate) mod words_cache;
 
 pub use bulk::{BulkIncident, BulkParty, BulkTask};
 pub use bulk_ground::{

@@ -9,13 +9,13 @@ use gridgov_geo::LngLat;
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::facts::{caller_facts, incident_in_doors};
+use super::facts::{CallerFacts, caller_facts, incident_in_doors};
 use super::input::ReportInput;
 use super::numbers::next_number;
-use super::rows::IncidentView;
+use super::rows::{IncidentView, RETURNING_COLUMNS};
 use crate::audit::{self, Change};
 use crate::records::{destination_grid, need};
-use crate::{Store, StoreError, StoreResult};
+use crate::{Backend, Store, StoreError, StoreResult};
 
 /// Reports kept per caller under one idempotency key.
 const KEY_MAX: usize = 100;
@@ -120,9 +120,23 @@ impl Store {
         {
             return Ok(found);
         }
-        let checked = self.check_report(actor, input).await?;
-        let place = self.place_report(actor, input).await?;
-        let mut tx = self.begin_write().await?;
+        // The checks read reference data only. On SQLite they read on a reader connection,
+        // outside the one writer's lock; on PostgreSQL through the transaction's connection.
+        let mut early_tx = None;
+        let (checked, place, facts) = match self.backend() {
+            Backend::Sqlite => {
+                self.report_facts(&mut *self.pool.acquire().await?, actor, input)
+                    .await?
+            }
+            Backend::Postgres => {
+                let tx = early_tx.insert(self.begin_write().await?);
+                self.report_facts(tx, actor, input).await?
+            }
+        };
+        let mut tx = match early_tx {
+            Some(tx) => tx,
+            None => self.begin_write().await?,
+        };
         let parties = self.resolve_parties(&mut tx, actor, &input.parties).await?;
         let now = self.now_ms();
         let number = next_number(&mut tx, &place.county_code, now).await?;
@@ -139,14 +153,17 @@ impl Store {
             }
             other => other,
         };
-        sqlx::query(
+        // The reporter sees their own report through their own door: the row as written is the
+        // answer, with no second read.
+        let mut view = sqlx::query_as::<_, IncidentView>(&format!(
             "INSERT INTO incidents (county_code, id, number, title, description, category_code, \
              grade, source, state, reporter_id, reporter_name, occurred_at, reported_at, lng, lat, \
              address, grid_id, region_code, path, center_path, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
              CAST($14 AS DOUBLE PRECISION), CAST($15 AS DOUBLE PRECISION), $16, $17, $18, $19, \
-             $20, $13, $13)",
-        )
+             $20, $13, $13) RETURNING {}",
+            *RETURNING_COLUMNS
+        ))
         .bind(&place.county_code)
         .bind(&id)
         .bind(number.to_string())
@@ -167,7 +184,7 @@ impl Store {
         .bind(&place.region_code)
         .bind(&place.path)
         .bind(&place.center_path)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         for (seq, p) in parties.iter().enumerate() {
             sqlx::query(
@@ -223,7 +240,6 @@ impl Store {
             description: checked.description.clone(),
             attachments: input.attachments.clone(),
         };
-        let facts = caller_facts(&mut tx, actor).await?;
         audit::append(
             &mut tx,
             now,
@@ -252,12 +268,28 @@ impl Store {
             due: None,
             left: None,
         };
-        super::clock::after_action(&mut tx, &subject, None, None, IncidentState::Reported, now)
-            .await?;
-        let doors = facts.doors(actor);
-        let view = incident_in_doors(&mut tx, &doors, &place.county_code, &id).await?;
+        let clock =
+            super::clock::after_action(&mut tx, &subject, None, None, IncidentState::Reported, now)
+                .await?;
+        if let Some(clock) = clock {
+            clock.set_on(&mut view);
+        }
         tx.commit().await?;
         Ok(view)
+    }
+
+    /// What a report is checked and placed by, read on one connection: its checked fields, its
+    /// place, and the reporter's facts (their department goes in the record).
+    async fn report_facts(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        input: &ReportInput,
+    ) -> StoreResult<(Checked, Place, CallerFacts)> {
+        let checked = self.check_report(conn, actor, input).await?;
+        let place = self.place_report_on(conn, actor, input).await?;
+        let facts = caller_facts(conn, actor).await?;
+        Ok((checked, place, facts))
     }
 
     /// The incident an earlier report under this key made, as the caller sees it.
@@ -280,7 +312,12 @@ impl Store {
             .map(Some)
     }
 
-    async fn check_report(&self, actor: &Actor, input: &ReportInput) -> StoreResult<Checked> {
+    async fn check_report(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        input: &ReportInput,
+    ) -> StoreResult<Checked> {
         let mut faults = Vec::new();
         let mut keep = |r: Result<String, FieldError>| match r {
             Ok(v) => v,
@@ -304,7 +341,7 @@ impl Store {
         let rule: Option<(String, i64)> =
             sqlx::query_as("SELECT default_grade, active FROM incident_categories WHERE code = $1")
                 .bind(category)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *conn)
                 .await?;
         let default_grade = match rule {
             Some((grade, 1)) => Some(grade),
@@ -345,6 +382,17 @@ impl Store {
     /// nearest grid of the scope and its distance.
     pub(super) async fn place_report(
         &self,
+        actor: &Actor,
+        input: &ReportInput,
+    ) -> StoreResult<Place> {
+        self.place_report_on(&mut *self.pool.acquire().await?, actor, input)
+            .await
+    }
+
+    /// [`Store::place_report`] on the caller's connection.
+    async fn place_report_on(
+        &self,
+        conn: &mut AnyConnection,
         actor: &Actor,
         input: &ReportInput,
     ) -> StoreResult<Place> {
@@ -398,8 +446,7 @@ impl Store {
             }
             (g, _) => g.to_owned(),
         };
-        let mut conn = self.pool.acquire().await?;
-        let grid = grid_for_report(&mut conn, actor, &grid_id).await?;
+        let grid = grid_for_report(conn, actor, &grid_id).await?;
         Ok(Place {
             center_path: parent_path(&grid.path),
             grid_id: Some(grid.id),

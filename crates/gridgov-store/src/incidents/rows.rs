@@ -58,6 +58,10 @@ pub struct IncidentView {
     pub light: Option<gridgov_core::deadlines::Light>,
 }
 
+/// [`COLUMNS`] without the alias, for `RETURNING` (SQLite takes no qualified names there).
+pub(crate) static RETURNING_COLUMNS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| COLUMNS.replace("i.", ""));
+
 /// The task columns, for the alias `t`.
 pub(crate) const TASK_COLUMNS: &str = "t.id, t.incident_id, t.kind, t.assignee_type, \
      t.assignee_id, t.state, t.summoned, t.report_in_due, t.reported_in_at, t.handler_id, \
@@ -70,6 +74,71 @@ pub(crate) const TASK_JOINS: &str = "LEFT JOIN departments d ON t.assignee_type 
      AND d.id = t.assignee_id \
      LEFT JOIN grids g ON t.assignee_type = 'grid' AND g.id = t.assignee_id \
      LEFT JOIN regions r ON t.assignee_type = 'region' AND r.code = t.assignee_id";
+
+/// [`TASK_COLUMNS`] named `task_…`, to read beside an incident's own columns (a LEFT JOIN: all
+/// NULL when the incident has no task).
+pub(crate) const TASK_ROW_COLUMNS: &str = "t.id AS task_id, t.kind AS task_kind, \
+     t.assignee_type AS task_assignee_type, t.assignee_id AS task_assignee_id, \
+     t.state AS task_state, t.summoned AS task_summoned, t.report_in_due AS task_report_in_due, \
+     t.reported_in_at AS task_reported_in_at, t.handler_id AS task_handler_id, \
+     t.result AS task_result, t.handled_at AS task_handled_at, \
+     t.return_count AS task_return_count, t.created_at AS task_created_at, \
+     t.updated_at AS task_updated_at, t.clock_started_at AS task_clock_started_at, \
+     t.due_at AS task_due_at, t.clock_left_ms AS task_clock_left_ms, \
+     COALESCE(d.name, g.name, r.name, t.assignee_id) AS task_assignee_name";
+
+/// An incident with one of its tasks (or none), as [`TASK_ROW_COLUMNS`] reads them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct IncidentTaskRow {
+    #[sqlx(flatten)]
+    pub incident: IncidentView,
+    task_id: Option<String>,
+    task_kind: Option<String>,
+    task_assignee_type: Option<String>,
+    task_assignee_id: Option<String>,
+    task_assignee_name: Option<String>,
+    task_state: Option<String>,
+    task_summoned: Option<i64>,
+    task_report_in_due: Option<i64>,
+    task_reported_in_at: Option<i64>,
+    task_handler_id: Option<String>,
+    task_result: Option<String>,
+    task_handled_at: Option<i64>,
+    task_return_count: Option<i64>,
+    task_created_at: Option<i64>,
+    task_updated_at: Option<i64>,
+    task_clock_started_at: Option<i64>,
+    task_due_at: Option<i64>,
+    task_clock_left_ms: Option<i64>,
+}
+
+impl IncidentTaskRow {
+    /// The row's task; `None` on the one row of an incident without tasks.
+    pub(crate) fn into_task(self) -> Option<TaskView> {
+        Some(TaskView {
+            id: self.task_id?,
+            incident_id: self.incident.id,
+            kind: self.task_kind.unwrap_or_default(),
+            assignee_type: self.task_assignee_type.unwrap_or_default(),
+            assignee_id: self.task_assignee_id.unwrap_or_default(),
+            assignee_name: self.task_assignee_name.unwrap_or_default(),
+            state: self.task_state.unwrap_or_default(),
+            summoned: self.task_summoned.unwrap_or_default(),
+            report_in_due: self.task_report_in_due,
+            reported_in_at: self.task_reported_in_at,
+            handler_id: self.task_handler_id,
+            result: self.task_result,
+            handled_at: self.task_handled_at,
+            return_count: self.task_return_count.unwrap_or_default(),
+            created_at: self.task_created_at.unwrap_or_default(),
+            updated_at: self.task_updated_at.unwrap_or_default(),
+            clock_started_at: self.task_clock_started_at,
+            due_at: self.task_due_at,
+            clock_left_ms: self.task_clock_left_ms,
+            light: None,
+        })
+    }
+}
 
 /// One task of dual-line dispatch.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

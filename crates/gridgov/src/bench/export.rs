@@ -10,10 +10,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use futures_util::TryStreamExt;
 use gridgov_core::auth::Actor;
 use gridgov_store::Store;
 use gridgov_store::incidents::{ExportFormat, IncidentFilter};
-use futures_util::TryStreamExt;
 use sqlx::{AnyPool, Row};
 
 use super::filled_city;

@@ -3,7 +3,8 @@
 //! requests, each a real transaction with its event: report → accept → dispatch → start →
 //! handle → approve → evaluate. Printed beside the target (500 lifecycles/s, p99 per request
 //! under 50 ms), the floor (the same seven transitions as direct store calls, no HTTP, at the
-//! same concurrency) and the eGov DIGIT complaint system's published 37 lifecycles/s on 16 vCPU.
+//! same concurrency), the database's own floor (the same writes as bare SQL, see
+//! [`lifecycle_bare`]) and the eGov DIGIT complaint system's published 37 lifecycles/s on 16 vCPU.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,12 +21,16 @@ use gridgov_web::{AppState, SecretKey, WebConfig, app, serve};
 use serde_json::{Value, json};
 
 use super::http::HttpConn;
+use super::lifecycle_bare;
 use super::stats::Summary;
 use crate::cli::BackendArgs;
 
 const TARGET_PER_SEC: f64 = 500.0;
 const TARGET_P99_MS: f64 = 50.0;
 const DIGIT_PER_SEC: f64 = 37.0;
+/// The INSERT and UPDATE statements of a lifecycle's seven transactions, as
+/// [`lifecycle_bare`] sends them.
+const BARE_STATEMENTS: usize = 33;
 const PASSWORD: &str = "bench-pass-2026";
 const VILLAGE: &str = "420202005001";
 
@@ -56,8 +61,12 @@ pub async fn run(args: &BackendArgs, clients: usize, lifecycles: usize) -> Resul
         );
         let floor = direct(&store, &town, clients, lifecycles).await?;
         let result = over_http(&store, &town, clients, lifecycles).await;
+        let now = store.now_ms();
         store.close().await;
         let (per_sec, summary) = result?;
+        let url = db.url()?;
+        let bare =
+            lifecycle_bare::floor(url.as_str(), pg.is_none(), now, clients, lifecycles).await?;
         println!(
             "  over HTTP: {per_sec:.0} lifecycles/s (target ≥ {TARGET_PER_SEC:.0}; eGov DIGIT \
              publishes {DIGIT_PER_SEC:.0}/s on 16 vCPU); per request p50 {:.1} ms, p99 {:.1} ms \
@@ -68,6 +77,10 @@ pub async fn run(args: &BackendArgs, clients: usize, lifecycles: usize) -> Resul
             "  floor, the same transitions as direct store calls: {floor:.0} lifecycles/s \
              (HTTP keeps {:.0} % of it)",
             100.0 * per_sec / floor
+        );
+        println!(
+            "  database floor, the same writes as bare SQL (7 transactions of {BARE_STATEMENTS} \
+             INSERT/UPDATE statements, no reads, no store): {bare:.0} lifecycles/s"
         );
     }
     Ok(())

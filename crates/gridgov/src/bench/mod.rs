@@ -17,6 +17,7 @@ pub(crate) mod incident_fill;
 mod incident_fill_tests;
 mod incident_walk;
 mod lifecycle;
+mod lifecycle_bare;
 mod locate;
 mod region_browser;
 mod stats;
