@@ -175,6 +175,25 @@ impl Store {
     }
 }
 
+type CandidateQuery<'q> =
+    sqlx::query::QueryAs<'q, sqlx::Any, Candidate, sqlx::any::AnyArguments<'q>>;
+
+/// Binds the values of [`common_sql`]'s conditions, in its order, after the query's own.
+fn bind_common<'q>(
+    q: CandidateQuery<'q>,
+    since: i64,
+    family: &'q (String, String),
+    exclude: (&'q str, &'q str),
+    doors: &'q IncidentDoors,
+) -> CandidateQuery<'q> {
+    q.bind(since)
+        .bind(family.0.as_str())
+        .bind(family.1.as_str())
+        .bind(exclude.0)
+        .bind(exclude.1)
+        .bind_doors(doors)
+}
+
 /// The candidates of a draft in its grid and near its position, each once, newest first within
 /// each kind, at most [`CANDIDATES_MAX`] of each.
 async fn candidates(
@@ -182,8 +201,8 @@ async fn candidates(
     doors: &IncidentDoors,
     d: &Draft<'_>,
 ) -> StoreResult<Vec<Candidate>> {
-    let (cat_lo, cat_hi) = rules::category_family(d.category);
-    let (ex_county, ex_id) = d.exclude.unwrap_or(("", ""));
+    let family = rules::category_family(d.category);
+    let exclude = d.exclude.unwrap_or(("", ""));
     let mut found: BTreeMap<(String, String), Candidate> = BTreeMap::new();
     if let Some(grid) = &d.place.grid_id {
         let sql = format!(
@@ -192,14 +211,8 @@ async fn candidates(
             candidate_columns(),
             common_sql(doors, 2),
         );
-        let rows = sqlx::query_as::<_, Candidate>(&sql)
-            .bind(grid)
-            .bind(d.since)
-            .bind(&cat_lo)
-            .bind(&cat_hi)
-            .bind(ex_county)
-            .bind(ex_id)
-            .bind_doors(doors)
+        let q = sqlx::query_as::<_, Candidate>(&sql).bind(grid);
+        let rows = bind_common(q, d.since, &family, exclude, doors)
             .fetch_all(&mut *conn)
             .await?;
         found.extend(
@@ -228,17 +241,12 @@ async fn candidates(
         for band in bands {
             q = q.bind(band);
         }
-        let rows = q
+        let q = q
             .bind(lng - dlng)
             .bind(lng + dlng)
             .bind(lat - dlat)
-            .bind(lat + dlat)
-            .bind(d.since)
-            .bind(&cat_lo)
-            .bind(&cat_hi)
-            .bind(ex_county)
-            .bind(ex_id)
-            .bind_doors(doors)
+            .bind(lat + dlat);
+        let rows = bind_common(q, d.since, &family, exclude, doors)
             .fetch_all(&mut *conn)
             .await?;
         found.extend(

@@ -20,6 +20,15 @@ fn held(n: usize) -> String {
     )
 }
 
+type Update<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds the lease guard's values (see [`held`]) after the statement's own.
+fn bind_held<'q>(q: Update<'q>, job: &'q Job) -> Update<'q> {
+    q.bind(&job.id)
+        .bind(job.lease_owner.as_deref())
+        .bind(job.attempts)
+}
+
 /// How an attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
@@ -37,14 +46,14 @@ pub enum Ended {
 impl Store {
     /// Renews the lease for `lease_ms` from now; false when the job is no longer this node's.
     pub async fn renew_job_lease(&self, job: &Job, lease_ms: i64) -> StoreResult<bool> {
-        let changed = sqlx::query(&format!(
-            "UPDATE jobs SET lease_until = $1 WHERE {}",
-            held(2)
-        ))
-        .bind(self.now_ms() + lease_ms)
-        .bind(&job.id)
-        .bind(job.lease_owner.as_deref())
-        .bind(job.attempts)
+        let changed = bind_held(
+            sqlx::query(&format!(
+                "UPDATE jobs SET lease_until = $1 WHERE {}",
+                held(2)
+            ))
+            .bind(self.now_ms() + lease_ms),
+            job,
+        )
         .execute(self.writer())
         .await?
         .rows_affected();
@@ -53,30 +62,26 @@ impl Store {
 
     /// Records what the running job last reported (JSON), for its page.
     pub async fn report_job_progress(&self, job: &Job, progress: &str) -> StoreResult<bool> {
-        let changed = sqlx::query(&format!("UPDATE jobs SET progress = $1 WHERE {}", held(2)))
-            .bind(progress)
-            .bind(&job.id)
-            .bind(job.lease_owner.as_deref())
-            .bind(job.attempts)
-            .execute(self.writer())
-            .await?
-            .rows_affected();
+        let changed = bind_held(
+            sqlx::query(&format!("UPDATE jobs SET progress = $1 WHERE {}", held(2))).bind(progress),
+            job,
+        )
+        .execute(self.writer())
+        .await?
+        .rows_affected();
         Ok(changed == 1)
     }
 
     /// Finishes the attempt with the handler's result (JSON text).
     pub async fn complete_job(&self, job: &Job, result: &str) -> StoreResult<Ended> {
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(&format!(
+        let changed = bind_held(sqlx::query(&format!(
             "UPDATE jobs SET state = 'done', result = $1, finished_at = $2, lease_until = NULL, \
              progress = NULL WHERE {}",
             held(3)
         ))
         .bind(result)
-        .bind(self.now_ms())
-        .bind(&job.id)
-        .bind(job.lease_owner.as_deref())
-        .bind(job.attempts)
+        .bind(self.now_ms()), job)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -104,18 +109,18 @@ impl Store {
             (JobState::Queued, now + backoff_ms(job.attempts))
         };
         let finished = (state == JobState::Failed).then_some(now);
-        let changed = sqlx::query(&format!(
-            "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, finished_at = $4, \
+        let changed = bind_held(
+            sqlx::query(&format!(
+                "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, finished_at = $4, \
              lease_until = NULL, progress = NULL WHERE {}",
-            held(5)
-        ))
-        .bind(state.as_str())
-        .bind(at)
-        .bind(&error)
-        .bind(finished)
-        .bind(&job.id)
-        .bind(job.lease_owner.as_deref())
-        .bind(job.attempts)
+                held(5)
+            ))
+            .bind(state.as_str())
+            .bind(at)
+            .bind(&error)
+            .bind(finished),
+            job,
+        )
         .execute(self.writer())
         .await?
         .rows_affected();
@@ -129,15 +134,15 @@ impl Store {
     /// Hands a job back unfinished (the node is stopping): queued again at once, and the
     /// attempt not counted, since the job did not fail.
     pub async fn release_job(&self, job: &Job) -> StoreResult<bool> {
-        let changed = sqlx::query(&format!(
-            "UPDATE jobs SET state = 'queued', run_at = $1, attempts = attempts - 1, \
+        let changed = bind_held(
+            sqlx::query(&format!(
+                "UPDATE jobs SET state = 'queued', run_at = $1, attempts = attempts - 1, \
              lease_owner = NULL, lease_until = NULL, progress = NULL WHERE {}",
-            held(2)
-        ))
-        .bind(self.now_ms())
-        .bind(&job.id)
-        .bind(job.lease_owner.as_deref())
-        .bind(job.attempts)
+                held(2)
+            ))
+            .bind(self.now_ms()),
+            job,
+        )
         .execute(self.writer())
         .await?
         .rows_affected();
