@@ -126,6 +126,17 @@ impl IncidentDoors {
         }
     }
 
+    /// The region door alone, narrowed to a path inside the caller's scope (`NotFound`
+    /// outside), for views of a place rather than of incidents one by one (the grid map's
+    /// lights); `None` for a department handler, whose region door is closed.
+    pub(crate) fn region_door_under(
+        actor: &Actor,
+        under: Option<&str>,
+    ) -> StoreResult<Option<ScopeRange>> {
+        let range = ScopeRange::narrowed(actor, under)?;
+        Ok((actor.role != gridgov_core::auth::Role::DepartmentHandler).then_some(range))
+    }
+
     /// The condition on the incident aliased `alias` (columns `path`, `reporter_id`,
     /// `county_code`, `id`), with its four parameters numbered from `first`.
     pub(crate) fn sql(&self, alias: &str, first: usize) -> String {

@@ -201,6 +201,21 @@ on_both!(imported_boundaries_are_drawn_on_the_map, |db| {
             "<span class=\"swatch h-ok\"></span>300–500 户 <span class=\"muted\">2</span>"
         )
     );
+    // The lights layer: no open incident yet, so both grids have no running deadline.
+    let map = c.get("/map?region=420202&layer=lights").await;
+    assert_eq!(map.status, StatusCode::OK);
+    assert!(
+        map.body.contains(&format!(
+            "<a href=\"/grids/{}\"><path class=\"l-none\"",
+            g1.grid.id
+        )),
+        "{}",
+        map.body
+    );
+    assert!(
+        map.body
+            .contains("<span class=\"swatch l-red\"></span>红灯：已超期")
+    );
     let js = c.get("/static/map.js?v=1").await;
     assert_eq!(js.status, StatusCode::OK);
 });

@@ -509,6 +509,15 @@ pub enum BenchCommand {
     },
     /// Deadlines on the working-day calendar: working days and hours added on one thread,
     /// beside plain i64 addition and a day-by-day walk.
+    /// Due times recomputed after the city's calendar changes, over open incidents in
+    /// progress with two live tasks each.
+    Recompute {
+        /// Open incidents (each with two live tasks).
+        #[arg(long, default_value_t = 500_000)]
+        incidents: u64,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
     Workdays {
         /// Additions timed in each loop.
         #[arg(long, default_value_t = 50_000_000)]

@@ -108,6 +108,40 @@ pub fn resume(
     })
 }
 
+/// A clock after its limit or calendar changed (a region's time limits or local days were
+/// set again): the start stays, the due time is the new limit from the start on the new
+/// calendar, and a paused clock's time left moves by as much working time as its due time did,
+/// so what was used before the pause stays used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recomputed {
+    pub due: i64,
+    pub left: Option<i64>,
+}
+
+pub fn recompute(
+    cal: &Calendar,
+    start: i64,
+    due: i64,
+    left: Option<i64>,
+    limit: TimeLimit,
+) -> Result<Recomputed, FieldError> {
+    let new_due = deadline(cal, start, limit)?;
+    let left = match left {
+        Some(l) => Some(l + cal.working_time_between(due, new_due)?),
+        None => None,
+    };
+    Ok(Recomputed { due: new_due, left })
+}
+
+/// The step whose limit a clock in this state runs on when it is recomputed: a suspended
+/// incident's paused clock is its handle step's (only work in progress can be suspended).
+pub fn step_of_clock(state: IncidentState) -> Option<Step> {
+    match state {
+        IncidentState::Suspended => Some(Step::Handle),
+        s => Step::of_state(s),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +216,45 @@ mod tests {
         let r = resume(&cal, start, due, left, back).unwrap();
         assert!(r.due < back);
         assert_eq!(cal.working_time_between(back, r.due), Ok(left));
+    }
+
+    #[test]
+    fn a_recomputed_clock_keeps_its_start_and_what_was_used() {
+        let cal = Calendar::official();
+        let start = at((2024, 6, 17), 10);
+        let due = deadline(&cal, start, TimeLimit::days(5)).unwrap();
+        // A longer limit: due two working days later, the start unchanged.
+        let r = recompute(&cal, start, due, None, TimeLimit::days(7)).unwrap();
+        assert_eq!(r.due, at((2024, 6, 27), 0));
+        assert_eq!(r.left, None);
+        // A local holiday on Friday 21 June pushes the same limit one working day on.
+        let local = crate::workdays::LocalDay {
+            date: (2024, 6, 21),
+            kind: crate::workdays::LocalKind::Holiday,
+            name: "市庆".into(),
+        };
+        let cal2 = Calendar::new(&[local], crate::workdays::WorkingHours::default()).unwrap();
+        let r = recompute(&cal2, start, due, None, TimeLimit::days(5)).unwrap();
+        assert_eq!(r.due, at((2024, 6, 26), 0));
+        // Paused with a day and a half left: two days and a half left after the limit grew by a day.
+        let paused = at((2024, 6, 21), 12);
+        let left = pause(&cal, due, paused).unwrap();
+        let r = recompute(&cal, start, due, Some(left), TimeLimit::days(6)).unwrap();
+        assert_eq!(
+            r.left,
+            Some(left + cal.working_time_between(due, r.due).unwrap())
+        );
+        assert_eq!(cal.working_time_between(due, r.due), Ok(7 * HOUR_MS));
+        // The same limit on the same calendar changes nothing.
+        let same = recompute(&cal, start, due, Some(left), TimeLimit::days(5)).unwrap();
+        assert_eq!(
+            same,
+            Recomputed {
+                due,
+                left: Some(left)
+            }
+        );
+        assert_eq!(step_of_clock(S::Suspended), Some(Step::Handle));
+        assert_eq!(step_of_clock(S::Closed), None);
     }
 }

@@ -28,6 +28,26 @@ impl Light {
         }
     }
 
+    /// How pressing a light is, to colour a grid or a region by the worst of its clocks: red,
+    /// then yellow, then green; a paused clock presses least.
+    fn rank(self) -> u8 {
+        match self {
+            Light::Paused => 0,
+            Light::Green => 1,
+            Light::Yellow => 2,
+            Light::Red => 3,
+        }
+    }
+
+    /// The more pressing of two lights.
+    pub fn worst(self, other: Light) -> Light {
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Light::Green => "绿灯",

@@ -6,6 +6,8 @@ mod clock;
 mod light;
 mod step;
 
-pub use clock::{ClockPlan, Resumed, deadline, pause, plan, resume};
+pub use clock::{
+    ClockPlan, Recomputed, Resumed, deadline, pause, plan, recompute, resume, step_of_clock,
+};
 pub use light::{Light, YELLOW_FROM_PERCENT, light};
 pub use step::{LimitUnit, Step, TimeLimit};

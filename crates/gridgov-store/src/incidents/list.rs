@@ -367,7 +367,7 @@ impl Store {
             .await?;
         // Lights from the columns already read: one query for every region's local days, a
         // calendar per distinct place set, no query per row.
-        let mut book = crate::settings::CalendarBook::load(&mut conn).await?;
+        let mut book = crate::settings::LayerBook::calendars(&mut conn).await?;
         let now = self.now_ms();
         for i in &mut items {
             i.light = super::clock::light_of(

@@ -67,34 +67,58 @@ pub(crate) async fn layers_for_path(conn: &mut AnyConnection, path: &str) -> Sto
     ))
 }
 
-/// Every region's local days, read once, to give each of many rows (a work list's page, a
-/// recompute's batch) the calendar of its place without a query per row. Calendars are built
-/// once per distinct set of regions whose days apply.
-pub(crate) struct CalendarBook {
-    /// Regions with local days: (path, layer).
-    days: Vec<Layer>,
-    built: HashMap<Vec<usize>, Calendar>,
-    official: Calendar,
+/// The values of some kinds on every region, read once, to give each of many rows (a work
+/// list's page, a recompute's batch) the layers and calendar of its place without a query per
+/// row. Layers and calendars are built once per distinct set of regions whose values apply.
+pub(crate) struct LayerBook {
+    /// Values of the kinds read: (path, value) as layers.
+    values: Vec<Layer>,
+    built: HashMap<Vec<usize>, Place>,
+    official: Place,
 }
 
-impl CalendarBook {
-    pub(crate) async fn load(conn: &mut AnyConnection) -> StoreResult<CalendarBook> {
-        let rows = sqlx::query_as::<_, LayerRow>(&format!("{SELECT} WHERE s.kind = $1"))
-            .bind(SettingKind::LocalDays.as_str())
-            .fetch_all(&mut *conn)
-            .await?;
-        Ok(CalendarBook {
-            days: rows.into_iter().map(layer_of).collect::<StoreResult<_>>()?,
+/// The layers of a place and the calendar they give.
+pub(crate) struct Place {
+    pub layers: Layers,
+    pub calendar: Calendar,
+}
+
+impl LayerBook {
+    /// Every region's local days: enough for lights.
+    pub(crate) async fn calendars(conn: &mut AnyConnection) -> StoreResult<LayerBook> {
+        LayerBook::load(conn, &[SettingKind::LocalDays]).await
+    }
+
+    /// Every region's local days and time limits: enough for due times.
+    pub(crate) async fn clocks(conn: &mut AnyConnection) -> StoreResult<LayerBook> {
+        LayerBook::load(conn, &[SettingKind::LocalDays, SettingKind::TimeLimits]).await
+    }
+
+    async fn load(conn: &mut AnyConnection, kinds: &[SettingKind]) -> StoreResult<LayerBook> {
+        let sql = format!(
+            "{SELECT} WHERE s.kind IN ({})",
+            crate::db::numbered_params(1, kinds.len())
+        );
+        let mut q = sqlx::query_as::<_, LayerRow>(&sql);
+        for k in kinds {
+            q = q.bind(k.as_str());
+        }
+        let rows = q.fetch_all(&mut *conn).await?;
+        Ok(LayerBook {
+            values: rows.into_iter().map(layer_of).collect::<StoreResult<_>>()?,
             built: HashMap::new(),
-            official: Calendar::official(),
+            official: Place {
+                layers: Layers::default(),
+                calendar: Calendar::official(),
+            },
         })
     }
 
-    /// The calendar of the place at `path`. Days that no longer combine (checked on every
-    /// write, so only after a hand edit of the table) fall back to the official calendar.
-    pub(crate) fn calendar(&mut self, path: &str) -> &Calendar {
+    /// The layers and calendar of the place at `path`. Days that no longer combine (checked on
+    /// every write, so only after a hand edit of the table) fall back to the official calendar.
+    pub(crate) fn place(&mut self, path: &str) -> &Place {
         let key: Vec<usize> = self
-            .days
+            .values
             .iter()
             .enumerate()
             .filter(|(_, l)| path.starts_with(l.path.as_str()))
@@ -103,13 +127,17 @@ impl CalendarBook {
         if key.is_empty() {
             return &self.official;
         }
-        let days = &self.days;
-        let official = &self.official;
-        self.built.entry(key.clone()).or_insert_with(|| {
-            Layers::new(key.iter().map(|&i| days[i].clone()).collect())
-                .calendar()
-                .unwrap_or_else(|_| official.clone())
+        let values = &self.values;
+        self.built.entry(key).or_insert_with_key(|key| {
+            let layers = Layers::new(key.iter().map(|&i| values[i].clone()).collect());
+            let calendar = layers.calendar().unwrap_or_else(|_| Calendar::official());
+            Place { layers, calendar }
         })
+    }
+
+    /// The calendar of the place at `path`.
+    pub(crate) fn calendar(&mut self, path: &str) -> &Calendar {
+        &self.place(path).calendar
     }
 }
 

@@ -12,6 +12,8 @@ use sqlx::AnyConnection;
 use super::layers::layers_for_path;
 use super::read::RegionSettings;
 use crate::audit::{self, Change};
+use crate::incidents::DUE_RECOMPUTE;
+use crate::jobs::NewJob;
 use crate::records::need;
 use crate::regions::Region;
 use crate::{Store, StoreError, StoreResult};
@@ -181,6 +183,19 @@ impl Store {
             },
         )
         .await?;
+        if matches!(
+            change.kind,
+            SettingKind::TimeLimits | SettingKind::LocalDays
+        ) {
+            // The clocks already running below the region follow the new rule: recomputed by a
+            // job, enqueued with the change so that neither is kept without the other.
+            let job = NewJob {
+                scope_path: region.path.clone(),
+                created_by: actor.username.clone(),
+                ..NewJob::system(DUE_RECOMPUTE, json!({ "path": region.path }))
+            };
+            crate::jobs::insert_job(&mut tx, &job, now).await?;
+        }
         tx.commit().await?;
         self.region_settings(actor, &region.code, card_default)
             .await

@@ -1,5 +1,6 @@
 //! The map of a region's grids: every current grid under it drawn by the server as one SVG,
-//! coloured by a layer (kind, staffing, police pairing or sizing), each linking to its page.
+//! coloured by a layer (kind, staffing, police pairing, sizing, or the worst deadline light of
+//! its open incidents), each linking to its page.
 //!
 //! Shapes come from the network snapshot the point locator keeps in memory, attributes from one
 //! list query (paged by 5,000, the store's limit), joined by id: no query per grid. Region
@@ -10,6 +11,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use gridgov_core::deadlines::Light;
 use gridgov_core::grids::Sizing;
 use gridgov_core::regions::RegionCode;
 use gridgov_geo::svg::{self, MapOptions, MapShape};
@@ -34,10 +36,17 @@ enum Layer {
     Staffing,
     Pairing,
     Sizing,
+    Lights,
 }
 
 impl Layer {
-    const ALL: [Layer; 4] = [Layer::Kind, Layer::Staffing, Layer::Pairing, Layer::Sizing];
+    const ALL: [Layer; 5] = [
+        Layer::Kind,
+        Layer::Staffing,
+        Layer::Pairing,
+        Layer::Sizing,
+        Layer::Lights,
+    ];
 
     fn parse(s: Option<&str>) -> Layer {
         Layer::ALL
@@ -52,6 +61,7 @@ impl Layer {
             Layer::Staffing => "staffing",
             Layer::Pairing => "pairing",
             Layer::Sizing => "sizing",
+            Layer::Lights => "lights",
         }
     }
 
@@ -61,6 +71,7 @@ impl Layer {
             Layer::Staffing => t.layer_staffing,
             Layer::Pairing => t.layer_pairing,
             Layer::Sizing => t.layer_sizing,
+            Layer::Lights => t.layer_lights,
         }
     }
 
@@ -82,11 +93,19 @@ impl Layer {
                 ("h-ok", t.sizing_ok),
                 ("h-high", t.sizing_high),
             ],
+            Layer::Lights => vec![
+                ("l-none", t.lights_none),
+                ("l-paused", t.lights_paused),
+                ("l-green", t.lights_green),
+                ("l-yellow", t.lights_yellow),
+                ("l-red", t.lights_red),
+            ],
         }
     }
 
-    /// The position of the grid's class in [`Layer::classes`].
-    fn classify(self, g: &MapRow) -> usize {
+    /// The position of the grid's class in [`Layer::classes`]; `lights` holds the worst light
+    /// of each grid with a running clock (read only for the lights layer).
+    fn classify(self, g: &MapRow, lights: &HashMap<String, Light>) -> usize {
         match self {
             Layer::Kind => usize::from(g.kind == "special"),
             Layer::Staffing => match g.staffing() {
@@ -99,6 +118,13 @@ impl Layer {
                 Sizing::Low => 0,
                 Sizing::Ok => 1,
                 Sizing::High => 2,
+            },
+            Layer::Lights => match lights.get(&g.id) {
+                None => 0,
+                Some(Light::Paused) => 1,
+                Some(Light::Green) => 2,
+                Some(Light::Yellow) => 3,
+                Some(Light::Red) => 4,
             },
         }
     }
@@ -225,6 +251,11 @@ pub async fn page(
     }
     let rows = state.store.grid_map_rows(&u.actor, Some(&path)).await?;
     let by_id: HashMap<&str, &MapRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
+    let lights = if layer == Layer::Lights {
+        state.store.grid_lights(&u.actor, Some(&path)).await?
+    } else {
+        HashMap::new()
+    };
     let classes = layer.classes(t);
     let mut counts = vec![0usize; classes.len()];
     // Grids in the snapshot but not in the rows were retired since it was taken: left out.
@@ -232,7 +263,7 @@ pub async fn page(
         .iter()
         .filter_map(|s| {
             let row = by_id.get(s.id.as_str())?;
-            let class = layer.classify(row);
+            let class = layer.classify(row, &lights);
             counts[class] += 1;
             Some(Drawn {
                 id: s.id.clone(),

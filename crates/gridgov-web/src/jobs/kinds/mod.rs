@@ -2,6 +2,7 @@
 //! node runs them with. A new kind is a function here and a line in [`registry`].
 
 mod base_import;
+mod deadlines;
 mod upkeep;
 
 pub use base_import::{BASE_IMPORT, ImportPayload, ImportProgress, enqueue_import};
@@ -21,4 +22,8 @@ pub fn registry() -> Registry {
         .with(CLAIM_LAPSE, upkeep::claim_lapse)
         .with(JOBS_PURGE, upkeep::jobs_purge)
         .with(BASE_IMPORT, base_import::run)
+        .with(
+            gridgov_store::incidents::DUE_RECOMPUTE,
+            deadlines::due_recompute,
+        )
 }

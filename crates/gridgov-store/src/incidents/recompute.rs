@@ -1,0 +1,231 @@
+//! Due times recomputed after a region's time limits or local days change. A change to either
+//! setting enqueues a `due_recompute` job for the region (in the setting's own transaction), so
+//! the clocks already running below it follow the new rule: each keeps its start, its due time
+//! becomes the new limit from the start on the new calendar (core's `deadlines::recompute`), and
+//! a paused clock keeps the time it had used.
+//!
+//! The job reads the region's open clocks in two streamed statements (incidents', then their
+//! live tasks') and writes what moved in batches. A write is guarded by the clock as read: an action that restarted or paused a clock
+//! meanwhile already used the new setting (committed before the job was enqueued), and its
+//! clock is left alone. Versions are not bumped: a due time the center did not move is not an
+//! edit of the incident, and a desk form open on it stays valid. The incidents' timelines do not
+//! get an event per clock either; the settings stream records the change that caused it, and the
+//! job's result says how many clocks moved.
+
+use futures_util::TryStreamExt;
+use gridgov_core::deadlines::{self, Recomputed, Step};
+use gridgov_core::incidents::Grade;
+use gridgov_core::scope::ScopePath;
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+
+use crate::scope::ScopeRange;
+use crate::settings::LayerBook;
+use crate::{Store, StoreResult};
+
+/// The job kind, registered by the server's runner.
+pub const DUE_RECOMPUTE: &str = "due_recompute";
+
+/// Clocks written per transaction: a few thousand keeps each write short (other writers queue
+/// behind it on SQLite) while the statements stay few.
+const BATCH: usize = 5000;
+
+/// Rows per UPDATE: six values each, well under both databases' parameter limits.
+const ROWS_PER_WRITE: usize = 1000;
+
+const OPEN: &str = "('reported', 'accepted', 'dispatched', 'in_progress', 'handled', \
+     'under_review', 'suspended')";
+const LIVE_TASK: &str = "('assigned', 'accepted', 'in_progress')";
+
+/// What a pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RecomputeReport {
+    /// Open incidents walked.
+    pub incidents: u64,
+    /// Clocks looked at (incidents' and tasks') and how many got a new due time.
+    pub clocks: u64,
+    pub changed: u64,
+    /// Clocks the calendar could not give a due time for (past its last published year): kept.
+    pub beyond_calendar: u64,
+}
+
+/// One clock as read.
+#[derive(sqlx::FromRow)]
+struct ClockRow {
+    county_code: String,
+    id: String,
+    path: String,
+    category_code: String,
+    grade: String,
+    state: String,
+    clock_started_at: Option<i64>,
+    due_at: Option<i64>,
+    clock_left_ms: Option<i64>,
+}
+
+/// A clock to write: key, the clock as read (the guard), the new due time and time left.
+struct NewClock {
+    county: String,
+    id: String,
+    started: i64,
+    old_due: i64,
+    due: i64,
+    left: Option<i64>,
+}
+
+impl Store {
+    /// Recomputes the running and paused clocks of every open incident at or below `path` (a
+    /// region's path) and of their live tasks; `progress` hears after each write. Repeatable: a
+    /// second pass finds every clock already right and writes nothing.
+    ///
+    /// Each of the two reads (incidents, then tasks) is one statement streamed from a reader
+    /// connection, so the pass is one walk of the rows, whatever their number; what moved is
+    /// written in batches on the writer beside it (a snapshot read and a guarded write: on
+    /// SQLite's WAL and on PostgreSQL alike, the reader does not block the writer).
+    pub async fn recompute_due_times(
+        &self,
+        path: &str,
+        mut progress: impl FnMut(&RecomputeReport) + Send,
+    ) -> StoreResult<RecomputeReport> {
+        let range = ScopeRange::of_path(&ScopePath::from_path(path));
+        let mut conn = self.pool.acquire().await?;
+        let mut book = LayerBook::clocks(&mut conn).await?;
+        let mut report = RecomputeReport::default();
+        for table in ["incidents", "incident_tasks"] {
+            let sql = if table == "incidents" {
+                format!(
+                    "SELECT i.county_code, i.id, i.path, i.category_code, i.grade, i.state, \
+                     i.clock_started_at, i.due_at, i.clock_left_ms FROM incidents i \
+                     WHERE {} AND i.state IN {OPEN} AND i.due_at IS NOT NULL",
+                    range.sql("i.path", 1)
+                )
+            } else {
+                format!(
+                    "SELECT t.county_code, t.id, i.path, i.category_code, i.grade, t.state, \
+                     t.clock_started_at, t.due_at, t.clock_left_ms \
+                     FROM incidents i JOIN incident_tasks t \
+                     ON t.county_code = i.county_code AND t.incident_id = i.id \
+                     WHERE {} AND i.state IN {OPEN} \
+                     AND t.state IN {LIVE_TASK} AND t.due_at IS NOT NULL",
+                    range.sql("i.path", 1)
+                )
+            };
+            let (lo, hi) = range.bounds();
+            let mut rows = sqlx::query_as::<_, ClockRow>(&sql)
+                .bind(lo)
+                .bind(hi)
+                .fetch(&mut *conn);
+            let mut moved = Vec::with_capacity(BATCH);
+            while let Some(row) = rows.try_next().await? {
+                let step = if table == "incidents" {
+                    report.incidents += 1;
+                    deadlines::step_of_clock(parse_state(&row.state)?)
+                } else {
+                    Some(Step::Handle)
+                };
+                recompute_row(&mut book, &row, step, &mut report, &mut moved)?;
+                if moved.len() >= BATCH {
+                    report.changed += self.write_clocks(table, &moved).await?;
+                    moved.clear();
+                    progress(&report);
+                }
+            }
+            if !moved.is_empty() {
+                report.changed += self.write_clocks(table, &moved).await?;
+            }
+            progress(&report);
+        }
+        Ok(report)
+    }
+
+    /// One write transaction for a batch of moved clocks.
+    async fn write_clocks(&self, table: &str, clocks: &[NewClock]) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let n = write(&mut tx, table, clocks).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+fn parse_state(s: &str) -> StoreResult<gridgov_core::incidents::IncidentState> {
+    gridgov_core::incidents::IncidentState::parse("state", s)
+        .map_err(|e| crate::StoreError::Internal(format!("stored incident state: {e}")))
+}
+
+/// Works out one clock's new due time and queues it when it moved.
+fn recompute_row(
+    book: &mut LayerBook,
+    row: &ClockRow,
+    step: Option<Step>,
+    report: &mut RecomputeReport,
+    out: &mut Vec<NewClock>,
+) -> StoreResult<()> {
+    let (Some(step), Some(started), Some(due)) = (step, row.clock_started_at, row.due_at) else {
+        return Ok(());
+    };
+    report.clocks += 1;
+    let grade = Grade::parse("grade", &row.grade)
+        .map_err(|e| crate::StoreError::Internal(format!("stored incident {}: {e}", row.id)))?;
+    let place = book.place(&row.path);
+    let limit = place.layers.limit(&row.category_code, grade, step).value;
+    match deadlines::recompute(&place.calendar, started, due, row.clock_left_ms, limit) {
+        Ok(Recomputed { due: new_due, left }) => {
+            if new_due != due || left != row.clock_left_ms {
+                out.push(NewClock {
+                    county: row.county_code.clone(),
+                    id: row.id.clone(),
+                    started,
+                    old_due: due,
+                    due: new_due,
+                    left,
+                });
+            }
+        }
+        Err(_) => report.beyond_calendar += 1,
+    }
+    Ok(())
+}
+
+/// Writes new clocks, each guarded by its clock as read; answers how many rows took it.
+async fn write(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    clocks: &[NewClock],
+) -> StoreResult<u64> {
+    let mut written = 0;
+    for chunk in clocks.chunks(ROWS_PER_WRITE) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|k| {
+                let f = k * 6 + 1;
+                format!(
+                    "(${f}, ${}, ${}, ${}, ${}, ${})",
+                    f + 1,
+                    f + 2,
+                    f + 3,
+                    f + 4,
+                    f + 5
+                )
+            })
+            .collect();
+        // One statement for both dialects: a VALUES list joined by UPDATE … FROM (SQLite 3.33+).
+        let sql = format!(
+            "WITH v(county, id, started, old_due, due, lft) AS (VALUES {}) \
+             UPDATE {table} SET due_at = v.due, clock_left_ms = v.lft FROM v \
+             WHERE {table}.county_code = v.county AND {table}.id = v.id \
+             AND {table}.clock_started_at = v.started AND {table}.due_at = v.old_due",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for c in chunk {
+            q = q
+                .bind(&c.county)
+                .bind(&c.id)
+                .bind(c.started)
+                .bind(c.old_due)
+                .bind(c.due)
+                .bind(c.left);
+        }
+        written += q.execute(&mut **tx).await?.rows_affected();
+    }
+    Ok(written)
+}
