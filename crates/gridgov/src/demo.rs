@@ -84,6 +84,12 @@ pub async fn run(
         .context("checking the data key")?;
     let store = crate::commands::with_blobs(store, &config)?;
     prepare_city(&store).await?;
+    let settings = crate::demo_settings::ensure(&store)
+        .await
+        .context("setting the demo regions' own settings")?;
+    if settings > 0 {
+        tracing::info!(settings, "demo settings set");
+    }
     let (people, book) = crate::demo_people::ensure(&store, &config.data_dir).await?;
     if people > 0 {
         tracing::info!(persons = people, "demo people loaded");
