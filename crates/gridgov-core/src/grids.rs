@@ -317,10 +317,16 @@ pub enum Sizing {
 }
 
 impl Sizing {
+    /// Against the default band.
     pub fn of(households: i64) -> Sizing {
-        if households < HOUSEHOLD_BAND.0 {
+        Sizing::within(households, HOUSEHOLD_BAND)
+    }
+
+    /// Against a band `(min, max)`, inclusive: a region's own (`settings::HouseholdBand`).
+    pub fn within(households: i64, (min, max): (i64, i64)) -> Sizing {
+        if households < min {
             Sizing::Low
-        } else if households > HOUSEHOLD_BAND.1 {
+        } else if households > max {
             Sizing::High
         } else {
             Sizing::Ok

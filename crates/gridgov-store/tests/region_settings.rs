@@ -360,3 +360,52 @@ on_both!(
         );
     }
 );
+
+on_both!(a_villages_household_band_sizes_its_grids, |db| {
+    use gridgov_core::grids::Sizing;
+    use gridgov_store::grids::GridFilter;
+    let t = gridgov_store::testing::town::town(&db.store).await;
+    let s = &db.store;
+    let sys = Actor::system();
+    // Both grids hold their target of 400 households: inside the default band of 300–500.
+    let g1 = s.grid(&sys, &t.g1).await.unwrap();
+    assert_eq!(g1.grid.sizing(), Sizing::Ok);
+    // Xinjie sets 100–300: its grid is now above the band; Hubin's is not.
+    s.change_region_setting(
+        &t.center,
+        XINJIE,
+        &SettingChange {
+            kind: SettingKind::HouseholdBand,
+            value: Some(parse_text(SettingKind::HouseholdBand, "100-300").unwrap()),
+            version: 0,
+        },
+        PhoneShown::Masked,
+    )
+    .await
+    .unwrap();
+    let g1 = s.grid(&sys, &t.g1).await.unwrap();
+    assert_eq!(g1.grid.sizing(), Sizing::High);
+    assert_eq!((g1.grid.band.min, g1.grid.band.max), (100, 300));
+    assert_eq!(s.grid(&sys, &t.g2).await.unwrap().grid.sizing(), Sizing::Ok);
+    // The list's filter, the counts and the map read the same band.
+    let high = s
+        .grids(
+            &t.center,
+            &GridFilter {
+                sizing: Some(Sizing::High),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(high.len(), 1);
+    assert_eq!(high[0].grid.id, t.g1);
+    assert_eq!(high[0].grid.sizing(), Sizing::High);
+    let counts = s.grid_counts(&t.center, None).await.unwrap();
+    assert_eq!((counts.below_band, counts.above_band), (0, 1));
+    let map = s.grid_map_rows(&t.center, None).await.unwrap();
+    let sizes: Vec<(String, Sizing)> = map.iter().map(|r| (r.id.clone(), r.sizing())).collect();
+    assert!(sizes.contains(&(t.g1.clone(), Sizing::High)));
+    assert!(sizes.contains(&(t.g2.clone(), Sizing::Ok)));
+});

@@ -198,7 +198,7 @@ on_both!(imported_boundaries_are_drawn_on_the_map, |db| {
     // Both grids are in the sizing legend's middle class.
     assert!(
         map.body.contains(
-            "<span class=\"swatch h-ok\"></span>300–500 户 <span class=\"muted\">2</span>"
+            "<span class=\"swatch h-ok\"></span>规定户数内 <span class=\"muted\">2</span>"
         )
     );
     // The lights layer: no open incident yet, so both grids have no running deadline.

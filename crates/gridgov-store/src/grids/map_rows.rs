@@ -18,6 +18,7 @@ pub struct MapRow {
     pub code: String,
     pub name: String,
     pub region_name: String,
+    pub path: String,
     pub kind: String,
     pub paired: i64,
     pub household_target: i64,
@@ -27,6 +28,9 @@ pub struct MapRow {
     pub worker_count: i64,
     /// Households counted from the grid's houses; none when it has no house recorded.
     pub households_counted: Option<i64>,
+    /// The household band of the grid's region.
+    #[sqlx(skip)]
+    pub band: gridgov_core::settings::HouseholdBand,
 }
 
 impl MapRow {
@@ -35,7 +39,10 @@ impl MapRow {
     }
 
     pub fn sizing(&self) -> Sizing {
-        Sizing::of(self.households_counted.unwrap_or(self.household_target))
+        Sizing::within(
+            self.households_counted.unwrap_or(self.household_target),
+            (self.band.min, self.band.max),
+        )
     }
 }
 
@@ -55,8 +62,9 @@ impl Store {
             scope.sql("h.path", 1),
             scope.sql("g.path", 1),
         );
-        Ok(sqlx::query_as::<_, MapRow>(&format!(
-            "SELECT g.id, g.code, g.name, r.name AS region_name, g.kind, \
+        let mut conn = self.pool.acquire().await?;
+        let mut rows = sqlx::query_as::<_, MapRow>(&format!(
+            "SELECT g.id, g.code, g.name, r.name AS region_name, g.path, g.kind, \
              CASE WHEN g.police_user_id IS NULL THEN 0 ELSE 1 END AS paired, \
              g.household_target, CASE WHEN g.boundary IS NULL THEN 0 ELSE 1 END AS has_boundary, \
              COALESCE(s.staff, 0) AS staff_count, COALESCE(s.leaders, 0) AS leader_count, \
@@ -76,7 +84,12 @@ impl Store {
              WHERE g.valid_to IS NULL AND {grids_in} ORDER BY g.path",
         ))
         .bind_scope(&scope)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(&mut *conn)
+        .await?;
+        let bands = super::band::Bands::load(&mut conn).await?;
+        for r in &mut rows {
+            r.band = bands.of(&r.path);
+        }
+        Ok(rows)
     }
 }

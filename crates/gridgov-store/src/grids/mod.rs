@@ -4,6 +4,7 @@
 //! Reads filter by the caller's scope on the grid's path, like regions. Every change bumps the
 //! network generation, which tells each node's point-to-grid index to rebuild.
 
+mod band;
 mod boundaries;
 mod card;
 pub(crate) mod carry;
@@ -29,11 +30,13 @@ pub(crate) use write::county_of;
 
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::grids::{GridKind, Sizing};
+use gridgov_core::settings::HouseholdBand;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::scope::{BindScope, ScopeRange};
 use crate::{Store, StoreError, StoreResult};
+pub(crate) use band::Bands;
 
 /// One grid as stored (without its boundary text, which only maps and exports read).
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -66,6 +69,10 @@ pub struct Grid {
     #[sqlx(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub households_counted: Option<i64>,
+    /// The household band of the grid's region (its own setting or the nearest above it), set
+    /// by the reads that show sizing; the default band elsewhere.
+    #[sqlx(skip)]
+    pub band: HouseholdBand,
 }
 
 impl Grid {
@@ -85,7 +92,7 @@ impl Grid {
     }
 
     pub fn sizing(&self) -> Sizing {
-        Sizing::of(self.households())
+        Sizing::within(self.households(), (self.band.min, self.band.max))
     }
 }
 
@@ -223,15 +230,18 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let scope = ScopeRange::of(actor);
-        sqlx::query_as::<_, GridRow>(&format!(
+        let mut conn = self.pool.acquire().await?;
+        let mut row = sqlx::query_as::<_, GridRow>(&format!(
             "SELECT {ROW_COLUMNS} {ROW_FROM} WHERE g.id = $1 AND {}",
             scope.sql("g.path", 2)
         ))
         .bind(id)
         .bind_scope(&scope)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *conn)
         .await?
-        .ok_or(StoreError::NotFound)
+        .ok_or(StoreError::NotFound)?;
+        row.grid.band = Bands::load(&mut conn).await?.of(&row.grid.path);
+        Ok(row)
     }
 
     /// The current grid with this code in this village, inside the actor's scope.
@@ -245,7 +255,8 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let scope = ScopeRange::of(actor);
-        sqlx::query_as::<_, GridRow>(&format!(
+        let mut conn = self.pool.acquire().await?;
+        let mut row = sqlx::query_as::<_, GridRow>(&format!(
             "SELECT {ROW_COLUMNS} {ROW_FROM} WHERE g.region_code = $1 AND g.code = $2 \
              AND g.valid_to IS NULL AND {}",
             scope.sql("g.path", 3)
@@ -253,9 +264,11 @@ impl Store {
         .bind(region_code)
         .bind(code.to_ascii_uppercase())
         .bind_scope(&scope)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *conn)
         .await?
-        .ok_or(StoreError::NotFound)
+        .ok_or(StoreError::NotFound)?;
+        row.grid.band = Bands::load(&mut conn).await?.of(&row.grid.path);
+        Ok(row)
     }
 
     /// Grids inside the actor's scope, by path, filtered.
@@ -274,14 +287,16 @@ impl Store {
         if f.unpaired {
             sql.push_str(" AND g.police_user_id IS NULL");
         }
+        let mut conn = self.pool.acquire().await?;
+        let bands = Bands::load(&mut conn).await?;
         match f.sizing {
             Some(Sizing::Low) => sql.push_str(&format!(
                 " AND COALESCE({HOUSEHOLDS}, g.household_target) < {}",
-                gridgov_core::grids::HOUSEHOLD_BAND.0
+                bands.sql("g.path", true)
             )),
             Some(Sizing::High) => sql.push_str(&format!(
                 " AND COALESCE({HOUSEHOLDS}, g.household_target) > {}",
-                gridgov_core::grids::HOUSEHOLD_BAND.1
+                bands.sql("g.path", false)
             )),
             Some(Sizing::Ok) | None => {}
         }
@@ -302,7 +317,11 @@ impl Store {
                 .bind(format!("%{}%", t.to_ascii_uppercase()))
                 .bind(format!("%{t}%"));
         }
-        Ok(q.fetch_all(&self.pool).await?)
+        let mut rows = q.fetch_all(&mut *conn).await?;
+        for r in &mut rows {
+            r.grid.band = bands.of(&r.grid.path);
+        }
+        Ok(rows)
     }
 
     /// Counts over the current grids under a path (inside the actor's scope).
@@ -315,7 +334,9 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let scope = ScopeRange::narrowed(actor, under_path)?;
-        let (low, high) = gridgov_core::grids::HOUSEHOLD_BAND;
+        let mut conn = self.pool.acquire().await?;
+        let bands = Bands::load(&mut conn).await?;
+        let (low, high) = (bands.sql("g.path", true), bands.sql("g.path", false));
         Ok(sqlx::query_as::<_, GridCounts>(&format!(
             "SELECT COUNT(*) AS grids, \
              COALESCE(SUM(CASE WHEN g.boundary IS NULL THEN 0 ELSE 1 END), 0) AS with_boundary, \
@@ -333,7 +354,7 @@ impl Store {
             scope.sql("g.path", 1)
         ))
         .bind_scope(&scope)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *conn)
         .await?)
     }
 

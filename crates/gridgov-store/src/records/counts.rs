@@ -42,6 +42,8 @@ pub struct AreaCount {
     pub households: i64,
     /// The households the grids were sized for (their targets), for comparison.
     pub household_target: i64,
+    /// For a grid, the household band of its region (the default band for other rows).
+    pub band: gridgov_core::settings::HouseholdBand,
 }
 
 impl AreaCount {
@@ -199,6 +201,10 @@ impl Store {
         // Only what lies inside the range asked for: rows above it (a county seen by a village's
         // worker) would show a partial count under the name of the whole.
         areas.retain(|a| scope.contains(&a.path));
+        let bands = crate::grids::Bands::load(&mut *self.pool.acquire().await?).await?;
+        for a in areas.iter_mut().filter(|a| a.level == CountLevel::Grid) {
+            a.band = bands.of(&a.path);
+        }
         Ok(PopulationCounts { total, areas })
     }
 }
@@ -221,5 +227,6 @@ fn area(
         houses: 0,
         households: 0,
         household_target: 0,
+        band: Default::default(),
     }
 }

@@ -79,6 +79,8 @@ pub struct GridPage {
     pub village_href: String,
     pub kind: String,
     pub sizing_flag: Option<&'static str>,
+    /// The band of the grid's region, `300–500`.
+    pub band: String,
     pub staffing: &'static str,
     pub staffing_class: &'static str,
     pub area: Option<String>,
@@ -276,6 +278,7 @@ async fn build(
         village_href,
         kind: kind_label(u.lang, &g.grid),
         sizing_flag: sizing_flag(t, g.grid.sizing()),
+        band: format!("{}–{}", g.grid.band.min, g.grid.band.max),
         staffing: staffing_label(t, staffing),
         staffing_class: staffing_class(staffing),
         area: g.grid.area_m2.map(area_text),

@@ -148,6 +148,8 @@ pub struct GridListRow {
     pub kind: String,
     pub households: i64,
     pub sizing_flag: Option<&'static str>,
+    /// The band of the grid's region, `300–500`.
+    pub band: String,
     pub staffing: &'static str,
     pub staffing_class: &'static str,
     pub staff_count: i64,
@@ -357,6 +359,7 @@ fn list_row(lang: Lang, g: &GridRow, checked: bool) -> GridListRow {
         kind: kind_label(lang, &g.grid),
         households: g.grid.households(),
         sizing_flag: sizing_flag(t, g.grid.sizing()),
+        band: format!("{}–{}", g.grid.band.min, g.grid.band.max),
         staffing: staffing_label(t, staffing),
         staffing_class: staffing_class(staffing),
         staff_count: g.staff_count,

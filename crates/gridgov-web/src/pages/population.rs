@@ -30,6 +30,8 @@ pub struct CountRow {
     pub households: i64,
     pub household_target: i64,
     pub sizing_flag: Option<&'static str>,
+    /// The band the flag compares with, `300–500`.
+    pub band: String,
 }
 
 #[derive(Template)]
@@ -80,8 +82,9 @@ fn row(t: &Texts, a: &AreaCount) -> CountRow {
         houses: a.houses,
         households: a.households,
         household_target: a.household_target,
+        band: format!("{}–{}", a.band.min, a.band.max),
         sizing_flag: if grid {
-            sizing_flag(t, Sizing::of(sized))
+            sizing_flag(t, Sizing::within(sized, (a.band.min, a.band.max)))
         } else {
             None
         },
