@@ -15,6 +15,14 @@ pub fn deadline(cal: &Calendar, start: i64, limit: TimeLimit) -> Result<i64, Fie
     }
 }
 
+/// A due time moved by `days` working days, for an extension (延期) granted. Counted from the
+/// last instant before the old due time, so that a deadline at the end of a Thursday (midnight,
+/// which is already Friday) moves to the end of Friday with one day, not to Monday.
+pub fn extend(cal: &Calendar, due: i64, days: i64) -> Result<i64, FieldError> {
+    cal.add_working_days(due - 1, days)
+        .map_err(|e| e.for_field("days"))
+}
+
 /// What an action does to the clocks, decided from the states before and after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClockPlan {

@@ -6,6 +6,6 @@ mod clock;
 mod light;
 mod step;
 
-pub use clock::{ClockPlan, Resumed, deadline, pause, plan, resume};
+pub use clock::{ClockPlan, Resumed, deadline, extend, pause, plan, resume};
 pub use light::{Light, YELLOW_FROM_PERCENT, light};
 pub use step::{LimitUnit, Step, TimeLimit};
