@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cloned_ref_to_slice_refs
+)]
 //! Supervision and extensions, on both databases: the city presses on a district's incident
 //! with reminders and cards, the department replies, the city accepts or sends back; listed
 //! supervision is all or nothing; the handler asks for more time and the district grants it.
@@ -969,9 +974,9 @@ on_both!(two_grants_at_once_keep_one_and_refuse_the_other, |db| {
         .await
         .unwrap();
     let task_due = s
-        .scalar_for_tests(&format!(
-            "SELECT due_at FROM incident_tasks WHERE id = (SELECT task_id FROM incident_extensions)"
-        ))
+        .scalar_for_tests(
+            "SELECT due_at FROM incident_tasks WHERE id = (SELECT task_id FROM incident_extensions)",
+        )
         .await
         .unwrap();
     assert_eq!(task_due, moved, "extended once, not twice");

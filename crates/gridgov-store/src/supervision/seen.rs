@@ -129,7 +129,8 @@ pub(super) async fn stream_entries(
                 to: text("to"),
                 role: text("role"),
                 department: text("department"),
-                event: v.get("event").cloned().unwrap_or_default(),
+                // A card's records keep their summary whole, without an `event`.
+                event: v.get("event").cloned().unwrap_or_else(|| v.clone()),
             }
         })
         .collect())
