@@ -10,6 +10,7 @@ mod demo_departments;
 mod demo_incidents;
 mod demo_network;
 mod demo_people;
+mod demo_supervision;
 mod incident_text;
 mod progress;
 mod report;
