@@ -13,6 +13,7 @@
 use gridgov_core::auth::{Actor, Role};
 use gridgov_core::ids::days_from_civil;
 use gridgov_core::workdays::{CHINA_OFFSET_MS, DAY_MS, HOUR_MS};
+use gridgov_store::categories::CategoryInput;
 use gridgov_store::incidents::{ActionInput, DispatchInput, IncidentFilter, ReportInput};
 use gridgov_store::supervision::{
     CardActionInput, CardInput, DeskFilter, DeskView, ExtensionDecision, ExtensionInput,
@@ -895,11 +896,36 @@ on_both!(
         assert_eq!(refusal(e), "action_not_from_state");
 
         // Three granted of the default ten; a category's own maximum of five leaves two.
-        s.execute_raw_for_tests(
-            "UPDATE incident_categories SET max_extension_days = 5 WHERE code = '06'",
-        )
-        .await
-        .unwrap();
+        let sys = Actor::system();
+        let cat = s.category(&sys, "06").await.unwrap();
+        assert_eq!(cat.max_extension_days, None);
+        let mut input = CategoryInput {
+            name: cat.name.clone(),
+            name_en: cat.name_en.clone(),
+            default_grade: cat.default_grade.as_str().into(),
+            sectors: cat.sectors.iter().map(|x| x.as_str().to_owned()).collect(),
+            public: cat.public,
+            sort_order: cat.sort_order.to_string(),
+            ..Default::default()
+        };
+        for (typed, code) in [
+            ("61", "out_of_range"),
+            ("0", "out_of_range"),
+            ("五", "not_a_number"),
+        ] {
+            input.max_extension_days = typed.into();
+            let e = s
+                .update_category(&sys, "06", &input, cat.version)
+                .await
+                .unwrap_err();
+            assert_eq!(fields(e), [f("max_extension_days", code)], "{typed}");
+        }
+        input.max_extension_days = "5".into();
+        let cat = s
+            .update_category(&sys, "06", &input, cat.version)
+            .await
+            .unwrap();
+        assert_eq!(cat.max_extension_days, Some(5));
         assert_eq!(
             fields(
                 s.request_extension(&t.urban_handler, &c, &id, &ask("3", "仍需等待"))

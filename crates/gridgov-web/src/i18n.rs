@@ -451,6 +451,8 @@ texts! { Texts, ZH, EN;
     usual_sectors: "常见承办行业", "Usual sectors";
     evidence_required: "结案须附证据", "Evidence to close";
     evidence_hint: "如整改后的照片、调解结果、书面答复", "e.g. a photo after the fix, the mediation result, the written reply";
+    max_extension_days: "最长延期（工作日）", "Longest extension (working days)";
+    max_extension_hint: "一项任务累计可延期的工作日数，留空为 10", "Working days a task may be extended by in all; empty for 10";
     public_category: "群众可选", "Open to citizens";
     sort_order: "排序", "Order";
     sort_order_hint: "留空按代码末两位排序", "Empty: by the code's last two digits";
