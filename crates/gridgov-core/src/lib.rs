@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod regions;
 pub mod scope;
 pub mod settings;
+pub mod supervision;
 pub mod text;
 pub mod users;
 pub mod verify;

@@ -27,6 +27,7 @@ pub mod regions;
 mod scope;
 pub mod settings;
 pub mod sheets;
+pub mod supervision;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

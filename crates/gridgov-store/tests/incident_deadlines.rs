@@ -242,3 +242,76 @@ on_both!(
         assert!(lights.is_empty());
     }
 );
+
+on_both!(
+    an_extension_granted_stays_granted_when_limits_change,
+    |db| {
+        use gridgov_store::supervision::{ExtensionDecision, ExtensionInput};
+        let t = town(&db.store).await;
+        let s = &db.store;
+        db.clock.set_ms(at((2025, 6, 16), 9, 0));
+        let a = dispatched(s, &t, &report(s, &t, &t.g1, "新街积水").await).await;
+        let a = s
+            .act_on_incident(
+                &t.urban_handler,
+                &a.county_code,
+                &a.id,
+                &act("start", a.version),
+            )
+            .await
+            .unwrap();
+        // Three more working days for the urban bureau, granted by the district.
+        let x = s
+            .request_extension(
+                &t.urban_handler,
+                &a.county_code,
+                &a.id,
+                &ExtensionInput {
+                    task_id: String::new(),
+                    days: "3".into(),
+                    reason: "需等待施工材料到货".into(),
+                },
+            )
+            .await
+            .unwrap();
+        s.decide_extension(
+            &t.center,
+            &a.county_code,
+            &a.id,
+            &x.id,
+            &ExtensionDecision {
+                grant: true,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        // Then the district shortens handling to five working days (the default is seven).
+        s.change_region_setting(
+            &t.center,
+            "420202",
+            &SettingChange {
+                kind: SettingKind::TimeLimits,
+                value: Some(parse_text(SettingKind::TimeLimits, "handle 5 days").unwrap()),
+                version: 0,
+            },
+            PhoneShown::Masked,
+        )
+        .await
+        .unwrap();
+        s.recompute_due_times("42/4202/420202/", |_| {})
+            .await
+            .unwrap();
+        let p = s
+            .incident_page(&t.center, &a.county_code, &a.id)
+            .await
+            .unwrap();
+        // Five days from Monday end on Monday 23 June; the urban bureau's three more end on
+        // Thursday 26 June, and the incident is due no earlier than its extended task.
+        let urban = p.tasks.iter().find(|x| x.assignee_id == t.urban).unwrap();
+        assert_eq!(urban.due_at, Some(at((2025, 6, 27), 0, 0)));
+        let grid = p.tasks.iter().find(|x| x.assignee_id != t.urban).unwrap();
+        assert_eq!(grid.due_at, Some(at((2025, 6, 24), 0, 0)));
+        assert_eq!(p.incident.due_at, Some(at((2025, 6, 27), 0, 0)));
+    }
+);

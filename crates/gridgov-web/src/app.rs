@@ -176,11 +176,36 @@ fn department_routes() -> Routes {
 /// The incident desk: work lists, the report form, an incident's page and its attachments. The
 /// forms that take files (reporting, acting) are among the uploads, with their own body limit.
 fn incident_routes() -> Routes {
-    use pages::{attachment_files, incident_new, incident_page, incidents};
+    use pages::{
+        attachment_files, incident_new, incident_page, incidents, supervision, supervision_incident,
+    };
     Routes::new()
         .get("/incidents", incidents::list)
         .get("/incidents/new", incident_new::new_form)
         .get("/incidents/{county}/{id}", incident_page::page)
+        .post(
+            "/incidents/{county}/{id}/remind",
+            supervision_incident::remind,
+        )
+        .post(
+            "/incidents/{county}/{id}/cards",
+            supervision_incident::issue,
+        )
+        .post(
+            "/incidents/{county}/{id}/extensions",
+            supervision_incident::request_extension,
+        )
+        .post(
+            "/incidents/{county}/{id}/extensions/{extension}",
+            supervision_incident::decide_extension,
+        )
+        .get("/supervision", supervision::desk)
+        .post("/supervision/listed", supervision::listed)
+        .get("/supervision/cards/{county}/{id}", supervision::card)
+        .post(
+            "/supervision/cards/{county}/{id}/actions",
+            supervision::act_on_card,
+        )
         .get("/attachments/{id}", attachment_files::original)
         .get("/attachments/{id}/thumb", attachment_files::thumbnail)
 }

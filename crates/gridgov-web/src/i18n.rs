@@ -39,6 +39,14 @@ impl Lang {
         }
     }
 
+    /// The labels of supervision: the desk, the card page, the incident page's section.
+    pub fn supervision_texts(self) -> &'static SupervisionTexts {
+        match self {
+            Lang::Zh => &SUPERVISION_ZH,
+            Lang::En => &SUPERVISION_EN,
+        }
+    }
+
     /// The labels of the settings pages.
     pub fn settings_texts(self) -> &'static SettingsTexts {
         match self {
@@ -449,6 +457,8 @@ texts! { Texts, ZH, EN;
     usual_sectors: "常见承办行业", "Usual sectors";
     evidence_required: "结案须附证据", "Evidence to close";
     evidence_hint: "如整改后的照片、调解结果、书面答复", "e.g. a photo after the fix, the mediation result, the written reply";
+    max_extension_days: "最长延期（工作日）", "Longest extension (working days)";
+    max_extension_hint: "一项任务累计可延期的工作日数，留空为 10", "Working days a task may be extended by in all; empty for 10";
     public_category: "群众可选", "Open to citizens";
     sort_order: "排序", "Order";
     sort_order_hint: "留空按代码末两位排序", "Empty: by the code's last two digits";
@@ -576,6 +586,60 @@ texts! { IncidentTexts, INCIDENT_ZH, INCIDENT_EN;
 }
 
 // Settings per region: the page of a region's effective settings and their forms.
+texts! { SupervisionTexts, SUPERVISION_ZH, SUPERVISION_EN;
+    nav_supervision: "督办", "Supervision";
+    desk_title: "督办台", "Supervision desk";
+    section: "催办与督办", "Reminders and supervision";
+    reminders: "催办次数", "Reminders";
+    last_reminded: "最近催办", "Last reminded";
+    remind: "催办", "Remind";
+    remind_hint: "催办内容，如：请加快办理，周五前反馈", "What to press for, e.g. speed up and report back by Friday";
+    issue_card: "下发督办单", "Issue a supervision card";
+    colour: "督办等级", "Colour";
+    addressee: "督办对象", "Addressee";
+    addressee_hint: "留空为承办中心；或 center:区划代码、department:部门编号", "Empty for the center holding it; or center:<region code>, department:<id>";
+    due_days: "回复期限（工作日）", "Reply due (working days)";
+    due_date: "或回复截止日期", "or reply due by (date)";
+    card_note: "督办要求", "What the card asks";
+    cards: "督办单", "Supervision cards";
+    no_cards: "暂无督办单", "No supervision cards";
+    card: "督办单", "Card";
+    state: "状态", "State";
+    due: "回复期限", "Reply due";
+    overdue: "已逾期", "Overdue";
+    reply: "书面回复", "Written reply";
+    replied_at: "回复时间", "Replied";
+    sent_back: "退回次数", "Sent back";
+    incident: "事件", "Incident";
+    issued_at: "下发时间", "Issued";
+    text_reply: "回复内容", "Reply";
+    text_reason: "退回理由", "Why it is sent back";
+    text_note: "说明（可选）", "Note (optional)";
+    view_all: "全部", "All";
+    view_to_reply: "待我回复", "To reply";
+    view_due: "待回复", "Awaiting reply";
+    view_overdue: "逾期未回复", "Overdue";
+    view_answered: "已回复待认可", "Answered";
+    any: "全部", "Any";
+    listed: "挂牌督办", "Listed supervision";
+    listed_hint: "勾选列表中的事件；不勾选则督办本列表筛选出的全部事件（至多 200 件），每件一张督办单，发往承办中心", "Tick incidents of the list; with none ticked, every incident the list's filters give (at most 200): one card each, to the center holding it";
+    listed_done: "已挂牌督办", "Supervised";
+    listed_unit: "件", "incidents";
+    extensions: "延期申请", "Extensions";
+    no_extensions: "暂无延期申请", "No extension requests";
+    ask_extension: "申请延期", "Ask for more time";
+    task: "任务", "Task";
+    days: "延期工作日", "Extra working days";
+    reason: "理由", "Reason";
+    grant: "批准", "Grant";
+    refuse: "不批准", "Refuse";
+    due_before: "原期限", "Due before";
+    due_after: "新期限", "Due after";
+    done: "已完成", "Done";
+    refused: "未能完成", "Not done";
+    timeline: "督办记录", "Record";
+}
+
 texts! { SettingsTexts, SETTINGS_ZH, SETTINGS_EN;
     nav_settings: "区域设置", "Settings";
     settings_of: "区域设置", "Settings of";

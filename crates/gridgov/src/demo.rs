@@ -94,9 +94,15 @@ pub async fn run(
     if people > 0 {
         tracing::info!(persons = people, "demo people loaded");
     }
-    crate::demo_incidents::ensure(&store, &book)
+    let recorded = crate::demo_incidents::ensure(&store, &book)
         .await
         .context("recording the demo incidents")?;
+    if recorded > 0 {
+        let made = crate::demo_supervision::seed(&store)
+            .await
+            .context("seeding the demo's supervision")?;
+        tracing::info!(made, "demo supervision seeded");
+    }
     let logins = login_table(&store).await?;
     let waiting = crate::demo_incidents::waiting(&store).await?;
     tracing::info!(secs = started.elapsed().as_secs_f64(), "demo ready");

@@ -11,6 +11,7 @@ mod demo_incidents;
 mod demo_network;
 mod demo_people;
 mod demo_settings;
+mod demo_supervision;
 mod incident_text;
 mod progress;
 mod report;

@@ -15,6 +15,14 @@ pub fn deadline(cal: &Calendar, start: i64, limit: TimeLimit) -> Result<i64, Fie
     }
 }
 
+/// A due time moved by `days` working days, for an extension (延期) granted. Counted from the
+/// last instant before the old due time, so that a deadline at the end of a Thursday (midnight,
+/// which is already Friday) moves to the end of Friday with one day, not to Monday.
+pub fn extend(cal: &Calendar, due: i64, days: i64) -> Result<i64, FieldError> {
+    cal.add_working_days(due - 1, days)
+        .map_err(|e| e.for_field("days"))
+}
+
 /// What an action does to the clocks, decided from the states before and after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClockPlan {
@@ -118,14 +126,26 @@ pub struct Recomputed {
     pub left: Option<i64>,
 }
 
+///
+/// Extensions granted on the clock since it started stay granted: `extra_days` working days are
+/// added again after the new limit, and `at_least` (an incident's live tasks' extended due
+/// times, which a grant raised the incident's to) is the earliest it may be due.
 pub fn recompute(
     cal: &Calendar,
     start: i64,
     due: i64,
     left: Option<i64>,
     limit: TimeLimit,
+    extra_days: i64,
+    at_least: Option<i64>,
 ) -> Result<Recomputed, FieldError> {
-    let new_due = deadline(cal, start, limit)?;
+    let mut new_due = deadline(cal, start, limit)?;
+    if extra_days > 0 {
+        new_due = extend(cal, new_due, extra_days)?;
+    }
+    if let Some(floor) = at_least {
+        new_due = new_due.max(floor);
+    }
     let left = match left {
         Some(l) => Some(l + cal.working_time_between(due, new_due)?),
         None => None,
@@ -224,7 +244,7 @@ mod tests {
         let start = at((2024, 6, 17), 10);
         let due = deadline(&cal, start, TimeLimit::days(5)).unwrap();
         // A longer limit: due two working days later, the start unchanged.
-        let r = recompute(&cal, start, due, None, TimeLimit::days(7)).unwrap();
+        let r = recompute(&cal, start, due, None, TimeLimit::days(7), 0, None).unwrap();
         assert_eq!(r.due, at((2024, 6, 27), 0));
         assert_eq!(r.left, None);
         // A local holiday on Friday 21 June pushes the same limit one working day on.
@@ -234,19 +254,19 @@ mod tests {
             name: "市庆".into(),
         };
         let cal2 = Calendar::new(&[local], crate::workdays::WorkingHours::default()).unwrap();
-        let r = recompute(&cal2, start, due, None, TimeLimit::days(5)).unwrap();
+        let r = recompute(&cal2, start, due, None, TimeLimit::days(5), 0, None).unwrap();
         assert_eq!(r.due, at((2024, 6, 26), 0));
         // Paused with a day and a half left: two days and a half left after the limit grew by a day.
         let paused = at((2024, 6, 21), 12);
         let left = pause(&cal, due, paused).unwrap();
-        let r = recompute(&cal, start, due, Some(left), TimeLimit::days(6)).unwrap();
+        let r = recompute(&cal, start, due, Some(left), TimeLimit::days(6), 0, None).unwrap();
         assert_eq!(
             r.left,
             Some(left + cal.working_time_between(due, r.due).unwrap())
         );
         assert_eq!(cal.working_time_between(due, r.due), Ok(7 * HOUR_MS));
         // The same limit on the same calendar changes nothing.
-        let same = recompute(&cal, start, due, Some(left), TimeLimit::days(5)).unwrap();
+        let same = recompute(&cal, start, due, Some(left), TimeLimit::days(5), 0, None).unwrap();
         assert_eq!(
             same,
             Recomputed {
@@ -254,6 +274,13 @@ mod tests {
                 left: Some(left)
             }
         );
+        // Two days granted on a five-day clock stay granted on the new seven-day limit.
+        let r = recompute(&cal, start, due, None, TimeLimit::days(7), 2, None).unwrap();
+        assert_eq!(r.due, at((2024, 7, 1), 0));
+        // An incident is due no earlier than its extended tasks.
+        let later = at((2024, 7, 3), 0);
+        let r = recompute(&cal, start, due, None, TimeLimit::days(5), 0, Some(later)).unwrap();
+        assert_eq!(r.due, later);
         assert_eq!(step_of_clock(S::Suspended), Some(Step::Handle));
         assert_eq!(step_of_clock(S::Closed), None);
     }

@@ -7,7 +7,7 @@ mod light;
 mod step;
 
 pub use clock::{
-    ClockPlan, Recomputed, Resumed, deadline, pause, plan, recompute, resume, step_of_clock,
+    ClockPlan, Recomputed, Resumed, deadline, extend, pause, plan, recompute, resume, step_of_clock,
 };
 pub use light::{Light, YELLOW_FROM_PERCENT, light};
 pub use step::{LimitUnit, Step, TimeLimit};

@@ -47,6 +47,17 @@ fn required(c: &mut Checker, field: &str, s: &str, min: usize) {
     }
 }
 
+fn positive_days(c: &mut Checker, days: i64) {
+    if days < 1 {
+        c.push(FieldError::new(
+            "days",
+            "not_positive",
+            "天数至少为 1",
+            "at least 1 day",
+        ));
+    }
+}
+
 fn zh_name(field: &str) -> &'static str {
     match field {
         "reason" => "原因",
@@ -281,6 +292,40 @@ impl IncidentEvent {
             } => {
                 id(&mut c, "from_grid", from_grid);
                 id(&mut c, "to_grid", to_grid);
+            }
+            IncidentEvent::Reminded { note } => required(&mut c, "note", note, 1),
+            IncidentEvent::Supervised {
+                card_id,
+                addressee,
+                note,
+                ..
+            } => {
+                id(&mut c, "card_id", card_id);
+                id(&mut c, "addressee", addressee);
+                required(&mut c, "note", note, REASON_MIN);
+            }
+            IncidentEvent::ExtensionRequested {
+                extension_id,
+                task_id,
+                days,
+                reason,
+            } => {
+                id(&mut c, "extension_id", extension_id);
+                id(&mut c, "task_id", task_id);
+                positive_days(&mut c, *days);
+                required(&mut c, "reason", reason, REASON_MIN);
+            }
+            IncidentEvent::ExtensionDecided {
+                extension_id,
+                task_id,
+                days,
+                note,
+                ..
+            } => {
+                id(&mut c, "extension_id", extension_id);
+                id(&mut c, "task_id", task_id);
+                positive_days(&mut c, *days);
+                optional(&mut c, "note", note);
             }
         }
         c.finish()

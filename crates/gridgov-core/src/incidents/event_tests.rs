@@ -106,6 +106,30 @@ fn samples() -> Vec<IncidentEvent> {
             to_grid: "g9".into(),
             change: "split".into(),
         },
+        E::Reminded {
+            note: "请加快办理进度".into(),
+        },
+        E::Supervised {
+            card_id: "c1".into(),
+            colour: crate::supervision::CardColour::Red,
+            addressee: "department:housing".into(),
+            due_at: 1_750_000_000_000,
+            note: "逾期未办结，限期书面回复".into(),
+        },
+        E::ExtensionRequested {
+            extension_id: "x1".into(),
+            task_id: "t2".into(),
+            days: 3,
+            reason: "需等待材料到货".into(),
+        },
+        E::ExtensionDecided {
+            extension_id: "x1".into(),
+            task_id: "t2".into(),
+            granted: true,
+            days: 3,
+            due_at: Some(1_750_000_000_000),
+            note: None,
+        },
     ]
 }
 
@@ -121,12 +145,12 @@ fn every_event_has_a_stable_kind_and_its_action() {
         assert_eq!(&back, e);
         e.check().unwrap_or_else(|x| panic!("{}: {x}", e.kind()));
     }
-    // One event per action; the report and the grid change have none.
+    // One event per action; the report, the grid change and supervision's four have none.
     for &action in IncidentAction::ALL {
         let n = events.iter().filter(|e| e.action() == Some(action)).count();
         assert_eq!(n, 1, "{action}");
     }
-    assert_eq!(events.iter().filter(|e| e.action().is_none()).count(), 2);
+    assert_eq!(events.iter().filter(|e| e.action().is_none()).count(), 6);
     let json = serde_json::to_string(&events[2]).unwrap();
     assert_eq!(json, r#"{"kind":"rejected","reason":"不属于受理范围"}"#);
     let json = serde_json::to_string(&events[15]).unwrap();

@@ -132,6 +132,39 @@ pub enum IncidentEvent {
         /// `split` or `merge`.
         change: String,
     },
+    /// A higher center pressed for progress (催办). Not an action of the loop: it changes no
+    /// state, only counts on the incident.
+    Reminded {
+        note: String,
+    },
+    /// A higher center issued a supervision card (督办单) to whoever holds the work; the card's
+    /// own course is recorded on its own stream (`supervision_card:<id>`).
+    Supervised {
+        card_id: String,
+        colour: crate::supervision::CardColour,
+        /// `center:<region code>` or `department:<id>`.
+        addressee: String,
+        due_at: i64,
+        note: String,
+    },
+    /// A handler asked for more working days on a task in progress (延期申请).
+    ExtensionRequested {
+        extension_id: String,
+        task_id: String,
+        days: i64,
+        reason: String,
+    },
+    /// The dispatching center decided a request; a grant moves the task's due time (and the
+    /// incident's) by the days asked.
+    ExtensionDecided {
+        extension_id: String,
+        task_id: String,
+        granted: bool,
+        days: i64,
+        /// The task's new due time, when granted and the calendar could give it.
+        due_at: Option<i64>,
+        note: Option<String>,
+    },
 }
 
 impl IncidentEvent {
@@ -158,16 +191,27 @@ impl IncidentEvent {
             IncidentEvent::ReportedIn { .. } => "reported_in",
             IncidentEvent::Commented { .. } => "commented",
             IncidentEvent::GridChanged { .. } => "grid_changed",
+            IncidentEvent::Reminded { .. } => "reminded",
+            IncidentEvent::Supervised { .. } => "supervised",
+            IncidentEvent::ExtensionRequested { .. } => "extension_requested",
+            IncidentEvent::ExtensionDecided { .. } => "extension_decided",
         }
     }
 
     /// The action this event records, to be checked with [`check`](super::check) before it is
-    /// written; `None` for the report, which creates the incident, and for a grid change, which
-    /// the network's change causes.
+    /// written; `None` for the report, which creates the incident, for a grid change, which
+    /// the network's change causes, and for the pressure and time of supervision (reminders,
+    /// cards, extensions), which change no state and have rules of their own
+    /// (`crate::supervision`).
     pub fn action(&self) -> Option<IncidentAction> {
         use IncidentAction as A;
         Some(match self {
-            IncidentEvent::Reported { .. } | IncidentEvent::GridChanged { .. } => return None,
+            IncidentEvent::Reported { .. }
+            | IncidentEvent::GridChanged { .. }
+            | IncidentEvent::Reminded { .. }
+            | IncidentEvent::Supervised { .. }
+            | IncidentEvent::ExtensionRequested { .. }
+            | IncidentEvent::ExtensionDecided { .. } => return None,
             IncidentEvent::Accepted { .. } => A::Accept,
             IncidentEvent::Rejected { .. } => A::Reject,
             IncidentEvent::Merged { .. } => A::Merge,

@@ -40,6 +40,8 @@ pub struct Category {
     /// Active, and so is every category above it: what reports may use.
     pub in_use: bool,
     pub sort_order: i64,
+    /// The most working days a task may be extended by in all; `None` for the default.
+    pub max_extension_days: Option<i64>,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -58,14 +60,15 @@ pub(crate) struct CategoryRow {
     public: i64,
     active: i64,
     sort_order: i64,
+    max_extension_days: Option<i64>,
     version: i64,
     created_at: i64,
     updated_at: i64,
 }
 
 pub(crate) const CATEGORY_COLUMNS: &str = "code, parent_code, level, name, name_en, \
-    default_grade, sectors, evidence_required, public, active, sort_order, version, created_at, \
-    updated_at";
+    default_grade, sectors, evidence_required, public, active, sort_order, max_extension_days, \
+    version, created_at, updated_at";
 
 impl CategoryRow {
     /// `in_use` is the caller's finding from the rows above.
@@ -88,6 +91,7 @@ impl CategoryRow {
             public: self.public != 0,
             active: self.active != 0,
             sort_order: self.sort_order,
+            max_extension_days: self.max_extension_days,
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,

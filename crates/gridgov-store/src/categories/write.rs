@@ -30,6 +30,9 @@ pub struct CategoryInput {
     pub public: bool,
     /// Place among its siblings; empty: the code's last two digits.
     pub sort_order: String,
+    /// The most working days a task may be extended by in all (延期); empty for the default
+    /// (`gridgov_core::supervision::DEFAULT_MAX_EXTENSION_DAYS`).
+    pub max_extension_days: String,
 }
 
 impl Default for CategoryInput {
@@ -44,6 +47,7 @@ impl Default for CategoryInput {
             evidence_required: false,
             public: true,
             sort_order: String::new(),
+            max_extension_days: String::new(),
         }
     }
 }
@@ -62,12 +66,29 @@ impl CategoryInput {
         .check()
         .map_err(invalid)
     }
+
+    /// The maximum as typed: empty for the default, else a whole number of working days.
+    fn max_extension(&self) -> StoreResult<Option<i64>> {
+        let typed = match self.max_extension_days.trim() {
+            "" => None,
+            t => Some(t.parse::<i64>().map_err(|_| {
+                FieldError::new(
+                    "max_extension_days",
+                    "not_a_number",
+                    "最长延期须为整数个工作日",
+                    "the longest extension must be a whole number of working days",
+                )
+            })?),
+        };
+        Ok(gridgov_core::supervision::check_max_extension_days(typed)?)
+    }
 }
 
-fn summary(v: &ValidCategory) -> serde_json::Value {
+fn summary(v: &ValidCategory, max_extension_days: Option<i64>) -> serde_json::Value {
     json!({"name": v.name, "name_en": v.name_en, "default_grade": v.default_grade.as_str(),
         "sectors": sectors_text(&v.sectors), "evidence_required": v.evidence_required,
-        "public": v.public, "sort_order": v.sort_order})
+        "public": v.public, "sort_order": v.sort_order,
+        "max_extension_days": max_extension_days})
 }
 
 /// The deployment-wide tree is audited under the whole-country scope path.
@@ -81,6 +102,7 @@ impl Store {
     ) -> StoreResult<Category> {
         need(actor, Permission::ManageCategories)?;
         let place = place_in_tree(&input.code, &input.parent_code);
+        let max_extension = input.max_extension()?;
         let v = input.check();
         let ((code, parent), v) = match (place, v) {
             (Ok(p), Ok(v)) => (p, v),
@@ -113,7 +135,8 @@ impl Store {
         let r = sqlx::query(
             "INSERT INTO incident_categories (code, parent_code, level, name, name_en, \
              default_grade, sectors, evidence_required, public, active, sort_order, version, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, 1, $11, $11)",
+             created_at, updated_at, max_extension_days) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, 1, $11, $11, $12)",
         )
         .bind(code.as_str())
         .bind(parent.as_ref().map(|p| p.to_string()))
@@ -126,6 +149,7 @@ impl Store {
         .bind(i64::from(v.public))
         .bind(v.sort_order.unwrap_or_else(|| code.ordinal()))
         .bind(now)
+        .bind(max_extension)
         .execute(&mut *tx)
         .await;
         written(r, || {
@@ -136,7 +160,7 @@ impl Store {
                 format!("category code {code} is taken"),
             ))
         })?;
-        let mut s = summary(&v);
+        let mut s = summary(&v, max_extension);
         s["parent_code"] = json!(parent.as_ref().map(|p| p.to_string()));
         audit::append(
             &mut tx,
@@ -165,6 +189,7 @@ impl Store {
     ) -> StoreResult<Category> {
         need(actor, Permission::ManageCategories)?;
         let v = input.check()?;
+        let max_extension = input.max_extension()?;
         let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let before = category_in(&mut tx, code).await?;
@@ -192,6 +217,7 @@ impl Store {
         let n = sqlx::query(
             "UPDATE incident_categories SET name = $1, name_en = $2, default_grade = $3, \
              sectors = $4, evidence_required = $5, public = $6, sort_order = $7, \
+             max_extension_days = $11, \
              version = version + 1, updated_at = $8 WHERE code = $9 AND version = $10",
         )
         .bind(&v.name)
@@ -204,6 +230,7 @@ impl Store {
         .bind(now)
         .bind(&before.code)
         .bind(version)
+        .bind(max_extension)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -221,8 +248,9 @@ impl Store {
                         "default_grade": before.default_grade.as_str(),
                         "sectors": sectors_text(&before.sectors),
                         "evidence_required": before.evidence_required, "public": before.public,
-                        "sort_order": before.sort_order},
-                    "after": summary(&v),
+                        "sort_order": before.sort_order,
+                        "max_extension_days": before.max_extension_days},
+                    "after": summary(&v, max_extension),
                 }),
             },
         )

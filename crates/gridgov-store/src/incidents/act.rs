@@ -56,7 +56,7 @@ pub(super) struct Applied {
 }
 
 /// A note or reason as typed: trimmed, visible, bounded; `None` when empty.
-pub(super) fn optional_text(field: &str, value: &str) -> StoreResult<Option<String>> {
+pub(crate) fn optional_text(field: &str, value: &str) -> StoreResult<Option<String>> {
     let v = value.trim();
     if gridgov_core::text::visible_chars(v) == 0 {
         return Ok(None);
@@ -74,7 +74,7 @@ pub(super) fn optional_text(field: &str, value: &str) -> StoreResult<Option<Stri
 }
 
 /// A reason the action needs.
-pub(super) fn required_reason(value: &str) -> StoreResult<String> {
+pub(crate) fn required_reason(value: &str) -> StoreResult<String> {
     optional_text("reason", value)?.ok_or_else(|| {
         FieldError::new("reason", "required", "请说明理由", "give the reason").into()
     })

@@ -3,6 +3,7 @@
 //! or send back their own task, and the incident moves when its last live task ends.
 
 use gridgov_core::FieldError;
+use gridgov_core::auth::Actor;
 use gridgov_core::incidents::{
     Assignee, IncidentAction, IncidentEvent, IncidentState, MAX_TASKS, SHIRKING_RETURNS,
     TaskAssignment, TaskKind, TaskState, after_task, is_center_role, task_transition,
@@ -10,7 +11,7 @@ use gridgov_core::incidents::{
 use sqlx::{Any, Transaction};
 
 use super::act::{Applied, Changes, Ctx, optional_text, required_reason};
-use super::facts::{assignee_of, stored};
+use super::facts::{CallerFacts, assignee_of, stored};
 use super::input::{ActionInput, DispatchInput};
 use super::rows::TaskView;
 use crate::records::destination_grid;
@@ -341,49 +342,9 @@ impl Store {
         })
     }
 
-    /// The task the caller acts on: the one named, or their one live task. Theirs means their
-    /// department's, or a territorial task on a grid they serve or their center's region.
+    /// The task the caller acts on: the one named, or their one live task.
     fn my_task<'t>(&self, ctx: &'t Ctx<'_>, named: &str) -> StoreResult<&'t TaskView> {
-        let mine = |t: &&TaskView| match assignee_of(t) {
-            Assignee::Department(d) => ctx.caller.department_id.as_deref() == Some(d.as_str()),
-            Assignee::Grid(g) => ctx.caller.grid_ids.contains(&g),
-            // A region's task is its center's: a department handler scoped to the same region
-            // does not hold it (as in core's relations).
-            Assignee::Region(code) => {
-                is_center_role(ctx.actor.role)
-                    && ctx
-                        .actor
-                        .scope
-                        .as_str()
-                        .trim_end_matches('/')
-                        .ends_with(&format!("/{code}"))
-            }
-        };
-        let named = named.trim();
-        let candidates: Vec<&TaskView> = ctx
-            .tasks
-            .iter()
-            .filter(mine)
-            .filter(|t| named.is_empty() || t.id == named)
-            .filter(|t| !named.is_empty() || is_live(t))
-            .collect();
-        match candidates.as_slice() {
-            [one] => Ok(one),
-            [] => Err(FieldError::new(
-                "task_id",
-                "no_such_task",
-                "这里没有您的任务",
-                "you have no such task here",
-            )
-            .into()),
-            _ => Err(FieldError::new(
-                "task_id",
-                "which_task",
-                "您在此事件上有多个任务，请指明任务",
-                "you have several tasks on this incident; name the task",
-            )
-            .into()),
-        }
+        caller_task(ctx.actor, ctx.caller, ctx.tasks, named)
     }
 
     /// Start, handle, send back or report in on the caller's own task.
@@ -492,5 +453,54 @@ impl Store {
             .into());
         }
         Ok(())
+    }
+}
+
+/// The task the caller acts on: the one named, or their one live task. Theirs means their
+/// department's, or a territorial task on a grid they serve or their center's region. Shared
+/// with the extensions of `supervision`, which a task's handler asks for.
+pub(crate) fn caller_task<'t>(
+    actor: &Actor,
+    caller: &CallerFacts,
+    tasks: &'t [TaskView],
+    named: &str,
+) -> StoreResult<&'t TaskView> {
+    let mine = |t: &&TaskView| match assignee_of(t) {
+        Assignee::Department(d) => caller.department_id.as_deref() == Some(d.as_str()),
+        Assignee::Grid(g) => caller.grid_ids.contains(&g),
+        // A region's task is its center's: a department handler scoped to the same region
+        // does not hold it (as in core's relations).
+        Assignee::Region(code) => {
+            is_center_role(actor.role)
+                && actor
+                    .scope
+                    .as_str()
+                    .trim_end_matches('/')
+                    .ends_with(&format!("/{code}"))
+        }
+    };
+    let named = named.trim();
+    let candidates: Vec<&TaskView> = tasks
+        .iter()
+        .filter(mine)
+        .filter(|t| named.is_empty() || t.id == named)
+        .filter(|t| !named.is_empty() || is_live(t))
+        .collect();
+    match candidates.as_slice() {
+        [one] => Ok(one),
+        [] => Err(FieldError::new(
+            "task_id",
+            "no_such_task",
+            "这里没有您的任务",
+            "you have no such task here",
+        )
+        .into()),
+        _ => Err(FieldError::new(
+            "task_id",
+            "which_task",
+            "您在此事件上有多个任务，请指明任务",
+            "you have several tasks on this incident; name the task",
+        )
+        .into()),
     }
 }

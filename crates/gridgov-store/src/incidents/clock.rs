@@ -142,6 +142,49 @@ pub(super) async fn after_action(
     Ok(incident.map(|(started, due, left)| IncidentClock { started, due, left }))
 }
 
+/// An extension (延期) granted: the task's due time moves by `days` working days on the
+/// incident's calendar, and the incident's own due time moves to at least the task's new one
+/// (the handle step cannot end before its tasks). Returns the task's due time before and after;
+/// a task without a due time, or one the calendar cannot move, is left as it is (`None`), as
+/// `after_action` leaves a due time it cannot give.
+pub(crate) async fn extend_task(
+    tx: &mut Transaction<'static, Any>,
+    i: &IncidentView,
+    task_id: &str,
+    days: i64,
+) -> StoreResult<Option<(i64, i64)>> {
+    let due: Option<i64> =
+        sqlx::query_scalar("SELECT due_at FROM incident_tasks WHERE county_code = $1 AND id = $2")
+            .bind(&i.county_code)
+            .bind(task_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .flatten();
+    let Some(due) = due else {
+        return Ok(None);
+    };
+    let cal = calendar_of(&layers_for_path(&mut *tx, &i.path).await?);
+    let Ok(after) = deadlines::extend(&cal, due, days) else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE incident_tasks SET due_at = $3 WHERE county_code = $1 AND id = $2")
+        .bind(&i.county_code)
+        .bind(task_id)
+        .bind(after)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE incidents SET due_at = $3 WHERE county_code = $1 AND id = $2 \
+         AND due_at IS NOT NULL AND due_at < $3",
+    )
+    .bind(&i.county_code)
+    .bind(&i.id)
+    .bind(after)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Some((due, after)))
+}
+
 /// A paused clock's new start and due time, when it had a due time and time left.
 fn resumed(
     cal: &Calendar,

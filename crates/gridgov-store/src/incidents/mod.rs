@@ -11,17 +11,17 @@
 //! Incidents are seen through three doors ([`crate::scope::IncidentDoors`]): the caller's
 //! region range, their department's tasks, and their own reports.
 
-mod act;
+pub(crate) mod act;
 mod act_center;
 mod act_review;
-mod act_tasks;
+pub(crate) mod act_tasks;
 mod attachments;
 mod bulk;
 mod bulk_ground;
-mod clock;
+pub(crate) mod clock;
 mod duplicates;
 mod export;
-mod facts;
+pub(crate) mod facts;
 mod grid_lights;
 mod input;
 mod list;
@@ -32,7 +32,7 @@ mod parties;
 mod read;
 mod recompute;
 mod report;
-mod rows;
+pub(crate) mod rows;
 pub(crate) mod words_cache;
 
 pub use bulk::{BulkIncident, BulkParty, BulkTask};

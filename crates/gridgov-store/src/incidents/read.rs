@@ -45,6 +45,8 @@ pub struct IncidentPage {
     pub merged_here: Vec<MergedHere>,
     /// For a caller who may merge it now: earlier incidents it may duplicate.
     pub possible_duplicates: Vec<DuplicateSuggestion>,
+    /// Its cards and extension requests, and what the caller may do of supervision.
+    pub supervision: crate::supervision::IncidentSupervision,
 }
 
 impl Store {
@@ -126,6 +128,16 @@ impl Store {
         )
         .await?;
         let merged_here = merged_here(&mut conn, &doors, county, id).await?;
+        let supervision = crate::supervision::on_incident(
+            &mut conn,
+            actor,
+            &caller,
+            &incident,
+            &tasks,
+            rel,
+            self.now_ms(),
+        )
+        .await?;
         drop(conn);
         // Whoever may merge it now is shown what it may duplicate, to decide on.
         let possible_duplicates = if open.contains(&IncidentAction::Merge) {
@@ -134,6 +146,7 @@ impl Store {
             Vec::new()
         };
         Ok(IncidentPage {
+            supervision,
             carried_on,
             merged_here,
             possible_duplicates,

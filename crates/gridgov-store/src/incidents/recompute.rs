@@ -4,8 +4,9 @@
 //! becomes the new limit from the start on the new calendar (core's `deadlines::recompute`), and
 //! a paused clock keeps the time it had used.
 //!
-//! The job reads the region's open clocks in two streamed statements (incidents', then their
-//! live tasks') and writes what moved in batches. A write is guarded by the clock as read: an action that restarted or paused a clock
+//! The job reads the region's open clocks in two streamed statements (live tasks', then their
+//! incidents') and writes what moved in batches; extensions granted since a clock started stay
+//! granted. A write is guarded by the clock as read: an action that restarted or paused a clock
 //! meanwhile already used the new setting (committed before the job was enqueued), and its
 //! clock is left alone. Versions are not bumped: a due time the center did not move is not an
 //! edit of the incident, and a desk form open on it stays valid. The incidents' timelines do not
@@ -61,7 +62,27 @@ struct ClockRow {
     clock_started_at: Option<i64>,
     due_at: Option<i64>,
     clock_left_ms: Option<i64>,
+    /// A task's working days of extension granted since its clock started (0 for incidents).
+    extra_days: i64,
+    /// An incident's latest live task due time that an extension moved (none for tasks).
+    extended_due: Option<i64>,
 }
+
+/// A task's extensions granted since its clock started: a grant moved its due time, and a
+/// recompute keeps it moved (a rework that restarted the clock ended them).
+const EXTRA_DAYS: &str = "(SELECT CAST(COALESCE(SUM(e.days), 0) AS BIGINT) \
+     FROM incident_extensions e WHERE e.county_code = t.county_code \
+     AND e.incident_id = t.incident_id AND e.task_id = t.id AND e.state = 'granted' \
+     AND e.decided_at >= t.clock_started_at)";
+
+/// An incident's latest due time among its live tasks with an extension in force: a grant
+/// raised the incident's due time to it, and a recompute keeps it there.
+const EXTENDED_DUE: &str = "(SELECT MAX(x.due_at) FROM incident_tasks x \
+     WHERE x.county_code = i.county_code AND x.incident_id = i.id \
+     AND x.state IN ('assigned', 'accepted', 'in_progress') AND EXISTS (SELECT 1 \
+     FROM incident_extensions e WHERE e.county_code = x.county_code \
+     AND e.incident_id = x.incident_id AND e.task_id = x.id AND e.state = 'granted' \
+     AND e.decided_at >= x.clock_started_at))";
 
 /// A clock to write: key, the clock as read (the guard), the new due time and time left.
 struct NewClock {
@@ -91,18 +112,22 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let mut book = LayerBook::clocks(&mut conn).await?;
         let mut report = RecomputeReport::default();
-        for table in ["incidents", "incident_tasks"] {
+        // Tasks first: an incident's due time may not fall before its extended tasks'.
+        for table in ["incident_tasks", "incidents"] {
             let sql = if table == "incidents" {
                 format!(
                     "SELECT i.county_code, i.id, i.path, i.category_code, i.grade, i.state, \
-                     i.clock_started_at, i.due_at, i.clock_left_ms FROM incidents i \
+                     i.clock_started_at, i.due_at, i.clock_left_ms, \
+                     CAST(0 AS BIGINT) AS extra_days, {EXTENDED_DUE} AS extended_due \
+                     FROM incidents i \
                      WHERE {} AND i.state IN {OPEN} AND i.due_at IS NOT NULL",
                     range.sql("i.path", 1)
                 )
             } else {
                 format!(
                     "SELECT t.county_code, t.id, i.path, i.category_code, i.grade, t.state, \
-                     t.clock_started_at, t.due_at, t.clock_left_ms \
+                     t.clock_started_at, t.due_at, t.clock_left_ms, {EXTRA_DAYS} AS extra_days, \
+                     CAST(NULL AS BIGINT) AS extended_due \
                      FROM incidents i JOIN incident_tasks t \
                      ON t.county_code = i.county_code AND t.incident_id = i.id \
                      WHERE {} AND i.state IN {OPEN} \
@@ -168,7 +193,15 @@ fn recompute_row(
         .map_err(|e| crate::StoreError::Internal(format!("stored incident {}: {e}", row.id)))?;
     let place = book.place(&row.path);
     let limit = place.layers.limit(&row.category_code, grade, step).value;
-    match deadlines::recompute(&place.calendar, started, due, row.clock_left_ms, limit) {
+    match deadlines::recompute(
+        &place.calendar,
+        started,
+        due,
+        row.clock_left_ms,
+        limit,
+        row.extra_days,
+        row.extended_due,
+    ) {
         Ok(Recomputed { due: new_due, left }) => {
             if new_due != due || left != row.clock_left_ms {
                 out.push(NewClock {

@@ -9,7 +9,8 @@ pub(crate) const COLUMNS: &str = "i.county_code, i.id, i.number, i.title, i.desc
      i.region_code, i.path, i.center_path, i.merged_into_county, i.merged_into, \
      i.resolution_level, i.evaluation, \
      i.reopen_count, i.rework_count, i.return_count, i.shirking, i.closed_at, i.version, \
-     i.created_at, i.updated_at, i.clock_started_at, i.due_at, i.clock_left_ms";
+     i.created_at, i.updated_at, i.clock_started_at, i.due_at, i.clock_left_ms, \
+     i.reminders, i.last_reminded_at";
 
 /// One incident as shown to those who may see it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -53,6 +54,9 @@ pub struct IncidentView {
     pub clock_started_at: Option<i64>,
     pub due_at: Option<i64>,
     pub clock_left_ms: Option<i64>,
+    /// Reminders (催办) from higher centers, and when the last came.
+    pub reminders: i64,
+    pub last_reminded_at: Option<i64>,
     /// green, yellow, red or paused; filled in by the reads that show it (the page, the lists).
     #[sqlx(skip)]
     pub light: Option<gridgov_core::deadlines::Light>,

@@ -47,6 +47,9 @@ pub struct CategoryView {
     /// Active, and so is everything above it: what reports may use.
     in_use: bool,
     sort_order: i64,
+    /// The most working days a task of it may be extended by in all (延期); null for the
+    /// default of 10.
+    max_extension_days: Option<i64>,
     version: i64,
     created_at: i64,
     updated_at: i64,
@@ -67,6 +70,7 @@ impl From<Category> for CategoryView {
             active: c.active,
             in_use: c.in_use,
             sort_order: c.sort_order,
+            max_extension_days: c.max_extension_days,
             version: c.version,
             created_at: c.created_at,
             updated_at: c.updated_at,
@@ -107,6 +111,8 @@ pub struct CategoryBody {
     public: Option<bool>,
     /// Place among its siblings; default the code's last two digits.
     sort_order: Option<i64>,
+    /// The most working days a task may be extended by in all (1 to 60); null for the default.
+    max_extension_days: Option<i64>,
 }
 
 impl From<CategoryBody> for CategoryInput {
@@ -121,6 +127,10 @@ impl From<CategoryBody> for CategoryInput {
             evidence_required: b.evidence_required,
             public: b.public.unwrap_or(true),
             sort_order: b.sort_order.map(|n| n.to_string()).unwrap_or_default(),
+            max_extension_days: b
+                .max_extension_days
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
         }
     }
 }

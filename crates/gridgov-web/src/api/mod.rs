@@ -23,6 +23,7 @@ mod records_places;
 mod records_views;
 mod regions;
 mod settings;
+mod supervision;
 mod users;
 mod verify;
 mod views;
@@ -123,6 +124,9 @@ use crate::routes::{Routes, Verb};
         verify::list, verify::show, verify::claim, verify::release, verify::decide, verify::comparisons,
         incidents::report, incidents::list, incidents::show, incidents::act, incidents::export,
         incident_duplicates::suggest,
+        supervision::remind, supervision::issue, supervision::listed, supervision::desk,
+        supervision::show_card, supervision::act_on_card, supervision::request_extension,
+        supervision::decide_extension,
         attachments::upload, attachments::show, attachments::content, attachments::thumbnail,
         departments::list, departments::create, departments::show, departments::update,
         departments::deactivate, departments::activate, departments::members,
@@ -261,6 +265,29 @@ fn records_router() -> Routes {
         .post("/api/v1/incidents/duplicates", incident_duplicates::suggest)
         .get("/api/v1/incidents/{county}/{id}", incidents::show)
         .post("/api/v1/incidents/{county}/{id}/actions", incidents::act)
+        .post(
+            "/api/v1/incidents/{county}/{id}/reminders",
+            supervision::remind,
+        )
+        .post("/api/v1/incidents/{county}/{id}/cards", supervision::issue)
+        .post(
+            "/api/v1/incidents/{county}/{id}/extensions",
+            supervision::request_extension,
+        )
+        .post(
+            "/api/v1/incidents/{county}/{id}/extensions/{extension}",
+            supervision::decide_extension,
+        )
+        .get("/api/v1/supervision", supervision::desk)
+        .post("/api/v1/supervision/listed", supervision::listed)
+        .get(
+            "/api/v1/supervision/cards/{county}/{id}",
+            supervision::show_card,
+        )
+        .post(
+            "/api/v1/supervision/cards/{county}/{id}/actions",
+            supervision::act_on_card,
+        )
         .get("/api/v1/attachments/{id}", attachments::show)
         .get("/api/v1/attachments/{id}/content", attachments::content)
         .get("/api/v1/attachments/{id}/thumb", attachments::thumbnail)

@@ -64,6 +64,7 @@ pub struct CategoryFields {
     pub evidence_required: bool,
     pub public: bool,
     pub sort_order: String,
+    pub max_extension_days: String,
 }
 
 impl CategoryFields {
@@ -96,6 +97,7 @@ impl CategoryFields {
             evidence_required: i.evidence_required,
             public: i.public,
             sort_order: i.sort_order.clone(),
+            max_extension_days: i.max_extension_days.clone(),
         }
     }
 }
@@ -119,6 +121,7 @@ pub fn read_form(pairs: Vec<(String, String)>) -> (CategoryInput, Option<i64>) {
             "evidence_required" => input.evidence_required = true,
             "public" => input.public = true,
             "sort_order" => input.sort_order = v,
+            "max_extension_days" => input.max_extension_days = v,
             "version" => version = v.trim().parse().ok(),
             _ => {}
         }
@@ -146,7 +149,8 @@ impl TreePage {
     }
 }
 
-pub const FIELDS: [&str; 8] = [
+pub const FIELDS: [&str; 9] = [
+    "max_extension_days",
     "code",
     "parent_code",
     "name",

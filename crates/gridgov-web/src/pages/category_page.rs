@@ -79,6 +79,10 @@ fn held(c: &Category) -> CategoryInput {
         evidence_required: c.evidence_required,
         public: c.public,
         sort_order: c.sort_order.to_string(),
+        max_extension_days: c
+            .max_extension_days
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
     }
 }
 

@@ -123,6 +123,9 @@ pub struct Page {
     pub task_choices: Vec<Choice>,
     /// The handled tasks, for a rework's choice.
     pub handled_choices: Vec<Choice>,
+    /// Reminders, cards and extensions, with the forms open to the caller.
+    pub sup: super::supervision_incident::SupervisionSection,
+    pub st: &'static crate::i18n::SupervisionTexts,
 }
 
 #[derive(Deserialize, Default)]
@@ -353,7 +356,9 @@ async fn build(
                     .map(|r| lang.pick(r.zh(), r.en()).to_owned())
                     .unwrap_or_default(),
                 department: e.department.clone().unwrap_or_default(),
-                action: action_label(lang, e.action.trim_start_matches("incident.")),
+                action: super::supervision_incident::event_label(lang, &e.action).unwrap_or_else(
+                    || action_label(lang, e.action.trim_start_matches("incident.")),
+                ),
                 transition: match (&e.from, &e.to) {
                     (Some(f), Some(t)) if f != t => {
                         format!("{} → {}", state_label(lang, f), state_label(lang, t))
@@ -420,7 +425,10 @@ async fn build(
             selected: false,
         })
         .collect();
+    let sup = super::supervision_incident::section(lang, &i, &p.supervision, &p.tasks);
     Ok(Page {
+        sup,
+        st: lang.supervision_texts(),
         c: Chrome::build(state, u, "/incidents", &format!("/incidents/{county}/{id}")).await,
         it,
         state: state_label(lang, &i.state),
@@ -560,7 +568,7 @@ pub async fn act(
     }
 }
 
-async fn refused_page(
+pub(super) async fn refused_page(
     state: &AppState,
     u: &PageUser,
     county: &str,

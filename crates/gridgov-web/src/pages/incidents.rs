@@ -45,6 +45,16 @@ pub struct Row {
     /// The light's CSS name and label, and the due time, while a step's clock runs.
     pub light: Option<(&'static str, &'static str)>,
     pub due: String,
+    /// `county/id`, what listed supervision names it by.
+    pub key: String,
+}
+
+/// Listed supervision (挂牌督办) from this list, for a center role: the ticked rows, or the
+/// list's filters, carried as hidden fields.
+pub struct ListedForm {
+    pub st: &'static crate::i18n::SupervisionTexts,
+    pub filters: Vec<(&'static str, String)>,
+    pub colours: Vec<Choice>,
 }
 
 #[derive(Template)]
@@ -72,6 +82,7 @@ pub struct ListPage {
     pub csv_href: String,
     pub xlsx_href: String,
     pub can_report: bool,
+    pub listed: Option<ListedForm>,
 }
 
 /// The list's query as the desk's form sends it: dates as `date` inputs give them.
@@ -314,8 +325,37 @@ pub async fn list(
                 .light
                 .map(|l| (l.as_str(), u.lang.pick(l.label_zh(), l.label_en()))),
             due: i.due_at.map(time::minute).unwrap_or_default(),
+            key: format!("{}/{}", i.county_code, i.id),
         })
         .collect();
+    let listed = gridgov_core::incidents::is_center_role(u.actor.role).then(|| {
+        let f = q.filter();
+        let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+        ListedForm {
+            st: u.lang.supervision_texts(),
+            filters: vec![
+                ("list", work_list.as_str().to_owned()),
+                ("state", f.state.clone()),
+                ("category", f.category.clone()),
+                ("grade", f.grade.clone()),
+                ("source", f.source.clone()),
+                ("department", f.department.clone()),
+                ("grid", f.grid.clone()),
+                ("region", f.region.clone()),
+                ("resolution_level", f.resolution_level.clone()),
+                ("from", opt(f.from)),
+                ("until", opt(f.until)),
+            ],
+            colours: gridgov_core::supervision::CardColour::ALL
+                .iter()
+                .map(|c| Choice {
+                    value: c.as_str().to_owned(),
+                    label: u.lang.pick(c.label_zh(), c.label_en()).to_owned(),
+                    selected: false,
+                })
+                .collect(),
+        }
+    });
     let total = if found.total_capped {
         format!("{}+", group(found.total))
     } else {
@@ -360,6 +400,7 @@ pub async fn list(
         csv_href: q.export_href("csv"),
         xlsx_href: q.export_href("xlsx"),
         can_report: u.actor.can(gridgov_core::auth::Permission::ReportIncidents),
+        listed,
     };
     Ok(render(&page))
 }

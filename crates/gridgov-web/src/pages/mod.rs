@@ -35,6 +35,8 @@ pub mod population;
 pub mod qr;
 pub mod regions;
 pub mod settings;
+pub mod supervision;
+pub mod supervision_incident;
 pub mod templates;
 pub mod time;
 pub mod upload_spool;
@@ -89,12 +91,18 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 12] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 13] = [
             ("/", t.nav_home, "home", None),
             (
                 "/incidents",
                 u.lang.incident_texts().nav_incidents,
                 "log",
+                Some(Permission::ViewIncidents),
+            ),
+            (
+                "/supervision",
+                u.lang.supervision_texts().nav_supervision,
+                "check",
                 Some(Permission::ViewIncidents),
             ),
             (

@@ -93,6 +93,8 @@ pub enum Target {
     Incident,
     /// The photo of the district's standing incident, as `{id}`.
     Attachment,
+    /// The supervision card on the district's standing incident, as `{county}` and `{id}`.
+    Card,
     /// A fresh open task, to claim.
     FreshTask,
     /// A fresh task claimed by the caller (when the caller may claim), to release or decide.

@@ -77,6 +77,8 @@ pub struct Side {
     pub incident: String,
     /// A photo of that incident.
     pub attachment: String,
+    /// A supervision card on that incident, addressed to the district's center.
+    pub card: String,
     /// The district's department, with `handler` working for it.
     pub department: String,
     pub handler: User,

@@ -59,6 +59,34 @@ fn queries(lo: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "reminders",
+            format!(
+                "SELECT {} FROM incidents WHERE {}",
+                sum("reminders"),
+                inside("path")
+            ),
+        ),
+        (
+            "supervision cards",
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) + {} * 1000 FROM supervision_cards c \
+                 JOIN incidents i ON i.county_code = c.county_code AND i.id = c.incident_id \
+                 WHERE {}",
+                sum("c.version"),
+                inside("i.path")
+            ),
+        ),
+        (
+            "extensions",
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) + {} * 1000 FROM incident_extensions x \
+                 JOIN incidents i ON i.county_code = x.county_code AND i.id = x.incident_id \
+                 WHERE {}",
+                sum("CASE WHEN x.state = 'pending' THEN 0 ELSE 1 END"),
+                inside("i.path")
+            ),
+        ),
+        (
             "grid staff",
             format!(
                 "SELECT CAST(COUNT(*) AS BIGINT) FROM grid_staff s JOIN grids g ON g.id = s.grid_id \

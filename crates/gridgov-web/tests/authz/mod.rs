@@ -8,6 +8,7 @@ mod cases_incidents;
 mod cases_pages;
 mod cases_records;
 mod cases_settings;
+mod cases_supervision;
 pub mod city;
 pub mod coverage;
 mod fingerprint;
@@ -26,5 +27,6 @@ pub fn all_cases() -> Vec<case::Case> {
     all.extend(cases_departments::cases());
     all.extend(cases_incidents::cases());
     all.extend(cases_settings::cases());
+    all.extend(cases_supervision::cases());
     all
 }

@@ -154,6 +154,7 @@ impl City {
                 ..Obj::default()
             },
             Incident => record(side.county, &side.incident),
+            Card => record(side.county, &side.card),
             Attachment => Obj {
                 params: vec![("id", side.attachment.clone())],
                 ..Obj::default()

@@ -392,6 +392,19 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
     let mut report = incident_input(&g1, place_name);
     report.attachments = vec![photo.id.clone()];
     let incident = store.report_incident(&editor, &report, None).await.unwrap();
+    // A card on it from the city, written as the supervision module writes one (the city's
+    // center is not among the seeded users).
+    let card = format!("{}-card", s.prefix);
+    store
+        .execute_raw_for_tests(&format!(
+            "INSERT INTO supervision_cards (county_code, id, incident_id, colour, state, \
+             issuer_id, issuer_path, addressee_type, addressee_id, addressee_path, note, due_at, \
+             created_at, updated_at) VALUES ('{}', '{card}', '{}', 'yellow', 'issued', '{}', \
+             '42/4202/', 'center', '{}', '{}', '请限期书面回复', 4102444800000, 0, 0)",
+            incident.county_code, incident.id, editor.user_id, incident.county_code, s.path,
+        ))
+        .await
+        .unwrap();
     let full_id_no = full_id.clone();
     let county = if which == SideSpec::A {
         "420202"
@@ -412,6 +425,7 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         incident.id.clone(),
         incident.number.clone(),
         photo.id.clone(),
+        card.clone(),
         staff.id.clone(),
         officer.id.clone(),
         token.id.clone(),
@@ -472,6 +486,7 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         job: String::new(),
         incident: incident.id.clone(),
         attachment: photo.id,
+        card,
         department: department.id,
         handler,
         free_handler,

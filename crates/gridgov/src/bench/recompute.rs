@@ -132,7 +132,7 @@ async fn fill(pool: &AnyPool, backend: Backend, n: u64) -> Result<()> {
             n.saturating_sub(1)
         ),
         Backend::Postgres => format!(
-            "WITH k(k) AS (SELECT generate_series(0, {}) AS k)",
+            "WITH k(k) AS (SELECT CAST(generate_series(0, {}) AS BIGINT) AS k)",
             n.saturating_sub(1)
         ),
     };
