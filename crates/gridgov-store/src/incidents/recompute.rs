@@ -4,16 +4,15 @@
 //! becomes the new limit from the start on the new calendar (core's `deadlines::recompute`), and
 //! a paused clock keeps the time it had used.
 //!
-//! The job reads the region's open clocks in two streamed statements (live tasks', then their
-//! incidents') and writes what moved in batches; extensions granted since a clock started stay
-//! granted. A write is guarded by the clock as read: an action that restarted or paused a clock
+//! The job walks the region's open clocks in batches in key order (live tasks', then their
+//! incidents') and writes what moved in each batch; extensions granted since a clock started
+//! stay granted. A write is guarded by the clock as read: an action that restarted or paused a clock
 //! meanwhile already used the new setting (committed before the job was enqueued), and its
 //! clock is left alone. Versions are not bumped: a due time the center did not move is not an
 //! edit of the incident, and a desk form open on it stays valid. The incidents' timelines do not
 //! get an event per clock either; the settings stream records the change that caused it, and the
 //! job's result says how many clocks moved.
 
-use futures_util::TryStreamExt;
 use gridgov_core::deadlines::{self, Recomputed, Step};
 use gridgov_core::incidents::Grade;
 use gridgov_core::scope::ScopePath;
@@ -27,9 +26,9 @@ use crate::{Store, StoreResult};
 /// The job kind, registered by the server's runner.
 pub const DUE_RECOMPUTE: &str = "due_recompute";
 
-/// Clocks written per transaction: a few thousand keeps each write short (other writers queue
-/// behind it on SQLite) while the statements stay few.
-const BATCH: usize = 5000;
+/// Clocks read, and at most written, per batch: one short write transaction each (other writers
+/// queue behind it on SQLite) while the statements stay few.
+const BATCH: usize = 10_000;
 
 /// Rows per UPDATE: six values each, well under both databases' parameter limits.
 const ROWS_PER_WRITE: usize = 1000;
@@ -96,13 +95,16 @@ struct NewClock {
 
 impl Store {
     /// Recomputes the running and paused clocks of every open incident at or below `path` (a
-    /// region's path) and of their live tasks; `progress` hears after each write. Repeatable: a
+    /// region's path) and of their live tasks; `progress` hears after each batch. Repeatable: a
     /// second pass finds every clock already right and writes nothing.
     ///
-    /// Each of the two reads (incidents, then tasks) is one statement streamed from a reader
-    /// connection, so the pass is one walk of the rows, whatever their number; what moved is
-    /// written in batches on the writer beside it (a snapshot read and a guarded write: on
-    /// SQLite's WAL and on PostgreSQL alike, the reader does not block the writer).
+    /// Each table is walked in batches in the order of its key, (county, id): the order the
+    /// rows were written in (ids are time-ordered), so each batch's writes fall on neighbouring
+    /// pages instead of all over the table, and each batch reads in a short statement of its
+    /// own (a reader held open across the pass would keep SQLite from checkpointing its log,
+    /// which then grows with every batch). On SQLite the scope and state conditions are kept
+    /// off their indexes (`+column`), so the key's order drives the walk rather than a sort of
+    /// every matching row for each batch.
     pub async fn recompute_due_times(
         &self,
         path: &str,
@@ -111,7 +113,14 @@ impl Store {
         let range = ScopeRange::of_path(&ScopePath::from_path(path));
         let mut conn = self.pool.acquire().await?;
         let mut book = LayerBook::clocks(&mut conn).await?;
+        drop(conn);
         let mut report = RecomputeReport::default();
+        // SQLite's unary plus keeps a column off its indexes; PostgreSQL plans by the ORDER BY.
+        let off = if self.backend() == crate::Backend::Sqlite {
+            "+"
+        } else {
+            ""
+        };
         // Tasks first: an incident's due time may not fall before its extended tasks'.
         for table in ["incident_tasks", "incidents"] {
             let sql = if table == "incidents" {
@@ -120,45 +129,56 @@ impl Store {
                      i.clock_started_at, i.due_at, i.clock_left_ms, \
                      CAST(0 AS BIGINT) AS extra_days, {EXTENDED_DUE} AS extended_due \
                      FROM incidents i \
-                     WHERE {} AND i.state IN {OPEN} AND i.due_at IS NOT NULL",
-                    range.sql("i.path", 1)
+                     WHERE (i.county_code, i.id) > ($3, $4) AND {} \
+                     AND {off}i.state IN {OPEN} AND i.due_at IS NOT NULL \
+                     ORDER BY i.county_code, i.id LIMIT {BATCH}",
+                    range.sql(&format!("{off}i.path"), 1)
                 )
             } else {
                 format!(
                     "SELECT t.county_code, t.id, i.path, i.category_code, i.grade, t.state, \
                      t.clock_started_at, t.due_at, t.clock_left_ms, {EXTRA_DAYS} AS extra_days, \
                      CAST(NULL AS BIGINT) AS extended_due \
-                     FROM incidents i JOIN incident_tasks t \
-                     ON t.county_code = i.county_code AND t.incident_id = i.id \
-                     WHERE {} AND i.state IN {OPEN} \
-                     AND t.state IN {LIVE_TASK} AND t.due_at IS NOT NULL",
-                    range.sql("i.path", 1)
+                     FROM incident_tasks t JOIN incidents i \
+                     ON i.county_code = t.county_code AND i.id = t.incident_id \
+                     WHERE (t.county_code, t.id) > ($3, $4) AND {} AND {off}i.state IN {OPEN} \
+                     AND {off}t.state IN {LIVE_TASK} AND t.due_at IS NOT NULL \
+                     ORDER BY t.county_code, t.id LIMIT {BATCH}",
+                    range.sql(&format!("{off}i.path"), 1)
                 )
             };
             let (lo, hi) = range.bounds();
-            let mut rows = sqlx::query_as::<_, ClockRow>(&sql)
-                .bind(lo)
-                .bind(hi)
-                .fetch(&mut *conn);
-            let mut moved = Vec::with_capacity(BATCH);
-            while let Some(row) = rows.try_next().await? {
-                let step = if table == "incidents" {
-                    report.incidents += 1;
-                    deadlines::step_of_clock(parse_state(&row.state)?)
-                } else {
-                    Some(Step::Handle)
+            let mut after = (String::new(), String::new());
+            loop {
+                let rows = sqlx::query_as::<_, ClockRow>(&sql)
+                    .bind(lo)
+                    .bind(hi)
+                    .bind(&after.0)
+                    .bind(&after.1)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let Some(last) = rows.last() else {
+                    break;
                 };
-                recompute_row(&mut book, &row, step, &mut report, &mut moved)?;
-                if moved.len() >= BATCH {
+                after = (last.county_code.clone(), last.id.clone());
+                let mut moved = Vec::new();
+                for row in &rows {
+                    let step = if table == "incidents" {
+                        report.incidents += 1;
+                        deadlines::step_of_clock(parse_state(&row.state)?)
+                    } else {
+                        Some(Step::Handle)
+                    };
+                    recompute_row(&mut book, row, step, &mut report, &mut moved)?;
+                }
+                if !moved.is_empty() {
                     report.changed += self.write_clocks(table, &moved).await?;
-                    moved.clear();
-                    progress(&report);
+                }
+                progress(&report);
+                if rows.len() < BATCH {
+                    break;
                 }
             }
-            if !moved.is_empty() {
-                report.changed += self.write_clocks(table, &moved).await?;
-            }
-            progress(&report);
         }
         Ok(report)
     }

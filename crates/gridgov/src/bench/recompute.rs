@@ -136,7 +136,11 @@ async fn fill(pool: &AnyPool, backend: Backend, n: u64) -> Result<()> {
             n.saturating_sub(1)
         ),
     };
-    let text = "CAST(k.k AS TEXT)";
+    // Ids in the order the rows are written, as the store's time-ordered ids are.
+    let text = match backend {
+        Backend::Sqlite => "printf('%010d', k.k)",
+        Backend::Postgres => "lpad(CAST(k.k AS TEXT), 10, '0')",
+    };
     // Due seven calendar days after the start (rough on purpose: the pass computes the real
     // working-day due time of every clock).
     let started = format!("({START_MS} + (k.k % {SPREAD_MINUTES}) * 60000)");
