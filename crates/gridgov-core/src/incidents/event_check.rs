@@ -282,6 +282,12 @@ impl IncidentEvent {
                 id(&mut c, "from_grid", from_grid);
                 id(&mut c, "to_grid", to_grid);
             }
+            // Written by the escalation pass from the ladder in force and the users table:
+            // nothing typed by anyone to check.
+            IncidentEvent::DueSoon { .. }
+            | IncidentEvent::Overdue { .. }
+            | IncidentEvent::Escalated { .. }
+            | IncidentEvent::GuarantorAssigned { .. } => {}
         }
         c.finish()
     }

@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 use crate::{StoreError, StoreResult};
 
 /// The path and every proper prefix of it ending in '/': `42/4202/` gives `42/` and `42/4202/`.
-fn prefixes(path: &str) -> Vec<&str> {
+pub(crate) fn prefixes(path: &str) -> Vec<&str> {
     path.char_indices()
         .filter(|(_, c)| *c == '/')
         .map(|(i, _)| &path[..=i])
@@ -109,6 +109,44 @@ impl CalendarBook {
             Layers::new(key.iter().map(|&i| days[i].clone()).collect())
                 .calendar()
                 .unwrap_or_else(|_| official.clone())
+        })
+    }
+}
+
+/// Every region's settings, read once, to give each of many incidents (a batch of the
+/// escalation pass) the layers and calendar of its place without a query per row. Built once
+/// per distinct set of regions whose values apply.
+pub(crate) struct LayersBook {
+    all: Vec<Layer>,
+    built: HashMap<Vec<usize>, (Layers, Calendar)>,
+}
+
+impl LayersBook {
+    pub(crate) async fn load(conn: &mut AnyConnection) -> StoreResult<LayersBook> {
+        let rows = sqlx::query_as::<_, LayerRow>(SELECT)
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok(LayersBook {
+            all: rows.into_iter().map(layer_of).collect::<StoreResult<_>>()?,
+            built: HashMap::new(),
+        })
+    }
+
+    /// The layers of the place at `path` and their calendar (the official one when the days no
+    /// longer combine, as for the clocks).
+    pub(crate) fn at(&mut self, path: &str) -> &(Layers, Calendar) {
+        let key: Vec<usize> = self
+            .all
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| path.starts_with(l.path.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        let all = &self.all;
+        self.built.entry(key).or_insert_with_key(|key| {
+            let layers = Layers::new(key.iter().map(|&i| all[i].clone()).collect());
+            let cal = crate::incidents::calendar_of(&layers);
+            (layers, cal)
         })
     }
 }
