@@ -154,7 +154,8 @@ impl Store {
             row.events = events;
             rows.push(row);
         }
-        let written = write_rows(&mut tx, &rows, now).await?;
+        let postgres = self.backend() == Backend::Postgres;
+        let written = write_rows(&mut tx, &rows, now, postgres).await?;
         let mut changes = Vec::new();
         let mut done = Vec::new();
         for row in rows

@@ -4,6 +4,7 @@
 mod compare;
 mod demo_startup;
 mod duplicates;
+mod escalation;
 mod export;
 mod filled_city;
 pub(crate) mod generate;
@@ -138,6 +139,9 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             backend,
         } => compare::run(&backend, persons, seed).await,
         BenchCommand::Workdays { additions, seed } => workdays::run(additions, seed),
+        BenchCommand::Escalation { incidents, backend } => {
+            escalation::run(&backend, incidents).await
+        }
     }
 }
 
