@@ -8,6 +8,7 @@ pub mod base_data;
 pub mod deadlines;
 pub mod departments;
 pub mod error;
+pub mod escalation;
 pub mod forms;
 pub mod grids;
 pub mod ids;

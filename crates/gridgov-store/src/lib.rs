@@ -17,6 +17,7 @@ pub mod cpu;
 mod db;
 pub mod departments;
 mod error;
+pub mod escalation;
 pub mod forms;
 pub mod grids;
 pub mod incidents;

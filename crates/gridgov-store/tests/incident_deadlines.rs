@@ -130,6 +130,10 @@ on_both!(
         let p = page(&reported).await;
         assert_eq!(p.incident.clock_started_at, reported.clock_started_at);
         assert_eq!(p.incident.due_at, Some(at((2025, 6, 17), 10, 0)));
+        // The escalation pass will look at it when it turns yellow: 80 % of the eight hours (6 h 24
+        // min: three in the morning from 9:00, the rest from 14:00) is Monday 17:24.
+        assert_eq!(p.incident.warn_at, Some(at((2025, 6, 16), 17, 24)));
+        assert_eq!(p.incident.escalate_at, p.incident.warn_at);
         // Handle: five working days (the default is seven) from the dispatch on Monday, for the
         // incident and its tasks.
         let p = page(&a).await;

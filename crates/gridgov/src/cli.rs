@@ -507,6 +507,14 @@ pub enum BenchCommand {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// The escalation pass over open incidents of which 5 % are overdue (rows written by bulk
+    /// SQL into a fresh database), beside the bare UPDATE of the same rows and the bare probe.
+    Escalation {
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: i64,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
     /// Deadlines on the working-day calendar: working days and hours added on one thread,
     /// beside plain i64 addition and a day-by-day walk.
     /// Due times recomputed after the city's calendar changes, over open incidents in

@@ -130,6 +130,29 @@ fn samples() -> Vec<IncidentEvent> {
             due_at: Some(1_750_000_000_000),
             note: None,
         },
+        E::DueSoon { due_at: 1_000 },
+        E::Overdue { due_at: 2_000 },
+        E::Escalated {
+            from: None,
+            to: crate::escalation::Rung {
+                level: 0,
+                name: "楼栋长调解".into(),
+                attempt: 1,
+            },
+            due_at: Some(3_000),
+        },
+        E::GuarantorAssigned {
+            from: Some(crate::escalation::Rung {
+                level: 4,
+                name: "街道调处".into(),
+                attempt: 2,
+            }),
+            guarantor: Some(crate::escalation::Guarantor {
+                user_id: "u-1".into(),
+                name: "王镇长".into(),
+            }),
+            due_at: None,
+        },
     ]
 }
 
@@ -145,12 +168,17 @@ fn every_event_has_a_stable_kind_and_its_action() {
         assert_eq!(&back, e);
         e.check().unwrap_or_else(|x| panic!("{}: {x}", e.kind()));
     }
-    // One event per action; the report, the grid change and supervision's four have none.
+    // One event per action; the report, the grid change, supervision's four and the pass's
+    // four marks have none.
     for &action in IncidentAction::ALL {
         let n = events.iter().filter(|e| e.action() == Some(action)).count();
         assert_eq!(n, 1, "{action}");
     }
-    assert_eq!(events.iter().filter(|e| e.action().is_none()).count(), 6);
+    assert_eq!(events.iter().filter(|e| e.action().is_none()).count(), 10);
+    // The pass's marks are named as the core's vocabulary names them.
+    for m in crate::escalation::Mark::ALL {
+        assert!(events.iter().any(|e| e.kind() == m.as_str()), "{m}");
+    }
     let json = serde_json::to_string(&events[2]).unwrap();
     assert_eq!(json, r#"{"kind":"rejected","reason":"不属于受理范围"}"#);
     let json = serde_json::to_string(&events[15]).unwrap();

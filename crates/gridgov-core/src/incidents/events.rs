@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::number::IncidentNumber;
 use super::{Evaluation, Grade, IncidentAction, ResolutionLevel, Source, TaskKind};
+use crate::escalation::{Guarantor, Rung};
 
 /// Who holds a task. Ids are the store's (a department's id, a grid's id); a territorial task
 /// given above the grid names the village or township by region code.
@@ -165,6 +166,29 @@ pub enum IncidentEvent {
         due_at: Option<i64>,
         note: Option<String>,
     },
+    /// 80 % of the step's working time is used (the yellow light). Marked once per clock by
+    /// the escalation pass, for the notices of what falls due soon.
+    DueSoon {
+        due_at: i64,
+    },
+    /// The step's due time passed. Marked once per clock by the pass, before the climb.
+    Overdue {
+        due_at: i64,
+    },
+    /// One attempt up the escalation ladder of its region (none `from` before the first climb);
+    /// the step's clock started again, due at `due_at` (none when the calendar cannot say).
+    Escalated {
+        from: Option<Rung>,
+        to: Rung,
+        due_at: Option<i64>,
+    },
+    /// Past the last attempt of the last level: the nearest leader whose scope holds the
+    /// matter takes personal charge (包保); `guarantor` is none when no leader serves it.
+    GuarantorAssigned {
+        from: Option<Rung>,
+        guarantor: Option<Guarantor>,
+        due_at: Option<i64>,
+    },
 }
 
 impl IncidentEvent {
@@ -195,14 +219,18 @@ impl IncidentEvent {
             IncidentEvent::Supervised { .. } => "supervised",
             IncidentEvent::ExtensionRequested { .. } => "extension_requested",
             IncidentEvent::ExtensionDecided { .. } => "extension_decided",
+            IncidentEvent::DueSoon { .. } => "due_soon",
+            IncidentEvent::Overdue { .. } => "overdue",
+            IncidentEvent::Escalated { .. } => "escalated",
+            IncidentEvent::GuarantorAssigned { .. } => "guarantor_assigned",
         }
     }
 
     /// The action this event records, to be checked with [`check`](super::check) before it is
     /// written; `None` for the report, which creates the incident, for a grid change, which
-    /// the network's change causes, and for the pressure and time of supervision (reminders,
-    /// cards, extensions), which change no state and have rules of their own
-    /// (`crate::supervision`).
+    /// the network's change causes, for the pressure and time of supervision (reminders, cards,
+    /// extensions), which change no state and have rules of their own (`crate::supervision`),
+    /// and for the escalation pass's marks, which time causes.
     pub fn action(&self) -> Option<IncidentAction> {
         use IncidentAction as A;
         Some(match self {
@@ -211,7 +239,11 @@ impl IncidentEvent {
             | IncidentEvent::Reminded { .. }
             | IncidentEvent::Supervised { .. }
             | IncidentEvent::ExtensionRequested { .. }
-            | IncidentEvent::ExtensionDecided { .. } => return None,
+            | IncidentEvent::ExtensionDecided { .. }
+            | IncidentEvent::DueSoon { .. }
+            | IncidentEvent::Overdue { .. }
+            | IncidentEvent::Escalated { .. }
+            | IncidentEvent::GuarantorAssigned { .. } => return None,
             IncidentEvent::Accepted { .. } => A::Accept,
             IncidentEvent::Rejected { .. } => A::Reject,
             IncidentEvent::Merged { .. } => A::Merge,

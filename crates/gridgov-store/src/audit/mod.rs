@@ -17,10 +17,12 @@ use crate::{Store, StoreError, StoreResult};
 
 mod digest;
 mod digest_verify;
+mod many;
 mod verify;
 
 pub use digest::{AuditDigest, DIGEST_STREAM, DigestWrite};
 pub use digest_verify::{DIGEST_TABLE, DigestReport};
+pub(crate) use many::append_many;
 pub use verify::{Broken, VerifyReport};
 
 /// What changed, as recorded.

@@ -6,6 +6,7 @@
 //! paths call [`after_action`] once and know nothing else of clocks.
 
 use gridgov_core::deadlines::{self, Light, Step};
+use gridgov_core::escalation::{Watch, next_check, rung_at, warn_at};
 use gridgov_core::incidents::{Grade, IncidentAction, IncidentState};
 use gridgov_core::settings::Layers;
 use gridgov_core::workdays::Calendar;
@@ -26,6 +27,10 @@ pub(super) struct Subject<'a> {
     pub started: Option<i64>,
     pub due: Option<i64>,
     pub left: Option<i64>,
+    /// The escalation pass's marks on the clock, kept across a suspension.
+    pub warned: bool,
+    pub overdue: bool,
+    pub at_top: bool,
 }
 
 impl<'a> Subject<'a> {
@@ -40,6 +45,9 @@ impl<'a> Subject<'a> {
             started: i.clock_started_at,
             due: i.due_at,
             left: i.clock_left_ms,
+            warned: i.warned_at.is_some(),
+            overdue: i.overdue_at.is_some(),
+            at_top: i.ladder_top_at.is_some(),
         }
     }
 }
@@ -50,6 +58,7 @@ pub(super) struct IncidentClock {
     started: Option<i64>,
     due: Option<i64>,
     left: Option<i64>,
+    watch: Watch,
 }
 
 impl IncidentClock {
@@ -58,6 +67,33 @@ impl IncidentClock {
         i.clock_started_at = self.started;
         i.due_at = self.due;
         i.clock_left_ms = self.left;
+        i.warn_at = self.watch.warn_at;
+        i.escalate_at = next_check(&self.watch);
+        if !self.watch.warned {
+            i.warned_at = None;
+        }
+        if !self.watch.overdue {
+            i.overdue_at = None;
+        }
+    }
+}
+
+/// What the escalation pass watches of a clock as an action leaves it: a clock started afresh
+/// has no marks yet; a paused one is not watched; a resumed one keeps its marks.
+fn watch_of(
+    s: &Subject<'_>,
+    cal: &Calendar,
+    clock: (Option<i64>, Option<i64>, Option<i64>),
+    fresh: bool,
+) -> Watch {
+    let (started, due, left) = clock;
+    Watch {
+        running: left.is_none() && due.is_some(),
+        due,
+        warn_at: started.zip(due).and_then(|(a, b)| warn_at(cal, a, b)),
+        warned: !fresh && s.warned,
+        overdue: !fresh && s.overdue,
+        at_top: s.at_top,
     }
 }
 
@@ -65,7 +101,7 @@ const LIVE: &str = "state IN ('assigned', 'accepted', 'in_progress')";
 
 /// The region's calendar; days that no longer combine (only after a hand edit of the table,
 /// since every write checks them) leave the official one.
-fn calendar_of(layers: &Layers) -> Calendar {
+pub(crate) fn calendar_of(layers: &Layers) -> Calendar {
     layers.calendar().unwrap_or_else(|_| Calendar::official())
 }
 
@@ -109,9 +145,16 @@ pub(super) async fn after_action(
     } else {
         None
     };
-    if let Some((started, due, left)) = incident {
+    // The escalation pass's marks belong to one clock: a step entered afresh or a stop clears
+    // them; a pause or a resumption keeps them (the same clock, stopped a while).
+    let fresh = plan.restart.is_some() || plan.stop;
+    let written = incident.map(|c| (c, watch_of(s, &cal, c, fresh)));
+    if let Some(((started, due, left), watch)) = written {
         sqlx::query(
-            "UPDATE incidents SET clock_started_at = $3, due_at = $4, clock_left_ms = $5 \
+            "UPDATE incidents SET clock_started_at = $3, due_at = $4, clock_left_ms = $5, \
+             warn_at = $6, escalate_at = $7, \
+             warned_at = CASE WHEN $8 = 1 THEN NULL ELSE warned_at END, \
+             overdue_at = CASE WHEN $8 = 1 THEN NULL ELSE overdue_at END \
              WHERE county_code = $1 AND id = $2",
         )
         .bind(s.county)
@@ -119,6 +162,9 @@ pub(super) async fn after_action(
         .bind(started)
         .bind(due)
         .bind(left)
+        .bind(watch.warn_at)
+        .bind(next_check(&watch))
+        .bind(i64::from(fresh))
         .execute(&mut **tx)
         .await?;
     }
@@ -139,7 +185,12 @@ pub(super) async fn after_action(
         .execute(&mut **tx)
         .await?;
     }
-    Ok(incident.map(|(started, due, left)| IncidentClock { started, due, left }))
+    Ok(written.map(|((started, due, left), watch)| IncidentClock {
+        started,
+        due,
+        left,
+        watch,
+    }))
 }
 
 /// An extension (延期) granted: the task's due time moves by `days` working days on the
@@ -257,15 +308,21 @@ pub(crate) fn light_of(
     Some(deadlines::light(cal, started?, due?, now))
 }
 
-/// Lights an incident's page: its own clock and each task's, on its region's calendar.
+/// Lights an incident's page: its own clock and each task's, on its region's calendar; names
+/// the rung of the ladder it stands on.
 pub(super) async fn light_up(
     conn: &mut AnyConnection,
     now: i64,
     i: &mut IncidentView,
     tasks: &mut [super::rows::TaskView],
 ) -> StoreResult<()> {
-    let cal = calendar_of(&layers_for_path(conn, &i.path).await?);
+    let layers = layers_for_path(conn, &i.path).await?;
+    let cal = calendar_of(&layers);
     i.light = light_of(&cal, i.clock_started_at, i.due_at, i.clock_left_ms, now);
+    i.ladder = i
+        .ladder_level
+        .zip(i.ladder_attempt)
+        .map(|(l, a)| rung_at(&layers.ladder().value, l, a));
     for t in tasks
         .iter_mut()
         .filter(|t| matches!(t.state.as_str(), "assigned" | "accepted" | "in_progress"))

@@ -39,6 +39,7 @@ pub use bulk::{BulkIncident, BulkParty, BulkTask};
 pub use bulk_ground::{
     BulkGround, GroundCategory, GroundCenter, GroundDepartment, GroundGrid, GroundUser,
 };
+pub(crate) use clock::calendar_of;
 pub use duplicates::DuplicateSuggestion;
 pub use export::ExportFormat;
 pub use input::{ActionInput, DispatchInput, PartyInput, ReportInput};

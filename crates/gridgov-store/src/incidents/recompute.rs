@@ -14,6 +14,7 @@
 //! job's result says how many clocks moved.
 
 use gridgov_core::deadlines::{self, Recomputed, Step};
+use gridgov_core::escalation::{self, Watch, next_check};
 use gridgov_core::incidents::Grade;
 use gridgov_core::scope::ScopePath;
 use serde::Serialize;
@@ -30,8 +31,15 @@ pub const DUE_RECOMPUTE: &str = "due_recompute";
 /// queue behind it on SQLite) while the statements stay few.
 const BATCH: usize = 10_000;
 
-/// Rows per UPDATE: six values each, well under both databases' parameter limits.
-const ROWS_PER_WRITE: usize = 1000;
+/// Rows per UPDATE: six or eight values each, well under both databases' parameter limits. On
+/// SQLite the driver finds each `$n` among the statement's parameter names one by one, so a
+/// statement's binding costs the square of its parameters: short statements there.
+fn rows_per_write(backend: crate::Backend) -> usize {
+    match backend {
+        crate::Backend::Sqlite => 50,
+        crate::Backend::Postgres => 1000,
+    }
+}
 
 const OPEN: &str = "('reported', 'accepted', 'dispatched', 'in_progress', 'handled', \
      'under_review', 'suspended')";
@@ -65,6 +73,11 @@ struct ClockRow {
     extra_days: i64,
     /// An incident's latest live task due time that an extension moved (none for tasks).
     extended_due: Option<i64>,
+    /// The escalation pass's marks on an incident's clock (0 for tasks, which it does not
+    /// watch): warned, overdue, past the top.
+    warned: i64,
+    overdue: i64,
+    at_top: i64,
 }
 
 /// A task's extensions granted since its clock started: a grant moved its due time, and a
@@ -83,7 +96,8 @@ const EXTENDED_DUE: &str = "(SELECT MAX(x.due_at) FROM incident_tasks x \
      AND e.incident_id = x.incident_id AND e.task_id = x.id AND e.state = 'granted' \
      AND e.decided_at >= x.clock_started_at))";
 
-/// A clock to write: key, the clock as read (the guard), the new due time and time left.
+/// A clock to write: key, the clock as read (the guard), the new due time and time left, and
+/// for an incident when the escalation pass must look at it (`warn_at`, `escalate_at`).
 struct NewClock {
     county: String,
     id: String,
@@ -91,6 +105,8 @@ struct NewClock {
     old_due: i64,
     due: i64,
     left: Option<i64>,
+    warn_at: Option<i64>,
+    escalate_at: Option<i64>,
 }
 
 impl Store {
@@ -127,8 +143,11 @@ impl Store {
                 format!(
                     "SELECT i.county_code, i.id, i.path, i.category_code, i.grade, i.state, \
                      i.clock_started_at, i.due_at, i.clock_left_ms, \
-                     CAST(0 AS BIGINT) AS extra_days, {EXTENDED_DUE} AS extended_due \
-                     FROM incidents i \
+                     CAST(0 AS BIGINT) AS extra_days, {EXTENDED_DUE} AS extended_due, \
+                     CAST(CASE WHEN i.warned_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS warned, \
+                     CAST(CASE WHEN i.overdue_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS overdue, \
+                     CAST(CASE WHEN i.ladder_top_at IS NULL THEN 0 ELSE 1 END AS BIGINT) \
+                     AS at_top FROM incidents i \
                      WHERE (i.county_code, i.id) > ($3, $4) AND {} \
                      AND {off}i.state IN {OPEN} AND i.due_at IS NOT NULL \
                      ORDER BY i.county_code, i.id LIMIT {BATCH}",
@@ -138,7 +157,8 @@ impl Store {
                 format!(
                     "SELECT t.county_code, t.id, i.path, i.category_code, i.grade, t.state, \
                      t.clock_started_at, t.due_at, t.clock_left_ms, {EXTRA_DAYS} AS extra_days, \
-                     CAST(NULL AS BIGINT) AS extended_due \
+                     CAST(NULL AS BIGINT) AS extended_due, CAST(0 AS BIGINT) AS warned, \
+                     CAST(0 AS BIGINT) AS overdue, CAST(0 AS BIGINT) AS at_top \
                      FROM incident_tasks t JOIN incidents i \
                      ON i.county_code = t.county_code AND i.id = t.incident_id \
                      WHERE (t.county_code, t.id) > ($3, $4) AND {} AND {off}i.state IN {OPEN} \
@@ -163,13 +183,14 @@ impl Store {
                 after = (last.county_code.clone(), last.id.clone());
                 let mut moved = Vec::new();
                 for row in &rows {
-                    let step = if table == "incidents" {
+                    let incident = table == "incidents";
+                    let step = if incident {
                         report.incidents += 1;
                         deadlines::step_of_clock(parse_state(&row.state)?)
                     } else {
                         Some(Step::Handle)
                     };
-                    recompute_row(&mut book, row, step, &mut report, &mut moved)?;
+                    recompute_row(&mut book, row, step, incident, &mut report, &mut moved)?;
                 }
                 if !moved.is_empty() {
                     report.changed += self.write_clocks(table, &moved).await?;
@@ -186,7 +207,7 @@ impl Store {
     /// One write transaction for a batch of moved clocks.
     async fn write_clocks(&self, table: &str, clocks: &[NewClock]) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
-        let n = write(&mut tx, table, clocks).await?;
+        let n = write(&mut tx, table, clocks, rows_per_write(self.backend())).await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -202,6 +223,7 @@ fn recompute_row(
     book: &mut LayerBook,
     row: &ClockRow,
     step: Option<Step>,
+    incident: bool,
     report: &mut RecomputeReport,
     out: &mut Vec<NewClock>,
 ) -> StoreResult<()> {
@@ -224,6 +246,21 @@ fn recompute_row(
     ) {
         Ok(Recomputed { due: new_due, left }) => {
             if new_due != due || left != row.clock_left_ms {
+                // The escalation pass finds an incident by when it must look at it next: the
+                // yellow instant and the due time move with the clock (as `clock.rs` sets them).
+                let (warn_at, escalate_at) = if incident {
+                    let watch = Watch {
+                        running: left.is_none(),
+                        due: Some(new_due),
+                        warn_at: escalation::warn_at(&place.calendar, started, new_due),
+                        warned: row.warned != 0,
+                        overdue: row.overdue != 0,
+                        at_top: row.at_top != 0,
+                    };
+                    (watch.warn_at, next_check(&watch))
+                } else {
+                    (None, None)
+                };
                 out.push(NewClock {
                     county: row.county_code.clone(),
                     id: row.id.clone(),
@@ -231,6 +268,8 @@ fn recompute_row(
                     old_due: due,
                     due: new_due,
                     left,
+                    warn_at,
+                    escalate_at,
                 });
             }
         }
@@ -244,26 +283,29 @@ async fn write(
     tx: &mut Transaction<'static, Any>,
     table: &str,
     clocks: &[NewClock],
+    per_statement: usize,
 ) -> StoreResult<u64> {
     let mut written = 0;
-    for chunk in clocks.chunks(ROWS_PER_WRITE) {
+    // Incidents also carry the escalation pass's instants; tasks have none.
+    let watched = table == "incidents";
+    let width = if watched { 8 } else { 6 };
+    for chunk in clocks.chunks(per_statement) {
         let values: Vec<String> = (0..chunk.len())
             .map(|k| {
-                let f = k * 6 + 1;
-                format!(
-                    "(${f}, ${}, ${}, ${}, ${}, ${})",
-                    f + 1,
-                    f + 2,
-                    f + 3,
-                    f + 4,
-                    f + 5
-                )
+                let f = k * width + 1;
+                let params: Vec<String> = (f..f + width).map(|n| format!("${n}")).collect();
+                format!("({})", params.join(", "))
             })
             .collect();
+        let (columns, sets) = if watched {
+            (", warn, esc", ", warn_at = v.warn, escalate_at = v.esc")
+        } else {
+            ("", "")
+        };
         // One statement for both dialects: a VALUES list joined by UPDATE … FROM (SQLite 3.33+).
         let sql = format!(
-            "WITH v(county, id, started, old_due, due, lft) AS (VALUES {}) \
-             UPDATE {table} SET due_at = v.due, clock_left_ms = v.lft FROM v \
+            "WITH v(county, id, started, old_due, due, lft{columns}) AS (VALUES {}) \
+             UPDATE {table} SET due_at = v.due, clock_left_ms = v.lft{sets} FROM v \
              WHERE {table}.county_code = v.county AND {table}.id = v.id \
              AND {table}.clock_started_at = v.started AND {table}.due_at = v.old_due",
             values.join(", ")
@@ -277,6 +319,9 @@ async fn write(
                 .bind(c.old_due)
                 .bind(c.due)
                 .bind(c.left);
+            if watched {
+                q = q.bind(c.warn_at).bind(c.escalate_at);
+            }
         }
         written += q.execute(&mut **tx).await?.rows_affected();
     }

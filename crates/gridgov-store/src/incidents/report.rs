@@ -267,6 +267,9 @@ impl Store {
             started: None,
             due: None,
             left: None,
+            warned: false,
+            overdue: false,
+            at_top: false,
         };
         let clock =
             super::clock::after_action(&mut tx, &subject, None, None, IncidentState::Reported, now)

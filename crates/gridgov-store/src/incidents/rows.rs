@@ -10,7 +10,9 @@ pub(crate) const COLUMNS: &str = "i.county_code, i.id, i.number, i.title, i.desc
      i.resolution_level, i.evaluation, \
      i.reopen_count, i.rework_count, i.return_count, i.shirking, i.closed_at, i.version, \
      i.created_at, i.updated_at, i.clock_started_at, i.due_at, i.clock_left_ms, \
-     i.reminders, i.last_reminded_at";
+     i.reminders, i.last_reminded_at, \
+     i.warn_at, i.warned_at, i.overdue_at, i.escalate_at, i.ladder_level, i.ladder_attempt, \
+     i.ladder_top_at, i.guarantor_id, i.guarantor_name";
 
 /// One incident as shown to those who may see it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -57,9 +59,27 @@ pub struct IncidentView {
     /// Reminders (催办) from higher centers, and when the last came.
     pub reminders: i64,
     pub last_reminded_at: Option<i64>,
+    /// The escalation pass's view of the clock: when it turns yellow, when the pass marked it
+    /// due soon and overdue (once per clock), and the next instant the pass looks at it.
+    pub warn_at: Option<i64>,
+    pub warned_at: Option<i64>,
+    pub overdue_at: Option<i64>,
+    pub escalate_at: Option<i64>,
+    /// Where it stands on its region's escalation ladder (level from 0, attempt from 1); none
+    /// before its first climb.
+    pub ladder_level: Option<i64>,
+    pub ladder_attempt: Option<i64>,
+    /// Past the top of the ladder: when, and the leader in charge (包保; none found when the
+    /// time is set without a leader).
+    pub ladder_top_at: Option<i64>,
+    pub guarantor_id: Option<String>,
+    pub guarantor_name: Option<String>,
     /// green, yellow, red or paused; filled in by the reads that show it (the page, the lists).
     #[sqlx(skip)]
     pub light: Option<gridgov_core::deadlines::Light>,
+    /// The rung it stands on, named by the ladder in force; filled in by the page.
+    #[sqlx(skip)]
+    pub ladder: Option<gridgov_core::escalation::Rung>,
 }
 
 /// [`COLUMNS`] without the alias, for `RETURNING` (SQLite takes no qualified names there).

@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 use crate::{StoreError, StoreResult};
 
 /// The path and every proper prefix of it ending in '/': `42/4202/` gives `42/` and `42/4202/`.
-fn prefixes(path: &str) -> Vec<&str> {
+pub(crate) fn prefixes(path: &str) -> Vec<&str> {
     path.char_indices()
         .filter(|(_, c)| *c == '/')
         .map(|(i, _)| &path[..=i])
@@ -94,11 +94,21 @@ impl LayerBook {
         LayerBook::load(conn, &[SettingKind::LocalDays, SettingKind::TimeLimits]).await
     }
 
+    /// Every region's values of every kind: enough for the escalation pass (ladders too).
+    pub(crate) async fn all(conn: &mut AnyConnection) -> StoreResult<LayerBook> {
+        LayerBook::load(conn, &[]).await
+    }
+
+    /// The values of `kinds` (all kinds when empty).
     async fn load(conn: &mut AnyConnection, kinds: &[SettingKind]) -> StoreResult<LayerBook> {
-        let sql = format!(
-            "{SELECT} WHERE s.kind IN ({})",
-            crate::db::numbered_params(1, kinds.len())
-        );
+        let sql = if kinds.is_empty() {
+            SELECT.to_owned()
+        } else {
+            format!(
+                "{SELECT} WHERE s.kind IN ({})",
+                crate::db::numbered_params(1, kinds.len())
+            )
+        };
         let mut q = sqlx::query_as::<_, LayerRow>(&sql);
         for k in kinds {
             q = q.bind(k.as_str());
@@ -130,7 +140,7 @@ impl LayerBook {
         let values = &self.values;
         self.built.entry(key).or_insert_with_key(|key| {
             let layers = Layers::new(key.iter().map(|&i| values[i].clone()).collect());
-            let calendar = layers.calendar().unwrap_or_else(|_| Calendar::official());
+            let calendar = crate::incidents::calendar_of(&layers);
             Place { layers, calendar }
         })
     }

@@ -9,6 +9,6 @@ mod layers;
 mod read;
 mod write;
 
-pub(crate) use layers::{LayerBook, layers_for_path};
+pub(crate) use layers::{LayerBook, layers_for_path, prefixes};
 pub use read::{LimitEntry, LocalDayEntry, OwnValue, RegionSettings, SettingEntry};
 pub use write::SettingChange;

@@ -11,6 +11,6 @@ mod periodic;
 mod runner;
 
 pub use handler::{JobContext, JobError, Registry};
-pub use kinds::{BASE_IMPORT, registry};
+pub use kinds::{BASE_IMPORT, ESCALATION_PASS, registry};
 pub use periodic::PERIODIC;
 pub use runner::{RunnerConfig, spawn_runner};

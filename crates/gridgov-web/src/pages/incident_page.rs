@@ -12,6 +12,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gridgov_core::auth::Role;
+use gridgov_core::escalation::Mark;
 use gridgov_core::incidents::IncidentAction;
 use gridgov_core::scope::ScopePath;
 use gridgov_store::StoreError;
@@ -20,6 +21,7 @@ use gridgov_store::incidents::{ActionInput, DispatchInput, IncidentPage, Inciden
 use serde::Deserialize;
 
 use super::grids::form_errors;
+use super::incident_escalation::{escalation_note, rung_text};
 use super::incident_form::{self, Posted};
 use super::incident_labels::{
     ActionFields, Choice, action_fields, action_label, evaluation_choices, evaluation_label,
@@ -260,7 +262,24 @@ async fn build(
             label: it.return_count,
             value: i.return_count.to_string(),
         },
+        Fact {
+            label: it.ladder,
+            value: i
+                .ladder
+                .as_ref()
+                .map_or_else(|| it.ladder_none.to_owned(), |r| rung_text(lang, r)),
+        },
     ];
+    let mut facts = facts;
+    if i.ladder_top_at.is_some() {
+        facts.push(Fact {
+            label: it.guarantor,
+            value: i
+                .guarantor_name
+                .clone()
+                .unwrap_or_else(|| it.no_guarantor.to_owned()),
+        });
+    }
     let parties = p
         .parties
         .iter()
@@ -334,6 +353,7 @@ async fn build(
                 .iter()
                 .map(|k| text(k))
                 .filter(|s| !s.is_empty())
+                .chain(escalation_note(lang, it, &e.event))
                 .collect::<Vec<_>>()
                 .join(" · ");
             let ids: Vec<String> = e
@@ -356,9 +376,14 @@ async fn build(
                     .map(|r| lang.pick(r.zh(), r.en()).to_owned())
                     .unwrap_or_default(),
                 department: e.department.clone().unwrap_or_default(),
-                action: super::supervision_incident::event_label(lang, &e.action).unwrap_or_else(
-                    || action_label(lang, e.action.trim_start_matches("incident.")),
-                ),
+                action: {
+                    let code = e.action.trim_start_matches("incident.");
+                    match Mark::parse("kind", code) {
+                        Ok(m) => lang.pick(m.label_zh(), m.label_en()).to_owned(),
+                        Err(_) => super::supervision_incident::event_label(lang, &e.action)
+                            .unwrap_or_else(|| action_label(lang, code)),
+                    }
+                },
                 transition: match (&e.from, &e.to) {
                     (Some(f), Some(t)) if f != t => {
                         format!("{} → {}", state_label(lang, f), state_label(lang, t))

@@ -4,6 +4,7 @@
 mod compare;
 mod demo_startup;
 mod duplicates;
+mod escalation;
 mod export;
 mod filled_city;
 pub(crate) mod generate;
@@ -140,6 +141,9 @@ pub async fn run(which: BenchCommand) -> Result<()> {
         } => compare::run(&backend, persons, seed).await,
         BenchCommand::Workdays { additions, seed } => workdays::run(additions, seed),
         BenchCommand::Recompute { incidents, backend } => recompute::run(&backend, incidents).await,
+        BenchCommand::Escalation { incidents, backend } => {
+            escalation::run(&backend, incidents).await
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod base_import;
 mod deadlines;
+mod escalation;
 mod upkeep;
 
 pub use base_import::{BASE_IMPORT, ImportPayload, ImportProgress, enqueue_import};
@@ -13,6 +14,7 @@ pub const AUDIT_DIGEST: &str = "audit_digest";
 pub const SESSION_SWEEP: &str = "session_sweep";
 pub const CLAIM_LAPSE: &str = "claim_lapse";
 pub const JOBS_PURGE: &str = "jobs_purge";
+pub const ESCALATION_PASS: &str = "escalation_pass";
 
 /// Every kind with its handler.
 pub fn registry() -> Registry {
@@ -21,6 +23,7 @@ pub fn registry() -> Registry {
         .with(SESSION_SWEEP, upkeep::session_sweep)
         .with(CLAIM_LAPSE, upkeep::claim_lapse)
         .with(JOBS_PURGE, upkeep::jobs_purge)
+        .with(ESCALATION_PASS, escalation::run)
         .with(BASE_IMPORT, base_import::run)
         .with(
             gridgov_store::incidents::DUE_RECOMPUTE,
