@@ -61,7 +61,7 @@ impl Store {
 }
 
 /// Inserts the job inside the caller's transaction.
-pub(super) async fn insert(
+pub(crate) async fn insert(
     conn: &mut AnyConnection,
     job: &NewJob,
     now: i64,
