@@ -598,5 +598,6 @@ texts! { SettingsTexts, SETTINGS_ZH, SETTINGS_EN;
     help_local_days: "每行一天：日期 放假|上班 名称，如 2025-04-11 放假 市庆。上级已设的日期无需重复。", "One day a line: date holiday|workday name, e.g. 2025-04-11 holiday City day. Days set above need not be repeated.";
     help_household_band: "下限-上限，如 300-500。", "lowest-highest, e.g. 300-500.";
     help_card_phones: "full 完整显示、masked 部分隐藏、hidden 不显示。", "full, masked or hidden.";
+    help_notify_channels: "每行一项：sms 网关地址；sms.body JSON模板（{phone}、{text} 处填入，勿加引号）；sms.auth 名称: 值；wecom 群名 Webhook地址 [markdown]；dingtalk 群名 Webhook地址 [加签密钥] [markdown]；quiet 22:00-07:00（短信免打扰）。密钥显示为 ******，原样保存即保留。", "One a line: sms gateway-URL; sms.body JSON template ({phone} and {text} filled in, unquoted); sms.auth Name: value; wecom group webhook [markdown]; dingtalk group webhook [secret] [markdown]; quiet 22:00-07:00 (no SMS then). Secrets show as ******; saved as shown, they are kept.";
     stale: "该设置已被他人修改，以下为最新内容，请重新操作", "someone else changed this setting; here is the latest, try again";
 }

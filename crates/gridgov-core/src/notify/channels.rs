@@ -131,7 +131,9 @@ impl NotifyChannels {
             if !h.is_empty() && !masked(h) {
                 let ok = h.split_once(':').is_some_and(|(n, v)| {
                     !n.trim().is_empty()
-                        && n.trim().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                        && n.trim()
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                         && !v.trim().is_empty()
                         && !v.contains(['\r', '\n'])
                 });
@@ -310,15 +312,28 @@ mod tests {
         assert_eq!(back, stored);
         let e = shown.clone().keep_secrets(None).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(fields, ["sms.auth_header", "robots[0].url", "robots[0].secret"]);
+        assert_eq!(
+            fields,
+            ["sms.auth_header", "robots[0].url", "robots[0].secret"]
+        );
     }
 
     #[test]
     fn only_http_addresses() {
         assert!(check_http_url("u", "https://a.example/x?y=1").is_ok());
         assert!(check_http_url("u", "http://127.0.0.1:8080").is_ok());
-        for bad in ["", "https://", "file:///etc/passwd", "gw.example/send", "http://a b"] {
-            assert_eq!(check_http_url("u", bad).unwrap_err().code, "not_http_url", "{bad}");
+        for bad in [
+            "",
+            "https://",
+            "file:///etc/passwd",
+            "gw.example/send",
+            "http://a b",
+        ] {
+            assert_eq!(
+                check_http_url("u", bad).unwrap_err().code,
+                "not_http_url",
+                "{bad}"
+            );
         }
     }
 }

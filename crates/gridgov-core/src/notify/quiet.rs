@@ -115,7 +115,14 @@ mod tests {
 
     #[test]
     fn ranges_that_do_not_read_are_named() {
-        for s in ["22-07", "25:00-07:00", "22:00", "夜里", "22:00-22:00", "7:5-8:00"] {
+        for s in [
+            "22-07",
+            "25:00-07:00",
+            "22:00",
+            "夜里",
+            "22:00-22:00",
+            "7:5-8:00",
+        ] {
             let e = QuietHours::parse("quiet_hours", s).unwrap_err();
             assert_eq!(e.field, "quiet_hours", "{s}");
         }

@@ -19,10 +19,7 @@ pub fn render(kind: NoticeKind, number: &str, title: &str, params: &Value) -> (S
             format!("已派给{to}，请及时办理"),
             format!("assigned to {to}; please handle it"),
         ),
-        NoticeKind::SentBack => (
-            format!("被退回：{reason}"),
-            format!("sent back: {reason}"),
-        ),
+        NoticeKind::SentBack => (format!("被退回：{reason}"), format!("sent back: {reason}")),
         NoticeKind::Summoned => (
             format!("吹哨报到：{to}请按时报到"),
             format!("whistle blown: {to} is to report in"),
@@ -35,7 +32,10 @@ pub fn render(kind: NoticeKind, number: &str, title: &str, params: &Value) -> (S
                 "unsatisfied" => "不满意",
                 other => other,
             };
-            (format!("群众评价：{zh}"), format!("rated by the reporter: {e}"))
+            (
+                format!("群众评价：{zh}"),
+                format!("rated by the reporter: {e}"),
+            )
         }
         NoticeKind::DueSoon => (
             "即将到期，请抓紧办理".to_owned(),
@@ -61,7 +61,9 @@ pub fn render(kind: NoticeKind, number: &str, title: &str, params: &Value) -> (S
 /// (quoted and escaped), so words with quotes or newlines cannot break the body.
 pub fn render_body(template: &str, phone: &str, text: &str) -> String {
     let q = |s: &str| Value::String(s.to_owned()).to_string();
-    template.replace("{phone}", &q(phone)).replace("{text}", &q(text))
+    template
+        .replace("{phone}", &q(phone))
+        .replace("{text}", &q(text))
 }
 
 #[cfg(test)]
@@ -77,7 +79,10 @@ mod tests {
             "楼道堆物",
             &json!({"assignee": "城管局"}),
         );
-        assert_eq!(zh, "【SJ-420202-20261206-0001】楼道堆物：已派给城管局，请及时办理");
+        assert_eq!(
+            zh,
+            "【SJ-420202-20261206-0001】楼道堆物：已派给城管局，请及时办理"
+        );
         assert_eq!(
             en,
             "[SJ-420202-20261206-0001] 楼道堆物: assigned to 城管局; please handle it"

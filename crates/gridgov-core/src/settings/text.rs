@@ -164,8 +164,10 @@ fn channels(text: &str) -> Result<Value, Invalid> {
                         continue;
                     }
                 };
-                robots.push(json!({"channel": channel, "name": words[0], "url": words[1],
-                    "secret": secret, "markdown": markdown}));
+                robots.push(
+                    json!({"channel": channel, "name": words[0], "url": words[1],
+                    "secret": secret, "markdown": markdown}),
+                );
             }
             _ => c.push(bad_line(
                 n,
@@ -346,7 +348,10 @@ mod tests {
         let got: Vec<_> = e.0.iter().map(|f| (f.field.as_str(), f.code)).collect();
         assert_eq!(
             got,
-            [("quiet_hours", "bad_quiet_hours"), ("sms.url", "not_http_url")]
+            [
+                ("quiet_hours", "bad_quiet_hours"),
+                ("sms.url", "not_http_url")
+            ]
         );
         let e = parse_text(
             SettingKind::LocalDays,

@@ -9,10 +9,10 @@ use crate::ids::{format_ymd, parse_date};
 use crate::workdays::{Calendar, LocalDay, LocalKind};
 
 use super::band::{HouseholdBand, PhoneShown};
-use crate::notify::NotifyChannels;
 use super::kind::SettingKind;
 use super::ladder::Ladder;
 use super::limits::TimeLimits;
+use crate::notify::NotifyChannels;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SettingValue {

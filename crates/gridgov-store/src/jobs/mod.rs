@@ -18,8 +18,8 @@ mod row;
 
 pub use admin::{JobCounts, JobFilter};
 pub use claim::Claim;
-pub use enqueue::{Enqueued, NewJob};
 pub(crate) use enqueue::insert as insert_job;
+pub use enqueue::{Enqueued, NewJob};
 pub use finish::Ended;
 pub use gridgov_core::jobs::JobState;
 

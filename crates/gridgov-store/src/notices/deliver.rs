@@ -50,9 +50,14 @@ pub enum DeliveryOutcome {
     Sent,
     /// Tried again after the backoff, or dead after the last attempt (or at once when
     /// `permanent`: a robot no longer configured, a phone the gateway refuses).
-    Failed { error: String, permanent: bool },
+    Failed {
+        error: String,
+        permanent: bool,
+    },
     /// Not sent and not an attempt: quiet hours, until this time.
-    Deferred { until: i64 },
+    Deferred {
+        until: i64,
+    },
 }
 
 #[derive(sqlx::FromRow)]
@@ -129,8 +134,7 @@ impl Store {
             .map(|r| {
                 let kind = NoticeKind::parse("kind", &r.kind)
                     .map_err(|e| StoreError::Internal(format!("stored notice kind: {e}")))?;
-                let params =
-                    serde_json::from_str(&r.params).unwrap_or(serde_json::Value::Null);
+                let params = serde_json::from_str(&r.params).unwrap_or(serde_json::Value::Null);
                 let (text_zh, text_en) = render(kind, &r.incident_number, &r.title, &params);
                 Ok(ClaimedDelivery {
                     id: r.id,

@@ -11,10 +11,10 @@ use gridgov_core::notify::{DELIVERY_MAX_ATTEMPTS, NoticeKind};
 use sqlx::AnyConnection;
 
 use super::NOTIFY_DELIVER;
+use crate::StoreResult;
 use crate::db::numbered_params;
 use crate::jobs::NewJob;
 use crate::settings::layers_for_path;
-use crate::StoreResult;
 
 /// A notice to enqueue.
 #[derive(Debug, Clone)]
@@ -103,7 +103,10 @@ pub async fn enqueue_notices(
     if channels.sms.is_some() {
         let at = channels.quiet().map_or(now, |q| q.release_at(now));
         for (id, user) in &made {
-            let phone = people.iter().find(|(u, _)| u == user).map(|(_, p)| p.trim());
+            let phone = people
+                .iter()
+                .find(|(u, _)| u == user)
+                .map(|(_, p)| p.trim());
             if let Some(phone) = phone.filter(|p| !p.is_empty()) {
                 deliveries.push((id.clone(), "sms", phone.to_owned(), at));
             }

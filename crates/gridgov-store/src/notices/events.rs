@@ -60,12 +60,11 @@ fn assignee_of(t: &TaskView) -> Option<Assignee> {
 
 /// The center operators of the center holding the incident.
 async fn center_operators(conn: &mut AnyConnection, center_path: &str) -> StoreResult<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT id FROM users WHERE role = 'center_operator' AND scope_path = $1",
-    )
-    .bind(center_path)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM users WHERE role = 'center_operator' AND scope_path = $1")
+            .bind(center_path)
+            .fetch_all(&mut *conn)
+            .await?;
     Ok(rows.into_iter().map(|(u,)| u).collect())
 }
 

@@ -171,14 +171,13 @@ impl Store {
     pub async fn mark_all_notices_read(&self, actor: &Actor) -> StoreResult<u64> {
         let now = self.now_ms();
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query(
-            "UPDATE notices SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL",
-        )
-        .bind(&actor.user_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let n =
+            sqlx::query("UPDATE notices SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
+                .bind(&actor.user_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if n > 0 {
             record(&mut tx, now, actor, json!({"all": n})).await?;
         }

@@ -219,6 +219,28 @@ impl Store {
         Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
     }
 
+    /// Enqueues a notice in a transaction of its own, as a caller's transaction would.
+    pub async fn enqueue_notices_for_tests(
+        &self,
+        notice: &crate::notices::NewNotice,
+        users: &[String],
+    ) -> usize {
+        let mut tx = self.begin_write().await.unwrap();
+        let n = crate::notices::enqueue_notices(&mut tx, self.now_ms(), notice, users)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        n
+    }
+
+    /// Every delivery's state and due time, oldest first.
+    pub async fn deliveries_for_tests(&self) -> Vec<(String, i64)> {
+        sqlx::query_as("SELECT state, next_at FROM notice_deliveries ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await
+            .unwrap()
+    }
+
     /// A column of BIGINTs read behind the store's back, in the order the query gives them.
     pub async fn scalars_for_tests(&self, sql: &str) -> crate::StoreResult<Vec<i64>> {
         Ok(sqlx::query_scalar(sql).fetch_all(&self.pool).await?)

@@ -16,6 +16,7 @@ pub const PERIODIC: &[(&str, Period)] = &[
     (kinds::SESSION_SWEEP, Period::Minutes(10)),
     (kinds::CLAIM_LAPSE, Period::Hourly),
     (kinds::JOBS_PURGE, Period::Daily),
+    (kinds::NOTIFY_DELIVER, Period::Minutes(1)),
 ];
 
 /// Enqueues this period's job of every periodic kind; a key already taken is a no-op.

@@ -2,6 +2,7 @@
 //! node runs them with. A new kind is a function here and a line in [`registry`].
 
 mod base_import;
+mod notify;
 mod upkeep;
 
 pub use base_import::{BASE_IMPORT, ImportPayload, ImportProgress, enqueue_import};
@@ -12,6 +13,7 @@ pub const AUDIT_DIGEST: &str = "audit_digest";
 pub const SESSION_SWEEP: &str = "session_sweep";
 pub const CLAIM_LAPSE: &str = "claim_lapse";
 pub const JOBS_PURGE: &str = "jobs_purge";
+pub use gridgov_store::notices::NOTIFY_DELIVER;
 
 /// Every kind with its handler.
 pub fn registry() -> Registry {
@@ -21,4 +23,5 @@ pub fn registry() -> Registry {
         .with(CLAIM_LAPSE, upkeep::claim_lapse)
         .with(JOBS_PURGE, upkeep::jobs_purge)
         .with(BASE_IMPORT, base_import::run)
+        .with(NOTIFY_DELIVER, notify::run)
 }
