@@ -8,7 +8,7 @@
 use gridgov_core::notify::NoticeKind;
 use gridgov_core::settings::{PhoneShown, SettingKind, parse_text};
 use gridgov_store::incidents::{ActionInput, DispatchInput, ReportInput};
-use gridgov_store::notices::{NewNotice, enqueue_notices};
+use gridgov_store::notices::NewNotice;
 use gridgov_store::settings::SettingChange;
 use gridgov_store::testing::town::town;
 use gridgov_store::{StoreError, on_both};
@@ -140,11 +140,11 @@ on_both!(
                 event_key: format!("test:{k}"),
                 path: "42/4202/420202/".into(),
             };
-            s.enqueue_notices_for_tests(&tx_notice, &[t.worker.user_id.clone()])
+            s.enqueue_notices_for_tests(&tx_notice, std::slice::from_ref(&t.worker.user_id))
                 .await;
             // The same event again changes nothing.
             tx_notice.title = "重复".into();
-            s.enqueue_notices_for_tests(&tx_notice, &[t.worker.user_id.clone()])
+            s.enqueue_notices_for_tests(&tx_notice, std::slice::from_ref(&t.worker.user_id))
                 .await;
         }
         let p1 = s.notices(&t.worker, "", 50).await.unwrap();
@@ -168,7 +168,6 @@ on_both!(
             s.notices(&t.worker, "yesterday", 50).await,
             Err(StoreError::Invalid(_))
         ));
-        let _ = enqueue_notices;
     }
 );
 

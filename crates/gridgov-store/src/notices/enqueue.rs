@@ -156,3 +156,14 @@ pub async fn enqueue_notices(
     }
     Ok(made.len())
 }
+
+impl crate::Store {
+    /// [`enqueue_notices`] in a write transaction of its own, for a caller with nothing else to
+    /// write (a command, a benchmark).
+    pub async fn notify(&self, notice: &NewNotice, users: &[String]) -> StoreResult<usize> {
+        let mut tx = self.begin_write().await?;
+        let n = enqueue_notices(&mut tx, self.now_ms(), notice, users).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

@@ -225,12 +225,7 @@ impl Store {
         notice: &crate::notices::NewNotice,
         users: &[String],
     ) -> usize {
-        let mut tx = self.begin_write().await.unwrap();
-        let n = crate::notices::enqueue_notices(&mut tx, self.now_ms(), notice, users)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        n
+        self.notify(notice, users).await.unwrap()
     }
 
     /// Every delivery's state and due time, oldest first.

@@ -11,5 +11,5 @@
 mod deliver;
 mod outbound;
 
-pub use deliver::{DeliveryPass, deliver_due};
+pub use deliver::{CONCURRENCY, DeliveryPass, deliver_due};
 pub use outbound::{Outbound, Sender, dingtalk_signed_url};

@@ -19,6 +19,7 @@ mod incident_walk;
 mod lifecycle;
 mod lifecycle_bare;
 mod locate;
+mod notify;
 mod region_browser;
 mod stats;
 mod survey_variant;
@@ -138,6 +139,10 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             backend,
         } => compare::run(&backend, persons, seed).await,
         BenchCommand::Workdays { additions, seed } => workdays::run(additions, seed),
+        BenchCommand::Notify {
+            deliveries,
+            backend,
+        } => notify::run(&backend, deliveries).await,
     }
 }
 
