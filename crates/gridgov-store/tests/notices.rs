@@ -340,3 +340,37 @@ on_both!(
         );
     }
 );
+
+on_both!(a_territorial_task_on_a_region_tells_its_center, |db| {
+    let t = town(&db.store).await;
+    let s = &db.store;
+    let street = gridgov_store::testing::add_user(
+        s,
+        &gridgov_core::auth::Actor::system(),
+        "street-op",
+        gridgov_core::auth::Role::CenterOperator,
+        "420202001",
+    )
+    .await
+    .actor();
+    let i = s
+        .report_incident(&t.worker, &report(&t.g1), None)
+        .await
+        .unwrap();
+    let (c, id) = (i.county_code.clone(), i.id.clone());
+    let i = s
+        .act_on_incident(&t.center, &c, &id, &act("accept", i.version))
+        .await
+        .unwrap();
+    let mut d = act("dispatch", i.version);
+    d.dispatch = DispatchInput {
+        territorial_region: "420202001".into(),
+        ..Default::default()
+    };
+    s.act_on_incident(&t.center, &c, &id, &d).await.unwrap();
+    let theirs = s.notices(&street, "", 5).await.unwrap();
+    assert_eq!(kinds(&theirs), [NoticeKind::Assigned]);
+    // The district's own center dispatched it and is not told of its own act.
+    assert!(s.notices(&t.center, "", 5).await.unwrap().items.is_empty());
+    assert!(s.notices(&t.worker, "", 5).await.unwrap().items.is_empty());
+});

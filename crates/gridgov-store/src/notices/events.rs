@@ -30,7 +30,8 @@ async fn people_of(conn: &mut AnyConnection, a: &Assignee) -> StoreResult<(Strin
         ),
         Assignee::Region(code) => (
             "SELECT name FROM regions WHERE code = $1",
-            "SELECT id FROM users WHERE role = 'center_operator' AND scope_code = $1",
+            "SELECT id FROM users WHERE role = 'center_operator' \
+             AND scope_path = (SELECT path FROM regions WHERE code = $1)",
             code,
         ),
     };
