@@ -374,3 +374,79 @@ on_both!(a_territorial_task_on_a_region_tells_its_center, |db| {
     assert!(s.notices(&t.center, "", 5).await.unwrap().items.is_empty());
     assert!(s.notices(&t.worker, "", 5).await.unwrap().items.is_empty());
 });
+
+on_both!(a_sender_that_lost_its_lease_changes_nothing, |db| {
+    use gridgov_store::notices::{DeliveryClaim, DeliveryOutcome};
+    let t = town(&db.store).await;
+    let s = &db.store;
+    s.change_region_setting(
+        &t.center,
+        "420202",
+        &SettingChange {
+            kind: SettingKind::NotifyChannels,
+            value: Some(
+                parse_text(
+                    SettingKind::NotifyChannels,
+                    "wecom 值班群 http://127.0.0.1:9/w",
+                )
+                .unwrap(),
+            ),
+            version: 0,
+        },
+        PhoneShown::Masked,
+    )
+    .await
+    .unwrap();
+    db.clock.set_ms(1_780_000_000_000);
+    let notice = NewNotice {
+        kind: NoticeKind::Overdue,
+        county_code: None,
+        incident_id: None,
+        incident_number: "SJ-420202-20260528-0001".into(),
+        title: "租约测试".into(),
+        params: serde_json::json!({}),
+        event_key: "test:lease".into(),
+        path: "42/4202/420202/".into(),
+    };
+    s.enqueue_notices_for_tests(&notice, std::slice::from_ref(&t.worker.user_id))
+        .await;
+    let claim = |token: &'static str| DeliveryClaim {
+        token,
+        lease_ms: 60_000,
+        limit: 10,
+    };
+    let a = s.claim_deliveries(&claim("node-a:1")).await.unwrap();
+    assert_eq!(a.len(), 1);
+    // Held: nobody else gets it.
+    assert!(
+        s.claim_deliveries(&claim("node-b:1"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Node A stalls past its lease; node B takes the delivery over and sends it.
+    db.clock.set_ms(1_780_000_060_001);
+    let b = s.claim_deliveries(&claim("node-b:2")).await.unwrap();
+    assert_eq!((b.len(), b[0].attempts), (1, 2));
+    let sent = [(&b[0], DeliveryOutcome::Sent)];
+    let late = [(
+        &a[0],
+        DeliveryOutcome::Failed {
+            error: "late".into(),
+            permanent: true,
+        },
+    )];
+    assert_eq!(
+        s.finish_deliveries("node-a:1", &late).await.unwrap(),
+        0,
+        "A changes nothing"
+    );
+    assert_eq!(s.finish_deliveries("node-b:2", &sent).await.unwrap(), 1);
+    assert_eq!(s.deliveries_for_tests().await[0].0, "sent");
+    assert!(
+        s.claim_deliveries(&claim("node-c:1"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+});

@@ -98,6 +98,16 @@ impl Store {
         .bind("lease expired on the last attempt / 最后一次尝试的租约已过期")
         .execute(&mut *tx)
         .await?;
+        // A lease that ran out (its sender died or stalled) makes the delivery pending again,
+        // due as it was; the claim below then reads one index range in due order and stops at
+        // its limit, where an OR of the two cases would sort every due row on each claim.
+        sqlx::query(
+            "UPDATE notice_deliveries SET state = 'pending', updated_at = $1 \
+             WHERE state = 'sending' AND lease_until < $1",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
@@ -105,9 +115,8 @@ impl Store {
         let claimed: Vec<(String,)> = sqlx::query_as(&format!(
             "UPDATE notice_deliveries SET state = 'sending', lease_owner = $1, lease_until = $2, \
              attempts = attempts + 1, updated_at = $3 WHERE id IN (SELECT id FROM \
-             notice_deliveries WHERE (state = 'pending' AND next_at <= $3) \
-             OR (state = 'sending' AND lease_until < $3) ORDER BY next_at, id LIMIT $4 {lock}) \
-             RETURNING id"
+             notice_deliveries WHERE state = 'pending' AND next_at <= $3 \
+             ORDER BY next_at LIMIT $4 {lock}) RETURNING id"
         ))
         .bind(claim.token)
         .bind(now + claim.lease_ms)
