@@ -14,6 +14,7 @@ pub mod grids;
 pub mod ids;
 pub mod incidents;
 pub mod jobs;
+pub mod notify;
 pub mod regions;
 pub mod scope;
 pub mod settings;

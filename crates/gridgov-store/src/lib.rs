@@ -22,6 +22,7 @@ pub mod forms;
 pub mod grids;
 pub mod incidents;
 pub mod jobs;
+pub mod notices;
 pub mod protect;
 pub mod records;
 pub mod regions;

@@ -12,6 +12,7 @@ mod error;
 mod i18n;
 pub mod jobs;
 mod metrics;
+pub mod notify;
 mod pages;
 mod request_id;
 mod routes;

@@ -533,6 +533,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Notice deliveries end to end (claim by lease, send, mark) to an SMS gateway on
+    /// loopback, beside the same requests with no database.
+    Notify {
+        #[arg(long, default_value_t = 10_000)]
+        deliveries: u64,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
 }
 
 /// The made-up city and the PostGIS server for `bench locate`.

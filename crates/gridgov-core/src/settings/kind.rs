@@ -15,5 +15,8 @@ vocabulary!(
         HouseholdBand => ("household_band", "网格户数标准", "household band of grids"),
         /// How the public grid card shows staff phones.
         CardPhones => ("card_phones", "网格公示牌电话显示", "grid card phone display"),
+        /// Where notices go besides the inbox: an SMS gateway, WeCom and DingTalk group robots,
+        /// and the quiet hours of SMS (通知渠道).
+        NotifyChannels => ("notify_channels", "通知渠道", "notification channels"),
     }
 );

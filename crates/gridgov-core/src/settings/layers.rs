@@ -153,6 +153,14 @@ impl Layers {
         }
     }
 
+    /// The nearest region's notification channels; none beyond the inbox by default.
+    pub fn notify_channels(&self) -> crate::notify::NotifyChannels {
+        match self.effective(SettingKind::NotifyChannels).value {
+            SettingValue::NotifyChannels(n) => n,
+            _ => crate::notify::NotifyChannels::default(),
+        }
+    }
+
     /// The card's phone display, where `default` is the deployment's configured one.
     pub fn card_phones(&self, default: PhoneShown) -> Effective<PhoneShown> {
         match self.effective(SettingKind::CardPhones) {

@@ -121,6 +121,74 @@ fn band(text: &str) -> Result<Value, FieldError> {
     }
 }
 
+/// Notification channels, one a line: `sms <url>`, `sms.body <JSON template>`,
+/// `sms.auth <Name: value>`, `wecom <name> <webhook> [markdown]`,
+/// `dingtalk <name> <webhook> [secret] [markdown]`, `quiet 22:00-07:00`.
+fn channels(text: &str) -> Result<Value, Invalid> {
+    let mut c = Checker::new();
+    let mut sms = serde_json::Map::new();
+    let mut robots = Vec::new();
+    let mut quiet = Value::Null;
+    for (n, line) in lines(text) {
+        let (head, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let rest = rest.trim();
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        match head {
+            "sms" | "sms.url" => {
+                sms.insert("url".into(), json!(rest));
+            }
+            "sms.body" => {
+                sms.insert("body".into(), json!(rest));
+            }
+            "sms.auth" => {
+                sms.insert("auth_header".into(), json!(rest));
+            }
+            "quiet" | "免打扰" => quiet = json!(rest),
+            "wecom" | "dingtalk" | "企业微信" | "钉钉" if words.len() >= 2 => {
+                let channel = if head == "wecom" || head == "企业微信" {
+                    "wecom"
+                } else {
+                    "dingtalk"
+                };
+                let markdown = words.last() == Some(&"markdown");
+                let tail = &words[2..words.len() - usize::from(markdown)];
+                let secret = match tail {
+                    [] => "",
+                    [s] => s,
+                    _ => {
+                        c.push(bad_line(
+                            n,
+                            "应为「钉钉 名称 地址 [加签密钥] [markdown]」",
+                            "expected `dingtalk name webhook [secret] [markdown]`",
+                        ));
+                        continue;
+                    }
+                };
+                robots.push(
+                    json!({"channel": channel, "name": words[0], "url": words[1],
+                    "secret": secret, "markdown": markdown}),
+                );
+            }
+            _ => c.push(bad_line(
+                n,
+                "应为 sms、sms.body、sms.auth、wecom、dingtalk 或 quiet 开头的一行",
+                "expected a line starting sms, sms.body, sms.auth, wecom, dingtalk or quiet",
+            )),
+        }
+    }
+    c.finish()?;
+    if !sms.is_empty() {
+        for key in ["url", "body"] {
+            sms.entry(key).or_insert(json!(""));
+        }
+    }
+    Ok(json!({
+        "sms": if sms.is_empty() { Value::Null } else { Value::Object(sms) },
+        "robots": robots,
+        "quiet_hours": quiet,
+    }))
+}
+
 /// Reads the desk's text for a kind into a checked value.
 pub fn parse_text(kind: SettingKind, text: &str) -> Result<SettingValue, Invalid> {
     let json = match kind {
@@ -145,13 +213,40 @@ pub fn parse_text(kind: SettingKind, text: &str) -> Result<SettingValue, Invalid
         }
         SettingKind::HouseholdBand => band(text.trim())?,
         SettingKind::CardPhones => json!(text.trim()),
+        SettingKind::NotifyChannels => channels(text)?,
     };
     SettingValue::parse(kind, &json)
 }
 
-/// A value in the desk's text form, what [`parse_text`] reads back.
+/// A value in the desk's text form, what [`parse_text`] reads back; secrets are masked (sent
+/// back masked, they keep the stored ones).
 pub fn to_text(v: &SettingValue) -> String {
     match v {
+        SettingValue::NotifyChannels(n) => {
+            let n = n.shown();
+            let mut out = Vec::new();
+            if let Some(s) = &n.sms {
+                out.push(format!("sms {}", s.url));
+                out.push(format!("sms.body {}", s.body));
+                if !s.auth_header.is_empty() {
+                    out.push(format!("sms.auth {}", s.auth_header));
+                }
+            }
+            for r in &n.robots {
+                let mut l = format!("{} {} {}", r.channel.as_str(), r.name, r.url);
+                if !r.secret.is_empty() {
+                    l.push_str(&format!(" {}", r.secret));
+                }
+                if r.markdown {
+                    l.push_str(" markdown");
+                }
+                out.push(l);
+            }
+            if let Some(q) = &n.quiet_hours {
+                out.push(format!("quiet {q}"));
+            }
+            out.join("\n")
+        }
         SettingValue::TimeLimits(l) => {
             l.0.iter()
                 .map(|r| {
@@ -215,6 +310,10 @@ mod tests {
             ),
             (SettingKind::HouseholdBand, "100-300"),
             (SettingKind::CardPhones, "full"),
+            (
+                SettingKind::NotifyChannels,
+                "sms http://127.0.0.1:9/send\nsms.body {\"to\": {phone}, \"msg\": {text}}\nquiet 22:00-07:00",
+            ),
         ] {
             let v = parse_text(kind, text).unwrap();
             assert_eq!(to_text(&v), text, "{kind}");
@@ -241,6 +340,19 @@ mod tests {
         );
         let e = parse_text(SettingKind::EscalationLadder, "").unwrap_err();
         assert_eq!(e.0[0].code, "no_levels");
+        let e = parse_text(
+            SettingKind::NotifyChannels,
+            "sms file:///x\nsms.body {\"m\": {text}}\nquiet 晚上",
+        )
+        .unwrap_err();
+        let got: Vec<_> = e.0.iter().map(|f| (f.field.as_str(), f.code)).collect();
+        assert_eq!(
+            got,
+            [
+                ("quiet_hours", "bad_quiet_hours"),
+                ("sms.url", "not_http_url")
+            ]
+        );
         let e = parse_text(
             SettingKind::LocalDays,
             "2024-04-11 放假 三月三\n2024-04-11 放假 三月三",

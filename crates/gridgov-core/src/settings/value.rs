@@ -12,6 +12,7 @@ use super::band::{HouseholdBand, PhoneShown};
 use super::kind::SettingKind;
 use super::ladder::Ladder;
 use super::limits::TimeLimits;
+use crate::notify::NotifyChannels;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SettingValue {
@@ -20,6 +21,7 @@ pub enum SettingValue {
     LocalDays(Vec<LocalDay>),
     HouseholdBand(HouseholdBand),
     CardPhones(PhoneShown),
+    NotifyChannels(NotifyChannels),
 }
 
 /// A local day as JSON: `{"date": "2024-04-11", "kind": "holiday", "name": "壮族三月三"}`.
@@ -63,6 +65,7 @@ impl SettingValue {
             SettingValue::LocalDays(_) => SettingKind::LocalDays,
             SettingValue::HouseholdBand(_) => SettingKind::HouseholdBand,
             SettingValue::CardPhones(_) => SettingKind::CardPhones,
+            SettingValue::NotifyChannels(_) => SettingKind::NotifyChannels,
         }
     }
 
@@ -75,6 +78,7 @@ impl SettingValue {
             SettingKind::LocalDays => SettingValue::LocalDays(Vec::new()),
             SettingKind::HouseholdBand => SettingValue::HouseholdBand(HouseholdBand::default()),
             SettingKind::CardPhones => SettingValue::CardPhones(PhoneShown::Masked),
+            SettingKind::NotifyChannels => SettingValue::NotifyChannels(NotifyChannels::default()),
         }
     }
 
@@ -88,6 +92,9 @@ impl SettingValue {
                 serde_json::from_value(json.clone()).map_err(|e| shape(kind, e))?,
             ),
             SettingKind::HouseholdBand => SettingValue::HouseholdBand(
+                serde_json::from_value(json.clone()).map_err(|e| shape(kind, e))?,
+            ),
+            SettingKind::NotifyChannels => SettingValue::NotifyChannels(
                 serde_json::from_value(json.clone()).map_err(|e| shape(kind, e))?,
             ),
             SettingKind::CardPhones => {
@@ -138,6 +145,15 @@ impl SettingValue {
             }
             SettingValue::HouseholdBand(b) => b.check(),
             SettingValue::CardPhones(_) => Ok(()),
+            SettingValue::NotifyChannels(n) => n.check(),
+        }
+    }
+
+    /// The value as shown on the desk, in the API and in the audit trail: secrets masked.
+    pub fn shown(&self) -> SettingValue {
+        match self {
+            SettingValue::NotifyChannels(n) => SettingValue::NotifyChannels(n.shown()),
+            other => other.clone(),
         }
     }
 
@@ -148,6 +164,7 @@ impl SettingValue {
             SettingValue::EscalationLadder(l) => serde_json::to_value(l),
             SettingValue::HouseholdBand(b) => serde_json::to_value(b),
             SettingValue::CardPhones(p) => Ok(Value::String(p.as_str().into())),
+            SettingValue::NotifyChannels(n) => serde_json::to_value(n),
             SettingValue::LocalDays(d) => serde_json::to_value(
                 d.iter()
                     .map(|d| LocalDayJson {

@@ -98,7 +98,8 @@ pub(super) async fn own_values(
         out.push((
             kind,
             OwnValue {
-                value,
+                // Secrets (a gateway's auth header, robots' webhooks) are never shown back.
+                value: typed.shown().to_json(),
                 text: to_text(&typed),
                 version: r.version,
                 updated_by: r.updated_by,
@@ -163,7 +164,7 @@ impl Store {
                 let (value, source) = effective(&layers, kind, card_default);
                 SettingEntry {
                     kind,
-                    effective: value.to_json(),
+                    effective: value.shown().to_json(),
                     effective_text: to_text(&value),
                     source,
                     own: own

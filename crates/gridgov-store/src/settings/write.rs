@@ -5,6 +5,7 @@
 use gridgov_core::FieldError;
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::ids::format_ymd;
+use gridgov_core::notify::NotifyChannels;
 use gridgov_core::settings::{PhoneShown, SettingKind, SettingValue};
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -68,6 +69,28 @@ async fn days_set_above(
     }
 }
 
+/// A masked secret sent back keeps the one stored (the desk and the API never show it).
+fn keep_secrets(
+    value: Option<SettingValue>,
+    previous: &serde_json::Value,
+) -> StoreResult<Option<SettingValue>> {
+    let Some(SettingValue::NotifyChannels(mut n)) = value else {
+        return Ok(value);
+    };
+    let before = serde_json::from_value::<NotifyChannels>(previous.clone()).ok();
+    n.keep_secrets(before.as_ref())?;
+    Ok(Some(SettingValue::NotifyChannels(n)))
+}
+
+/// The value before, as the audit trail may keep it: secrets masked.
+fn shown_before(kind: SettingKind, previous: &serde_json::Value) -> serde_json::Value {
+    match SettingValue::parse(kind, previous) {
+        Ok(v) => v.shown().to_json(),
+        Err(_) if previous.is_null() => serde_json::Value::Null,
+        Err(_) => json!("(unreadable)"),
+    }
+}
+
 fn stale() -> StoreError {
     StoreError::VersionConflict
 }
@@ -113,6 +136,12 @@ impl Store {
         if version != change.version {
             return Err(stale());
         }
+        let value = keep_secrets(change.value.clone(), &previous)?;
+        let change = &SettingChange {
+            kind: change.kind,
+            value,
+            version: change.version,
+        };
         let action = match (&change.value, &before) {
             (Some(v), Some(_)) => {
                 sqlx::query(
@@ -177,8 +206,8 @@ impl Store {
                 scope_path: &region.path,
                 summary: json!({
                     "kind": change.kind.as_str(),
-                    "value": change.value.as_ref().map(SettingValue::to_json),
-                    "before": previous,
+                    "value": change.value.as_ref().map(|v| v.shown().to_json()),
+                    "before": shown_before(change.kind, &previous),
                 }),
             },
         )

@@ -219,6 +219,23 @@ impl Store {
         Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
     }
 
+    /// Enqueues a notice in a transaction of its own, as a caller's transaction would.
+    pub async fn enqueue_notices_for_tests(
+        &self,
+        notice: &crate::notices::NewNotice,
+        users: &[String],
+    ) -> usize {
+        self.notify(notice, users).await.unwrap()
+    }
+
+    /// Every delivery's state and due time, oldest first.
+    pub async fn deliveries_for_tests(&self) -> Vec<(String, i64)> {
+        sqlx::query_as("SELECT state, next_at FROM notice_deliveries ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await
+            .unwrap()
+    }
+
     /// A column of BIGINTs read behind the store's back, in the order the query gives them.
     pub async fn scalars_for_tests(&self, sql: &str) -> crate::StoreResult<Vec<i64>> {
         Ok(sqlx::query_scalar(sql).fetch_all(&self.pool).await?)

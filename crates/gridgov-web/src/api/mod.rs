@@ -18,6 +18,7 @@ mod incident_duplicates;
 mod incidents;
 mod jobs;
 mod me;
+mod notices;
 mod records_persons;
 mod records_places;
 mod records_views;
@@ -134,6 +135,7 @@ use crate::routes::{Routes, Verb};
         categories::tree, categories::create, categories::show, categories::update,
         categories::deactivate, categories::activate,
         jobs::list, jobs::show, jobs::retry,
+        notices::list, notices::unread, notices::read, notices::read_all,
         settings::show, settings::set, settings::clear,
     ),
     components(schemas(
@@ -175,6 +177,7 @@ use crate::routes::{Routes, Verb};
         records_persons::UnmaskResponse,
         records_views::ExportRequest,
         jobs::JobView, jobs::JobList, jobs::JobCountsView,
+        notices::NoticeView, notices::NoticeList, notices::UnreadCount, notices::MarkedRead,
         verify::TaskView, verify::ComparisonView, verify::DecideRequest, verify::CorrectionDoc,
         departments::DepartmentView, departments::MemberView, departments::CreateDepartment,
         departments::UpdateDepartment, departments::VersionBody, departments::AddMember,
@@ -247,6 +250,7 @@ pub fn router() -> Routes {
         .merge(forms::router())
         .merge(verify::router())
         .merge(jobs::router())
+        .merge(notices::router())
         .merge(departments::router())
         .merge(categories::router())
         .merge(settings::router())

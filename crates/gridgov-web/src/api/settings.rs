@@ -23,7 +23,8 @@ pub fn router() -> Routes {
 }
 
 /// A region's settings. `settings` has one entry per kind (`time_limits`, `escalation_ladder`,
-/// `local_days`, `household_band`, `card_phones`): `effective` (the value in force), `source`
+/// `local_days`, `household_band`, `card_phones`, `notify_channels`, whose secrets are shown as
+/// `******` and kept when sent back so): `effective` (the value in force), `source`
 /// (`{"from": "default"}` or `{"from": "region", "code", "name"}`), and `own` (the value set on
 /// this region with its `version`, or null). `local_days` lists the days in effect with the
 /// region that set each; `limits` the limit of each grade and step for matters whose category
@@ -75,7 +76,7 @@ pub async fn show(
 }
 
 #[utoipa::path(put, operation_id = "set_region_setting", tag = "settings", path = "/api/v1/regions/{code}/settings/{kind}",
-    params(("code" = String, Path), ("kind" = String, Path, description = "time_limits, escalation_ladder, local_days, household_band or card_phones")),
+    params(("code" = String, Path), ("kind" = String, Path, description = "time_limits, escalation_ladder, local_days, household_band, card_phones or notify_channels")),
     request_body = SetBody,
     responses((status = 200, body = SettingsView, description = "The region's settings after the change, which is on record"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),

@@ -9,6 +9,7 @@ pub mod base_import;
 pub mod base_labels;
 pub mod categories;
 pub mod category_page;
+pub mod dead_letters;
 pub mod department_page;
 pub mod departments;
 pub mod error;
@@ -22,8 +23,9 @@ pub mod grid_staff;
 pub mod grids;
 pub mod home;
 pub mod import_job;
+pub mod inbox;
 mod incident_escalation;
-mod incident_form;
+pub mod incident_form;
 pub mod incident_labels;
 pub mod incident_new;
 pub mod incident_page;
@@ -85,6 +87,8 @@ pub struct Chrome {
     pub lang_href: String,
     pub lang_label: &'static str,
     pub year: i32,
+    /// The caller's unread notices for the header ("" when none, "99+" beyond 99).
+    pub unread: String,
 }
 
 impl Chrome {
@@ -92,8 +96,9 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 13] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 15] = [
             ("/", t.nav_home, "home", None),
+            ("/inbox", t.nav_inbox, "log", None),
             (
                 "/incidents",
                 u.lang.incident_texts().nav_incidents,
@@ -150,6 +155,12 @@ impl Chrome {
                 "log",
                 Some(Permission::ManageJobs),
             ),
+            (
+                "/admin/notices",
+                t.nav_dead_letters,
+                "log",
+                Some(Permission::ManageJobs),
+            ),
             ("/account", t.nav_account, "key", None),
         ];
         let nav = items
@@ -163,6 +174,12 @@ impl Chrome {
             })
             .collect();
         let scope_label = scope_label(state, u).await;
+        // One read of an index; a page still renders when it fails.
+        let unread = match state.store.unread_notices(&u.actor).await {
+            Ok(0) | Err(_) => String::new(),
+            Ok(n) if n > 99 => "99+".to_owned(),
+            Ok(n) => n.to_string(),
+        };
         let (other, other_label) = u.lang.other();
         let back = serde_urlencoded::to_string([("back", here)]).unwrap_or_default();
         Chrome {
@@ -177,6 +194,7 @@ impl Chrome {
             lang_href: format!("/lang/{other}?{back}"),
             lang_label: other_label,
             year: time::year(state.store.now_ms()),
+            unread,
         }
     }
 }

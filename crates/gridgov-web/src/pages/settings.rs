@@ -77,6 +77,7 @@ fn help(t: &SettingsTexts, kind: SettingKind) -> &'static str {
         SettingKind::LocalDays => t.help_local_days,
         SettingKind::HouseholdBand => t.help_household_band,
         SettingKind::CardPhones => t.help_card_phones,
+        SettingKind::NotifyChannels => t.help_notify_channels,
     }
 }
 

@@ -115,6 +115,10 @@ pub enum Target {
     Category,
     /// A fresh failed job in district A's scope, to retry; outside, district B's import job.
     FreshFailedJob,
+    /// A fresh notice of the caller, to mark read; outside, a notice of district B's user.
+    FreshNotice,
+    /// A fresh dead delivery in district A, to resend; outside, district B's.
+    FreshDeadDelivery,
 }
 
 /// How a request's body is sent.

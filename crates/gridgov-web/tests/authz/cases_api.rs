@@ -5,7 +5,7 @@ use gridgov_store::testing::PASSWORD;
 use serde_json::json;
 
 use super::case::{Access, Case, Outside, Send, Target, need::*};
-use super::cases_pages::{halves_geojson, new_grid_geojson};
+use super::cases_pages::{OWN_INBOX, halves_geojson, new_grid_geojson};
 use super::seed::{collection, square_feature};
 
 pub fn cases() -> Vec<Case> {
@@ -60,6 +60,12 @@ pub fn cases() -> Vec<Case> {
         Case::get("/api/v1/jobs", MANAGE_JOBS, Side),
         Case::get("/api/v1/jobs/{id}", MANAGE_JOBS, ImportJob),
         Case::post("/api/v1/jobs/{id}/retry", MANAGE_JOBS, FreshFailedJob),
+        Case::get("/api/v1/notices", Access::Own, Side).outside(Outside::NotApplicable(OWN_INBOX)),
+        Case::get("/api/v1/notices/unread", Access::Own, Side)
+            .outside(Outside::NotApplicable(OWN_INBOX)),
+        Case::post("/api/v1/notices/read-all", Access::Own, Side)
+            .outside(Outside::NotApplicable(OWN_INBOX)),
+        Case::post("/api/v1/notices/{id}/read", Access::Own, FreshNotice),
         Case::get("/api/v1/grids", VIEW_GRIDS, Side)
             .outside(Outside::NotFound)
             .send(|c| Send::query(&[("region", c.side.village)])),

@@ -7,6 +7,7 @@ use super::case::{Access, Body, Case, Ctx, Outside, Send, Target, need::*};
 use super::seed::{SIZE, collection, square_feature};
 
 const OWN_SESSION: &str = "ends the caller's own session";
+pub const OWN_INBOX: &str = "the caller's own notices: nothing in the request names anyone else's";
 
 fn grid_form(c: &Ctx) -> Send {
     Send::form(&[
@@ -119,6 +120,11 @@ pub fn cases() -> Vec<Case> {
         Case::get("/audit", VIEW_AUDIT, Side),
         Case::get("/admin/jobs", MANAGE_JOBS, Side),
         Case::post("/admin/jobs/{id}/retry", MANAGE_JOBS, FreshFailedJob),
+        Case::get("/admin/notices", MANAGE_JOBS, Side),
+        Case::post("/admin/notices/{id}/resend", MANAGE_JOBS, FreshDeadDelivery),
+        Case::get("/inbox", Access::Own, Side).outside(Outside::NotApplicable(OWN_INBOX)),
+        Case::post("/inbox/read-all", Access::Own, Side).outside(Outside::NotApplicable(OWN_INBOX)),
+        Case::post("/inbox/{id}/read", Access::Own, FreshNotice),
         Case::get("/grids", VIEW_GRIDS, Side)
             .outside(Outside::NotFound)
             .send(|c| Send::query(&[("region", c.side.village)])),

@@ -71,6 +71,9 @@ pub struct Side {
     pub editor: Actor,
     /// A token of `user`, for revoking from outside.
     pub token: String,
+    /// A notice of `user`, and a dead delivery of it in the district.
+    pub notice: String,
+    pub dead_delivery: String,
     /// A desk import of the district's editor.
     pub job: String,
     /// An incident reported in the district's G1 by its editor.

@@ -152,6 +152,22 @@ fn queries(lo: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "notices read",
+            format!(
+                "SELECT CAST(COUNT(n.read_at) AS BIGINT) FROM notices n JOIN users u \
+                 ON u.id = n.user_id WHERE {}",
+                inside("u.scope_path")
+            ),
+        ),
+        (
+            "notice deliveries",
+            format!(
+                "SELECT CAST(COUNT(*) + {} * 1000 AS BIGINT) FROM notice_deliveries WHERE {}",
+                sum("CASE WHEN state = 'dead' THEN 1 ELSE 0 END"),
+                inside("path")
+            ),
+        ),
+        (
             "form values",
             format!(
                 "SELECT CAST(COUNT(*) AS BIGINT) FROM form_values WHERE {}",

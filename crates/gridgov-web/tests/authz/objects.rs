@@ -59,6 +59,8 @@ fn is_fresh(t: Target) -> bool {
             | FreshTask
             | FreshClaimedTask
             | FreshFailedJob
+            | FreshNotice
+            | FreshDeadDelivery
             | FreshToken
             | FreshDepartment
             | FreshMember
@@ -198,6 +200,14 @@ impl City {
                 params: vec![("id", side.job.clone())],
                 ..Obj::default()
             },
+            FreshNotice => Obj {
+                params: vec![("id", side.notice.clone())],
+                ..Obj::default()
+            },
+            FreshDeadDelivery => Obj {
+                params: vec![("id", side.dead_delivery.clone())],
+                ..Obj::default()
+            },
         }
     }
 
@@ -335,6 +345,14 @@ impl City {
                 };
                 let c = s.create_camera(ed, &input).await.unwrap();
                 record(a.county, &c.id)
+            }
+            FreshNotice | FreshDeadDelivery => {
+                let (notice, dead) =
+                    super::seed::notice_with_dead_delivery(s, &me.user.id, &a.path, n).await;
+                Obj {
+                    params: vec![("id", if target == FreshNotice { notice } else { dead })],
+                    ..Obj::default()
+                }
             }
             FreshFailedJob => {
                 // A job of district A's scope that failed its only attempt.

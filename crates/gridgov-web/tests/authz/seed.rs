@@ -346,6 +346,13 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         .create_api_token(&target.actor(), "matrix", Some(30))
         .await
         .unwrap();
+    let (notice, dead_delivery) = notice_with_dead_delivery(
+        store,
+        &target.id,
+        s.path,
+        900_000_000 + u64::from(which == SideSpec::B),
+    )
+    .await;
     let department = store
         .create_department(
             &editor,
@@ -429,6 +436,8 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         staff.id.clone(),
         officer.id.clone(),
         token.id.clone(),
+        notice.clone(),
+        dead_delivery.clone(),
         full_id.clone(),
         place_name.to_owned(),
         department.id.clone(),
@@ -483,6 +492,8 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         officer,
         editor,
         token: token.id,
+        notice,
+        dead_delivery,
         job: String::new(),
         incident: incident.id.clone(),
         attachment: photo.id,
@@ -526,4 +537,45 @@ pub async fn import_jobs(city: &mut City, http: &Http) {
             city.b.job = job;
         }
     }
+}
+
+/// A notice for `user_id` and a delivery of it in `path` that is dead (every attempt failed),
+/// as the sender would leave it; `n` keeps each one's event apart.
+pub async fn notice_with_dead_delivery(
+    store: &Store,
+    user_id: &str,
+    path: &str,
+    n: u64,
+) -> (String, String) {
+    let key = format!("matrix:{user_id}:{n}");
+    let notice = gridgov_store::notices::NewNotice {
+        kind: gridgov_core::notify::NoticeKind::Overdue,
+        county_code: None,
+        incident_id: None,
+        incident_number: format!("SJ-MATRIX-{n}"),
+        title: "矩阵测试".into(),
+        params: serde_json::json!({}),
+        event_key: key.clone(),
+        path: path.to_owned(),
+    };
+    store
+        .enqueue_notices_for_tests(&notice, &[user_id.to_owned()])
+        .await;
+    let id = store
+        .scalar_text_for_tests(&format!(
+            "SELECT id FROM notices WHERE event_key = '{key}' AND user_id = '{user_id}'"
+        ))
+        .await
+        .unwrap();
+    let dead = format!("dead-{n}-{}", &id[id.len() - 8..]);
+    store
+        .execute_raw_for_tests(&format!(
+            "INSERT INTO notice_deliveries (id, notice_id, channel, target, dedupe_key, path, \
+             state, next_at, attempts, max_attempts, last_error, created_at, updated_at) \
+             VALUES ('{dead}', '{id}', 'wecom', '值班群', '{key}|wecom|值班群', '{path}', 'dead', \
+             0, 5, 5, 'HTTP 500', 0, 0)"
+        ))
+        .await
+        .unwrap();
+    (id, dead)
 }

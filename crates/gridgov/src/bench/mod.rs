@@ -20,6 +20,7 @@ mod incident_walk;
 mod lifecycle;
 mod lifecycle_bare;
 mod locate;
+mod notify;
 mod recompute;
 mod region_browser;
 mod stats;
@@ -144,6 +145,10 @@ pub async fn run(which: BenchCommand) -> Result<()> {
         BenchCommand::Escalation { incidents, backend } => {
             escalation::run(&backend, incidents).await
         }
+        BenchCommand::Notify {
+            deliveries,
+            backend,
+        } => notify::run(&backend, deliveries).await,
     }
 }
 

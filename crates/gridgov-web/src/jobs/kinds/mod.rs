@@ -4,6 +4,7 @@
 mod base_import;
 mod deadlines;
 mod escalation;
+mod notify;
 mod upkeep;
 
 pub use base_import::{BASE_IMPORT, ImportPayload, ImportProgress, enqueue_import};
@@ -15,6 +16,7 @@ pub const SESSION_SWEEP: &str = "session_sweep";
 pub const CLAIM_LAPSE: &str = "claim_lapse";
 pub const JOBS_PURGE: &str = "jobs_purge";
 pub const ESCALATION_PASS: &str = "escalation_pass";
+pub use gridgov_store::notices::NOTIFY_DELIVER;
 
 /// Every kind with its handler.
 pub fn registry() -> Registry {
@@ -29,4 +31,5 @@ pub fn registry() -> Registry {
             gridgov_store::incidents::DUE_RECOMPUTE,
             deadlines::due_recompute,
         )
+        .with(NOTIFY_DELIVER, notify::run)
 }
