@@ -274,9 +274,10 @@ mod tests {
                 left: Some(left)
             }
         );
-        // Two days granted on a five-day clock stay granted on the new seven-day limit.
+        // Two days granted on a five-day clock stay granted on the new seven-day limit: the end
+        // of Wednesday 26 June, then Thursday and Friday.
         let r = recompute(&cal, start, due, None, TimeLimit::days(7), 2, None).unwrap();
-        assert_eq!(r.due, at((2024, 7, 1), 0));
+        assert_eq!(r.due, at((2024, 6, 29), 0));
         // An incident is due no earlier than its extended tasks.
         let later = at((2024, 7, 3), 0);
         let r = recompute(&cal, start, due, None, TimeLimit::days(5), 0, Some(later)).unwrap();
