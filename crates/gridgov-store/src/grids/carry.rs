@@ -19,9 +19,7 @@ use super::Grid;
 use crate::audit::{self, Change};
 use crate::{StoreError, StoreResult};
 
-/// The states of an incident still being worked.
-const OPEN: &str = "('reported', 'accepted', 'dispatched', 'in_progress', 'handled', \
-     'under_review', 'suspended')";
+use crate::incidents::states_sql::OPEN_STATES;
 
 /// A grid that receives work: its id, its path, and its shape when it has one.
 pub(crate) struct Destination<'a> {
@@ -45,7 +43,7 @@ pub(crate) struct Carried {
 /// A grid with no successor must hold nothing that would be orphaned.
 pub(crate) async fn refuse_if_occupied(conn: &mut AnyConnection, grid: &Grid) -> StoreResult<()> {
     let numbers: Vec<String> = sqlx::query_scalar(&format!(
-        "SELECT number FROM incidents WHERE grid_id = $1 AND state IN {OPEN} \
+        "SELECT number FROM incidents WHERE grid_id = $1 AND state IN {OPEN_STATES} \
          ORDER BY reported_at LIMIT 10"
     ))
     .bind(&grid.id)
@@ -166,7 +164,7 @@ pub(crate) async fn carry_work(
     // Open incidents, each to the part holding its position.
     let open: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(&format!(
         "SELECT county_code, id, CAST(lng AS TEXT), CAST(lat AS TEXT) FROM incidents \
-         WHERE grid_id = $1 AND state IN {OPEN}"
+         WHERE grid_id = $1 AND state IN {OPEN_STATES}"
     ))
     .bind(&from.id)
     .fetch_all(&mut *conn)

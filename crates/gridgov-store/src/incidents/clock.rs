@@ -13,6 +13,7 @@ use gridgov_core::workdays::Calendar;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::rows::IncidentView;
+use super::states_sql::LIVE_TASK_STATES;
 use crate::settings::layers_for_path;
 use crate::{StoreError, StoreResult};
 
@@ -97,8 +98,6 @@ fn watch_of(
     }
 }
 
-const LIVE: &str = "state IN ('assigned', 'accepted', 'in_progress')";
-
 /// The region's calendar; days that no longer combine (only after a hand edit of the table,
 /// since every write checks them) leave the official one.
 pub(crate) fn calendar_of(layers: &Layers) -> Calendar {
@@ -174,7 +173,7 @@ pub(super) async fn after_action(
     if plan.start_new_tasks {
         sqlx::query(&format!(
             "UPDATE incident_tasks SET clock_started_at = $3, due_at = $4, clock_left_ms = NULL \
-             WHERE county_code = $1 AND incident_id = $2 AND {LIVE} \
+             WHERE county_code = $1 AND incident_id = $2 AND state IN {LIVE_TASK_STATES} \
              AND (clock_started_at IS NULL OR $5 = 1)"
         ))
         .bind(s.county)
@@ -263,7 +262,7 @@ async fn task_clocks(
 ) -> StoreResult<()> {
     let rows: Vec<TaskClock> = sqlx::query_as(&format!(
         "SELECT id, clock_started_at, due_at, clock_left_ms FROM incident_tasks \
-         WHERE county_code = $1 AND incident_id = $2 AND {LIVE} AND due_at IS NOT NULL"
+         WHERE county_code = $1 AND incident_id = $2 AND state IN {LIVE_TASK_STATES} AND due_at IS NOT NULL"
     ))
     .bind(s.county)
     .bind(s.id)

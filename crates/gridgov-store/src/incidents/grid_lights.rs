@@ -7,12 +7,10 @@ use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::deadlines::Light;
 
 use super::clock::light_of;
+use super::states_sql::OPEN_STATES;
 use crate::scope::{BindScope, IncidentDoors};
 use crate::settings::LayerBook;
 use crate::{Store, StoreError, StoreResult};
-
-const OPEN: &str = "('reported', 'accepted', 'dispatched', 'in_progress', 'handled', \
-     'under_review', 'suspended')";
 
 #[derive(sqlx::FromRow)]
 struct ClockRow {
@@ -41,7 +39,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query_as::<_, ClockRow>(&format!(
             "SELECT grid_id, path, clock_started_at, due_at, clock_left_ms FROM incidents \
-             WHERE {} AND state IN {OPEN} AND grid_id IS NOT NULL AND due_at IS NOT NULL",
+             WHERE {} AND state IN {OPEN_STATES} AND grid_id IS NOT NULL AND due_at IS NOT NULL",
             range.sql("path", 1)
         ))
         .bind_scope(&range)

@@ -29,10 +29,11 @@ mod list_sql;
 mod merged;
 mod numbers;
 mod parties;
-mod read;
+pub(crate) mod read;
 mod recompute;
 mod report;
 pub(crate) mod rows;
+pub(crate) mod states_sql;
 pub(crate) mod words_cache;
 
 pub use bulk::{BulkIncident, BulkParty, BulkTask};

@@ -4,6 +4,7 @@
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::incidents::IncidentAction;
 use serde::Serialize;
+use sqlx::AnyConnection;
 
 use super::duplicates::DuplicateSuggestion;
 use super::facts::{caller_facts, incident_in_doors, open_actions, relations, tasks_of};
@@ -95,32 +96,7 @@ impl Store {
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
-        let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
-            "SELECT seq, at, actor_id, actor_name, action, summary FROM audit_log \
-             WHERE stream = $1 ORDER BY seq",
-        )
-        .bind(format!("incident:{id}"))
-        .fetch_all(&mut *conn)
-        .await?;
-        let timeline = rows
-            .into_iter()
-            .map(|(seq, at, actor_id, actor_name, action, summary)| {
-                let v: serde_json::Value = serde_json::from_str(&summary).unwrap_or_default();
-                let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
-                TimelineEntry {
-                    seq,
-                    at,
-                    actor_id,
-                    actor_name,
-                    action,
-                    from: text("from"),
-                    to: text("to"),
-                    role: text("role"),
-                    department: text("department"),
-                    event: v.get("event").cloned().unwrap_or_default(),
-                }
-            })
-            .collect();
+        let timeline = stream_entries(&mut conn, &format!("incident:{id}"), false).await?;
         let carried_on = carried_on(
             &mut conn,
             incident.merged_into_county.as_deref(),
@@ -158,4 +134,45 @@ impl Store {
             allowed: open.iter().map(|a| a.as_str().to_owned()).collect(),
         })
     }
+}
+
+/// An audit stream read back as timeline entries: an incident's, or a supervision card's. A
+/// record's `event` is its summary's `event`; for streams whose records keep their summary whole
+/// (a card's), `whole_summary` takes the summary itself when it has none.
+pub(crate) async fn stream_entries(
+    conn: &mut AnyConnection,
+    stream: &str,
+    whole_summary: bool,
+) -> StoreResult<Vec<TimelineEntry>> {
+    let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT seq, at, actor_id, actor_name, action, summary FROM audit_log \
+         WHERE stream = $1 ORDER BY seq",
+    )
+    .bind(stream)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, at, actor_id, actor_name, action, summary)| {
+            let v: serde_json::Value = serde_json::from_str(&summary).unwrap_or_default();
+            let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+            let event = match v.get("event") {
+                Some(e) => e.clone(),
+                None if whole_summary => v.clone(),
+                None => serde_json::Value::Null,
+            };
+            TimelineEntry {
+                seq,
+                at,
+                actor_id,
+                actor_name,
+                action,
+                from: text("from"),
+                to: text("to"),
+                role: text("role"),
+                department: text("department"),
+                event,
+            }
+        })
+        .collect())
 }

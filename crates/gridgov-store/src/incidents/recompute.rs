@@ -20,6 +20,7 @@ use gridgov_core::scope::ScopePath;
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 
+use super::states_sql::{LIVE_TASK_STATES, OPEN_STATES};
 use crate::scope::ScopeRange;
 use crate::settings::LayerBook;
 use crate::{Store, StoreResult};
@@ -40,10 +41,6 @@ fn rows_per_write(backend: crate::Backend) -> usize {
         crate::Backend::Postgres => 1000,
     }
 }
-
-const OPEN: &str = "('reported', 'accepted', 'dispatched', 'in_progress', 'handled', \
-     'under_review', 'suspended')";
-const LIVE_TASK: &str = "('assigned', 'accepted', 'in_progress')";
 
 /// What a pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -89,12 +86,16 @@ const EXTRA_DAYS: &str = "(SELECT CAST(COALESCE(SUM(e.days), 0) AS BIGINT) \
 
 /// An incident's latest due time among its live tasks with an extension in force: a grant
 /// raised the incident's due time to it, and a recompute keeps it there.
-const EXTENDED_DUE: &str = "(SELECT MAX(x.due_at) FROM incident_tasks x \
-     WHERE x.county_code = i.county_code AND x.incident_id = i.id \
-     AND x.state IN ('assigned', 'accepted', 'in_progress') AND EXISTS (SELECT 1 \
-     FROM incident_extensions e WHERE e.county_code = x.county_code \
-     AND e.incident_id = x.incident_id AND e.task_id = x.id AND e.state = 'granted' \
-     AND e.decided_at >= x.clock_started_at))";
+fn extended_due() -> String {
+    format!(
+        "(SELECT MAX(x.due_at) FROM incident_tasks x \
+         WHERE x.county_code = i.county_code AND x.incident_id = i.id \
+         AND x.state IN {LIVE_TASK_STATES} AND EXISTS (SELECT 1 \
+         FROM incident_extensions e WHERE e.county_code = x.county_code \
+         AND e.incident_id = x.incident_id AND e.task_id = x.id AND e.state = 'granted' \
+         AND e.decided_at >= x.clock_started_at))"
+    )
+}
 
 /// A clock to write: key, the clock as read (the guard), the new due time and time left, and
 /// for an incident when the escalation pass must look at it (`warn_at`, `escalate_at`).
@@ -143,14 +144,15 @@ impl Store {
                 format!(
                     "SELECT i.county_code, i.id, i.path, i.category_code, i.grade, i.state, \
                      i.clock_started_at, i.due_at, i.clock_left_ms, \
-                     CAST(0 AS BIGINT) AS extra_days, {EXTENDED_DUE} AS extended_due, \
+                     CAST(0 AS BIGINT) AS extra_days, {} AS extended_due, \
                      CAST(CASE WHEN i.warned_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS warned, \
                      CAST(CASE WHEN i.overdue_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS overdue, \
                      CAST(CASE WHEN i.ladder_top_at IS NULL THEN 0 ELSE 1 END AS BIGINT) \
                      AS at_top FROM incidents i \
                      WHERE (i.county_code, i.id) > ($3, $4) AND {} \
-                     AND {off}i.state IN {OPEN} AND i.due_at IS NOT NULL \
+                     AND {off}i.state IN {OPEN_STATES} AND i.due_at IS NOT NULL \
                      ORDER BY i.county_code, i.id LIMIT {BATCH}",
+                    extended_due(),
                     range.sql(&format!("{off}i.path"), 1)
                 )
             } else {
@@ -161,8 +163,8 @@ impl Store {
                      CAST(0 AS BIGINT) AS overdue, CAST(0 AS BIGINT) AS at_top \
                      FROM incident_tasks t JOIN incidents i \
                      ON i.county_code = t.county_code AND i.id = t.incident_id \
-                     WHERE (t.county_code, t.id) > ($3, $4) AND {} AND {off}i.state IN {OPEN} \
-                     AND {off}t.state IN {LIVE_TASK} AND t.due_at IS NOT NULL \
+                     WHERE (t.county_code, t.id) > ($3, $4) AND {} AND {off}i.state IN {OPEN_STATES} \
+                     AND {off}t.state IN {LIVE_TASK_STATES} AND t.due_at IS NOT NULL \
                      ORDER BY t.county_code, t.id LIMIT {BATCH}",
                     range.sql(&format!("{off}i.path"), 1)
                 )

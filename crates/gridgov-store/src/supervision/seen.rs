@@ -102,40 +102,6 @@ pub(super) fn allowed_on(
         .collect())
 }
 
-/// An audit stream read back as timeline entries.
-pub(super) async fn stream_entries(
-    conn: &mut AnyConnection,
-    stream: &str,
-) -> StoreResult<Vec<TimelineEntry>> {
-    let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT seq, at, actor_id, actor_name, action, summary FROM audit_log \
-         WHERE stream = $1 ORDER BY seq",
-    )
-    .bind(stream)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(seq, at, actor_id, actor_name, action, summary)| {
-            let v: serde_json::Value = serde_json::from_str(&summary).unwrap_or_default();
-            let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
-            TimelineEntry {
-                seq,
-                at,
-                actor_id,
-                actor_name,
-                action,
-                from: text("from"),
-                to: text("to"),
-                role: text("role"),
-                department: text("department"),
-                // A card's records keep their summary whole, without an `event`.
-                event: v.get("event").cloned().unwrap_or_else(|| v.clone()),
-            }
-        })
-        .collect())
-}
-
 impl Store {
     /// A card with its incident, its record and what the caller may do, if the caller sees the
     /// incident through one of their doors.
@@ -152,7 +118,12 @@ impl Store {
         let mut card = card_in_doors(&mut conn, &doors, county, id).await?;
         mark_overdue(&mut card, self.now_ms())?;
         let incident = incident_in_doors(&mut conn, &doors, county, &card.incident_id).await?;
-        let timeline = stream_entries(&mut conn, &format!("supervision_card:{id}")).await?;
+        let timeline = crate::incidents::read::stream_entries(
+            &mut conn,
+            &format!("supervision_card:{id}"),
+            true,
+        )
+        .await?;
         let allowed = allowed_on(actor, &caller, &card)?;
         Ok(CardPage {
             card,
