@@ -42,10 +42,36 @@ pub fn render(kind: NoticeKind, number: &str, title: &str, params: &Value) -> (S
             "is due soon; please hurry".to_owned(),
         ),
         NoticeKind::Overdue => ("已超期".to_owned(), "is overdue".to_owned()),
+        // Past the top of the ladder a leader takes charge (包保); none found says so.
+        NoticeKind::Escalated if params.get("leader").is_some() => match param(params, "leader") {
+            "" => (
+                "已升级到顶，未找到包保领导".to_owned(),
+                "escalated past the top; no leader found to take charge".to_owned(),
+            ),
+            leader => (
+                format!("已升级到顶，由{leader}包保"),
+                format!("escalated past the top: {leader} takes charge"),
+            ),
+        },
         NoticeKind::Escalated => (
             format!("已升级：{}", param(params, "level")),
             format!("escalated: {}", param(params, "level")),
         ),
+        NoticeKind::Supervised if param(params, "how") == "remind" => (
+            format!("上级催办：{reason}"),
+            format!("reminded from above: {reason}"),
+        ),
+        NoticeKind::Supervised if param(params, "how") == "card" => {
+            let (zh, en) = match param(params, "colour") {
+                "red" => ("红色", "red"),
+                "black" => ("黑色", "black"),
+                _ => ("黄色", "yellow"),
+            };
+            (
+                format!("收到{zh}督办单，请按期回复：{reason}"),
+                format!("a {en} supervision card to answer by its deadline: {reason}"),
+            )
+        }
         NoticeKind::Supervised => (
             format!("上级督办：{reason}"),
             format!("supervised from above: {reason}"),
@@ -91,6 +117,22 @@ mod tests {
             let (zh, en) = render(*k, "N", "T", &json!({}));
             assert!(zh.starts_with("【N】T") && en.starts_with("[N] T"), "{k}");
         }
+    }
+
+    #[test]
+    fn a_leader_in_charge_is_named_or_missed() {
+        let (zh, en) = render(
+            NoticeKind::Escalated,
+            "N",
+            "T",
+            &json!({"leader": "王局长"}),
+        );
+        assert_eq!(zh, "【N】T：已升级到顶，由王局长包保");
+        assert_eq!(en, "[N] T: escalated past the top: 王局长 takes charge");
+        let (zh, _) = render(NoticeKind::Escalated, "N", "T", &json!({"leader": ""}));
+        assert_eq!(zh, "【N】T：已升级到顶，未找到包保领导");
+        let (zh, _) = render(NoticeKind::Escalated, "N", "T", &json!({"level": "社区"}));
+        assert_eq!(zh, "【N】T：已升级：社区");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! per record). The chain is the same as [`super::append`] builds: each record's hash links to
 //! its stream's head as bumped under the head's row lock (PostgreSQL) or the write lock
 //! (SQLite). The statements are upserts and inserts by key only (no join against a list of
-//! values). On SQLite, where a statement is a call in-process, one append per record measured
-//! faster than the long statements (`gridgov bench escalation`), so it takes that path.
+//! values). SQLite takes fifty records a statement: its driver binds a statement's parameters
+//! in time growing with the square of their count, which made rounds of a thousand slower than
+//! one append per record.
 
 use std::collections::HashMap;
 
@@ -15,8 +16,10 @@ use sqlx::AnyConnection;
 use super::Change;
 use crate::StoreResult;
 
-/// Records per round of statements (each round binds ten parameters a record).
+/// Records per round of statements (each round binds ten parameters a record) on PostgreSQL,
+/// and on SQLite.
 const CHUNK: usize = 1_000;
+const SQLITE_CHUNK: usize = 50;
 
 /// Appends the changes in order, in the caller's transaction: a stream's records keep their
 /// order, one round of statements per record of the same stream (a head can be bumped once per
@@ -27,12 +30,11 @@ pub(crate) async fn append_many(
     actor: &Actor,
     changes: Vec<Change<'_>>,
 ) -> StoreResult<()> {
-    if conn.backend_name() != "PostgreSQL" {
-        for c in changes {
-            super::append(conn, now_ms, actor, c).await?;
-        }
-        return Ok(());
-    }
+    let chunk = if conn.backend_name() == "PostgreSQL" {
+        CHUNK
+    } else {
+        SQLITE_CHUNK
+    };
     // Round r holds each stream's r-th record.
     let mut rounds: Vec<Vec<Change<'_>>> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -47,7 +49,7 @@ pub(crate) async fn append_many(
     for round in rounds {
         let mut round = round;
         while !round.is_empty() {
-            let rest = round.split_off(round.len().min(CHUNK));
+            let rest = round.split_off(round.len().min(chunk));
             append_round(conn, now_ms, actor, &round).await?;
             round = rest;
         }

@@ -9,7 +9,7 @@ use gridgov_core::incidents::{Grade, IncidentEvent, IncidentState};
 use serde_json::json;
 
 use super::write::{Row, write_rows};
-use super::{BATCH, Escalation, leaders};
+use super::{BATCH, Escalation, leaders, notify};
 use crate::audit::{Change, append_many};
 use crate::settings::LayerBook;
 use crate::{Backend, Store, StoreResult};
@@ -21,6 +21,8 @@ pub(super) struct Due {
     pub id: String,
     pub number: String,
     pub path: String,
+    pub center_path: String,
+    pub title: String,
     pub category_code: String,
     pub grade: String,
     pub state: String,
@@ -37,7 +39,7 @@ pub(super) struct Due {
     pub guarantor_name: Option<String>,
 }
 
-const SELECT: &str = "SELECT county_code, id, number, path, category_code, grade, state, \
+const SELECT: &str = "SELECT county_code, id, number, path, center_path, title, category_code, grade, state, \
      version, due_at, clock_left_ms, warn_at, warned_at, overdue_at, ladder_level, \
      ladder_attempt, ladder_top_at, guarantor_id, guarantor_name FROM incidents \
      WHERE escalate_at IS NOT NULL AND escalate_at <= $1 ORDER BY escalate_at LIMIT $2";
@@ -159,10 +161,12 @@ impl Store {
         let written = write_rows(&mut tx, &rows, now, postgres).await?;
         let mut changes = Vec::new();
         let mut done = Vec::new();
-        for row in rows
+        let kept: Vec<&Row> = rows
             .iter()
-            .filter(|r| written.contains(&(r.county.clone(), r.id.clone())))
-        {
+            .filter(|r| !r.events.is_empty() && written.contains(&(r.county.clone(), r.id.clone())))
+            .collect();
+        notify::tell(&mut tx, now, &kept, &mut book).await?;
+        for row in kept {
             for e in &row.events {
                 changes.push(Change {
                     action: audit_action(e),
@@ -172,9 +176,7 @@ impl Store {
                         "role": null, "department": null}),
                 });
             }
-            if !row.events.is_empty() {
-                done.push(row.escalation());
-            }
+            done.push(row.escalation());
         }
         append_many(&mut tx, now, &system, changes).await?;
         tx.commit().await?;

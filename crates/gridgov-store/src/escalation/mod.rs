@@ -12,6 +12,7 @@
 
 mod batch;
 mod leaders;
+mod notify;
 mod write;
 
 use gridgov_core::escalation::{Guarantor, Mark, Rung};

@@ -13,12 +13,14 @@ mod dead;
 mod deliver;
 mod enqueue;
 mod events;
+mod holders;
 mod inbox;
 
 pub use dead::{DeadDelivery, DeadFilter};
 pub use deliver::{ClaimedDelivery, DeliveryClaim, DeliveryOutcome};
-pub use enqueue::{NewNotice, enqueue_notices};
+pub use enqueue::{NewNotice, Planned, enqueue_batch, enqueue_notices};
 pub(crate) use events::for_event;
+pub(crate) use holders::{Held, Holders, addressed};
 pub use inbox::{Notice, NoticePage, UNREAD_CAP};
 
 /// The job kind that sends due deliveries.

@@ -5,6 +5,7 @@
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::error::Checker;
 use gridgov_core::incidents::{IncidentEvent, Relation, Relations};
+use gridgov_core::notify::NoticeKind;
 use gridgov_core::supervision::{
     AddresseeFacts, CardColour, CardDue, card_due_at, check_addressee, check_reply_text,
 };
@@ -21,6 +22,7 @@ use crate::incidents::facts::{
     CallerFacts, assignee_of, caller_facts, incident_with_tasks, relations, state_of,
 };
 use crate::incidents::{IncidentView, TaskView};
+use crate::notices::{NewNotice, addressed, enqueue_notices};
 use crate::records::need;
 use crate::settings::layers_for_path;
 use crate::{Store, StoreError, StoreResult};
@@ -296,8 +298,20 @@ pub(super) async fn issue_one(
         },
     )
     .await?;
-    // The inbox's "supervised" notice (督办通知) to the addressee belongs here, in this
-    // transaction, so that a card and its notice are kept or lost together.
+    // The addressee's notice (督办通知), in this transaction: a card and its notice are kept
+    // or lost together.
+    let people = addressed(&mut *tx, to.kind, &to.id, &to.path).await?;
+    let notice = NewNotice {
+        kind: NoticeKind::Supervised,
+        county_code: Some(i.county_code.clone()),
+        incident_id: Some(i.id.clone()),
+        incident_number: i.number.clone(),
+        title: i.title.clone(),
+        params: json!({"how": "card", "colour": content.colour.as_str(), "reason": content.note}),
+        event_key: format!("card:{}:{id}:supervised", i.county_code),
+        path: i.path.clone(),
+    };
+    enqueue_notices(&mut *tx, now, &notice, &people).await?;
     card_by_key(&mut *tx, &i.county_code, &id, now).await
 }
 

@@ -4,6 +4,7 @@
 
 use gridgov_core::auth::{Actor, Permission};
 use gridgov_core::incidents::{IncidentEvent, Relation};
+use gridgov_core::notify::NoticeKind;
 use gridgov_core::supervision::check_reply_text;
 use serde_json::json;
 
@@ -11,6 +12,7 @@ use super::issue::{need_higher, need_open, see_in};
 use crate::audit::{self, Change};
 use crate::incidents::IncidentView;
 use crate::incidents::rows::RETURNING_COLUMNS;
+use crate::notices::{Held, Holders, NewNotice, enqueue_notices};
 use crate::records::need;
 use crate::{Store, StoreError, StoreResult};
 
@@ -42,6 +44,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+        let note_text = note.clone();
         let event = IncidentEvent::Reminded { note };
         event.check()?;
         audit::append(
@@ -63,6 +66,30 @@ impl Store {
             },
         )
         .await?;
+        // Whoever must act now is told, in this transaction; the count makes each reminder
+        // its own event.
+        let held = Held {
+            county: &fresh.county_code,
+            id: &fresh.id,
+            center_path: &fresh.center_path,
+        };
+        let people = Holders::load(&mut tx, std::slice::from_ref(&held))
+            .await?
+            .acting(&held);
+        let notice = NewNotice {
+            kind: NoticeKind::Supervised,
+            county_code: Some(fresh.county_code.clone()),
+            incident_id: Some(fresh.id.clone()),
+            incident_number: fresh.number.clone(),
+            title: fresh.title.clone(),
+            params: json!({"how": "remind", "reason": note_text}),
+            event_key: format!(
+                "incident:{}:{}:remind:{}",
+                fresh.county_code, fresh.id, fresh.reminders
+            ),
+            path: fresh.path.clone(),
+        };
+        enqueue_notices(&mut tx, now, &notice, &people).await?;
         tx.commit().await?;
         Ok(fresh)
     }
