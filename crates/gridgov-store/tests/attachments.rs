@@ -466,3 +466,84 @@ on_both!(an_owner_takes_nine_photos_at_most, |db| {
         9
     );
 });
+
+on_both!(
+    the_sweep_takes_abandoned_uploads_and_unnamed_blobs_and_spares_the_rest,
+    |db| {
+        use gridgov_store::attachments::{BLOB_GRACE_MS, BlobStore, FsBlobStore, PENDING_TTL_MS};
+        let w = world(&db.store).await;
+        let start = 1_795_392_000_000;
+        db.clock.set_ms(start);
+        // Kept: attached to an incident. Abandoned: pending, its own photo. Shared: pending,
+        // but the same content as the attached one.
+        let kept = db
+            .store
+            .store_attachment(&w.worker, &PENDING, upload("a.jpg", images::jpeg(200, 100)))
+            .await
+            .unwrap();
+        db.store
+            .attach(
+                &w.worker,
+                std::slice::from_ref(&kept.id),
+                &incident(&w, "inc-9"),
+            )
+            .await
+            .unwrap();
+        db.store
+            .store_attachment(&w.worker, &PENDING, upload("b.png", images::png(30, 20)))
+            .await
+            .unwrap();
+        db.store
+            .store_attachment(&w.worker, &PENDING, upload("c.jpg", images::jpeg(200, 100)))
+            .await
+            .unwrap();
+        // Bytes whose rows never came (an upload refused after its blobs were written).
+        let blobs = FsBlobStore::open(&db.blob_root)
+            .unwrap()
+            .with_clock(db.clock.clone() as std::sync::Arc<dyn gridgov_store::Clock>);
+        blobs.put(b"orphan bytes".to_vec()).await.unwrap();
+        let files = blob_files(&db.blob_root).len();
+        assert_eq!(files, 5, "two photos with thumbnails, and the orphan");
+
+        // Within the grace nothing goes: the pending uploads are young, the orphan too.
+        let r = db.store.sweep_attachments().await.unwrap();
+        assert_eq!((r.pending_removed, r.blobs_removed), (0, 0));
+
+        // A day later the orphan is past its grace; the pending uploads are not yet stale.
+        db.clock.set_ms(start + 24 * 3_600_000);
+        let r = db.store.sweep_attachments().await.unwrap();
+        assert_eq!((r.pending_removed, r.blobs_removed), (0, 1));
+        assert_eq!(blob_files(&db.blob_root).len(), 4);
+
+        // Past the pending lifetime: both pending rows go, and the abandoned photo's bytes;
+        // the shared content stays, named by the attached row.
+        db.clock.set_ms(start + PENDING_TTL_MS + BLOB_GRACE_MS + 1);
+        let r = db.store.sweep_attachments().await.unwrap();
+        assert_eq!(r.pending_removed, 2);
+        assert_eq!(r.blobs_removed, 2, "the abandoned photo and its thumbnail");
+        let left = db
+            .store
+            .scalar_for_tests("SELECT COUNT(*) FROM attachments")
+            .await
+            .unwrap();
+        assert_eq!(left, 1);
+        assert_eq!(blob_files(&db.blob_root).len(), 2);
+        let got = db
+            .store
+            .attachment_content(&w.worker, &kept.id, Which::Original)
+            .await
+            .unwrap();
+        assert!(!got.bytes.is_empty());
+        // Put again just now: an old blob renewed by an upload is spared by the last look.
+        let again = blobs.put(images::jpeg(200, 100)).await.unwrap();
+        assert!(
+            !blobs
+                .delete_if_put_before(&again, start + PENDING_TTL_MS + 1)
+                .await
+                .unwrap()
+        );
+        // The sweep is on the audit chain, which still verifies.
+        let v = db.store.verify_audit().await.unwrap();
+        assert!(v.first_broken.is_none());
+    }
+);

@@ -16,6 +16,25 @@ use gridgov_store::protect::FieldKind;
 /// Not the key of any site here.
 const OTHER_KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
 
+/// The blob files under a folder, as (name, bytes), sorted.
+fn blob_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                out.push((name, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 #[test]
 fn the_backup_drill_on_sqlite() {
     drill(Backend::Sqlite);
@@ -37,6 +56,29 @@ fn drill(backend: Backend) {
         let p = an_imported_person(&store, &persons_csv).await;
         store.close().await;
         p
+    });
+    // A photo a worker uploaded: the backup must carry its bytes and thumbnail.
+    block_on(async {
+        use gridgov_store::attachments::{FsBlobStore, OwnerKind, Placement, Upload};
+        let blobs = FsBlobStore::open(source.dir.join("blobs")).unwrap();
+        let store = source
+            .store(&key)
+            .await
+            .with_blobs(std::sync::Arc::new(blobs));
+        let op = store
+            .user_by_username(&Actor::system(), "hs-op")
+            .await
+            .unwrap()
+            .actor();
+        let upload = Upload {
+            file_name: "现场.jpg".into(),
+            bytes: gridgov_store::testing::images::jpeg(320, 240),
+        };
+        store
+            .store_attachment(&op, &Placement::Pending(OwnerKind::Incident), upload)
+            .await
+            .unwrap();
+        store.close().await;
     });
     let before = source.counts();
     assert!(before["persons"] > 0 && before["audit_log"] > 0 && before["verification_tasks"] > 0);
@@ -63,6 +105,10 @@ fn drill(backend: Backend) {
             "the backup is readable by its owner only"
         );
     }
+    assert!(t.contains("attachments / 附件: 2 files"), "{t}");
+    let carried = source.dir.join("drill.backup.blobs");
+    assert_eq!(blob_files(&carried), blob_files(&source.dir.join("blobs")));
+    assert_eq!(blob_files(&carried).len(), 2, "the photo and its thumbnail");
     let leftovers: Vec<String> = std::fs::read_dir(&source.dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -98,6 +144,12 @@ fn drill(backend: Backend) {
     assert!(t.contains("data key matches the backup"), "{t}");
     assert!(t.contains("audit chain intact"), "{t}");
     assert_eq!(target.counts(), before, "every table, row for row");
+    assert!(t.contains("attachments / 附件: 2 files"), "{t}");
+    assert!(!t.contains("missing"), "{t}");
+    assert_eq!(
+        blob_files(&target.dir.join("blobs")),
+        blob_files(&source.dir.join("blobs"))
+    );
     let t = ok(target.run(&["audit", "verify"], None));
     assert!(t.contains("audit chain intact"), "{t}");
     let restored = started.elapsed();

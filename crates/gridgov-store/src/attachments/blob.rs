@@ -2,7 +2,7 @@
 //!
 //! A blob's name is the SHA-256 of its bytes, computed by the store that keeps it, so nothing
 //! can be filed under a wrong name and the same content is kept once however often it arrives.
-//! Blobs are immutable; deleting is for a later sweep of blobs no attachment refers to.
+//! Blobs are immutable; deleting is for the sweep of blobs no attachment refers to (`sweep.rs`).
 
 use std::fmt;
 use std::future::Future;
@@ -66,6 +66,15 @@ pub trait BlobStore: fmt::Debug + Send + Sync {
     /// Removes a blob; true when there was one. Only for a sweep that knows no attachment
     /// refers to it any more.
     fn delete<'a>(&'a self, id: &'a BlobId) -> BlobFuture<'a, bool>;
+
+    /// The blobs last put before `before_ms` (Unix ms, on the clock that stamps them): the
+    /// candidates of a sweep. Leftovers of writes that never finished, as old, are removed on
+    /// the way.
+    fn put_before(&self, before_ms: i64) -> BlobFuture<'_, Vec<BlobId>>;
+
+    /// Removes a blob unless it was put again since `before_ms`: the sweep's last look, so an
+    /// upload of the same content that renewed it while the sweep ran keeps its bytes.
+    fn delete_if_put_before<'a>(&'a self, id: &'a BlobId, before_ms: i64) -> BlobFuture<'a, bool>;
 }
 
 #[cfg(test)]

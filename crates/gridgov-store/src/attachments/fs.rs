@@ -76,8 +76,7 @@ fn blocking<T: Send + 'static>(
 impl BlobStore for FsBlobStore {
     fn put(&self, bytes: Vec<u8>) -> BlobFuture<'_, BlobId> {
         let root = self.root.clone();
-        let now = SystemTime::UNIX_EPOCH
-            + Duration::from_millis(u64::try_from(self.clock.now_ms()).unwrap_or(0));
+        let now = at_ms(self.clock.now_ms());
         blocking(move || put(&root, &bytes, now))
     }
 
@@ -114,6 +113,70 @@ impl BlobStore for FsBlobStore {
             Err(e) => Err(e.into()),
         })
     }
+
+    fn put_before(&self, before_ms: i64) -> BlobFuture<'_, Vec<BlobId>> {
+        let root = self.root.clone();
+        blocking(move || put_before(&root, at_ms(before_ms)))
+    }
+
+    fn delete_if_put_before<'a>(&'a self, id: &'a BlobId, before_ms: i64) -> BlobFuture<'a, bool> {
+        let path = FsBlobStore::path_of(&self.root, id);
+        blocking(move || {
+            match fs::metadata(&path) {
+                Ok(m) if m.modified()? < at_ms(before_ms) => {}
+                Ok(_) => return Ok(false),
+                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+                Err(e) => return Err(e.into()),
+            }
+            match fs::remove_file(&path) {
+                Ok(()) => Ok(true),
+                Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
+
+/// A Unix time in ms as the files' clock.
+fn at_ms(ms: i64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+}
+
+/// Walks `root/ab/cd/`: blobs put before `before`, and temporary files as old removed.
+fn put_before(root: &Path, before: SystemTime) -> StoreResult<Vec<BlobId>> {
+    let mut found = Vec::new();
+    let entries = |dir: &Path| -> StoreResult<Vec<fs::DirEntry>> {
+        match fs::read_dir(dir) {
+            Ok(rd) => Ok(rd.collect::<Result<Vec<_>, _>>()?),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    };
+    for first in entries(root)? {
+        if !first.file_type()?.is_dir() {
+            continue;
+        }
+        for second in entries(&first.path())? {
+            if !second.file_type()?.is_dir() {
+                continue;
+            }
+            for file in entries(&second.path())? {
+                let meta = file.metadata()?;
+                if !meta.is_file() || meta.modified()? >= before {
+                    continue;
+                }
+                let name = file.file_name();
+                let name = name.to_string_lossy();
+                if let Ok(id) = BlobId::parse(&name) {
+                    found.push(id);
+                } else if name.starts_with('.') && name.contains(".tmp-") {
+                    // A write that never finished (the process died before its rename).
+                    let _ = fs::remove_file(file.path());
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn put(root: &Path, bytes: &[u8], now: SystemTime) -> StoreResult<BlobId> {

@@ -28,6 +28,7 @@ mod read;
 mod refusals;
 mod sniff;
 mod strip;
+mod sweep;
 mod write;
 
 pub use blob::{BlobFuture, BlobId, BlobStore};
@@ -38,6 +39,7 @@ pub use photo::THUMB_SIDE;
 pub use prepare::Upload;
 pub use refusals::FIELD;
 pub use sniff::{AttachmentKind, ContentType};
+pub use sweep::{BLOB_GRACE_MS, PENDING_TTL_MS, SweepReport};
 
 use gridgov_core::scope::ScopePath;
 use serde::Serialize;

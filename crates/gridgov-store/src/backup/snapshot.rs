@@ -25,6 +25,11 @@ impl Snapshot {
         read_inventory(&mut self.tx, Backend::Postgres).await
     }
 
+    /// The transaction's connection, for other reads of the same moment.
+    pub(super) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
     /// Ends the transaction (it only read).
     pub async fn end(self) -> StoreResult<()> {
         self.tx.rollback().await?;

@@ -17,6 +17,7 @@ pub const PERIODIC: &[(&str, Period)] = &[
     (kinds::SESSION_SWEEP, Period::Minutes(10)),
     (kinds::CLAIM_LAPSE, Period::Hourly),
     (kinds::JOBS_PURGE, Period::Daily),
+    (kinds::ATTACHMENTS_SWEEP, Period::Daily),
     (kinds::ESCALATION_PASS, Period::Minutes(1)),
     (kinds::NOTIFY_DELIVER, Period::Minutes(1)),
 ];

@@ -1,6 +1,6 @@
 //! The escalation pass every minute: due soon, overdue, one attempt up the ladder, the leader in
-//! charge past the top. The store's pass answers what it did to each incident; the job's result
-//! keeps the counts (the notices of the inbox take the same answer, incident by incident).
+//! charge past the top. The store's pass writes the notices of each mark in the batch that made
+//! it and answers what it did to each incident; the job's result keeps the counts.
 
 use gridgov_core::escalation::Mark;
 use gridgov_store::escalation::PassReport;

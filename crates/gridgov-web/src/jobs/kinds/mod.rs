@@ -16,6 +16,7 @@ pub const SESSION_SWEEP: &str = "session_sweep";
 pub const CLAIM_LAPSE: &str = "claim_lapse";
 pub const JOBS_PURGE: &str = "jobs_purge";
 pub const ESCALATION_PASS: &str = "escalation_pass";
+pub const ATTACHMENTS_SWEEP: &str = "attachments_sweep";
 pub use gridgov_store::notices::NOTIFY_DELIVER;
 
 /// Every kind with its handler.
@@ -25,6 +26,7 @@ pub fn registry() -> Registry {
         .with(SESSION_SWEEP, upkeep::session_sweep)
         .with(CLAIM_LAPSE, upkeep::claim_lapse)
         .with(JOBS_PURGE, upkeep::jobs_purge)
+        .with(ATTACHMENTS_SWEEP, upkeep::attachments_sweep)
         .with(ESCALATION_PASS, escalation::run)
         .with(BASE_IMPORT, base_import::run)
         .with(

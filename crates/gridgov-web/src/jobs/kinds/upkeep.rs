@@ -1,5 +1,5 @@
 //! The deployment's own periodic work: the audit digest, sweeps of sessions and login counts,
-//! lapsed verification claims, and old jobs.
+//! lapsed verification claims, old jobs, and uploads left behind.
 
 use gridgov_store::audit::DigestWrite;
 use serde_json::{Value, json};
@@ -30,6 +30,19 @@ pub async fn session_sweep(ctx: JobContext) -> Result<Value, JobError> {
     let sessions = ctx.store.purge_expired_sessions().await?;
     let attempts = ctx.store.purge_stale_attempts().await?;
     Ok(json!({ "sessions": sessions, "attempts": attempts }))
+}
+
+/// Removes pending uploads never attached and blobs no attachment names.
+pub async fn attachments_sweep(ctx: JobContext) -> Result<Value, JobError> {
+    let r = ctx.store.sweep_attachments().await?;
+    if r.pending_removed > 0 || r.blobs_removed > 0 {
+        tracing::info!(
+            pending_removed = r.pending_removed,
+            blobs_removed = r.blobs_removed,
+            "attachments swept"
+        );
+    }
+    Ok(serde_json::to_value(r).unwrap_or_default())
 }
 
 /// Opens verification tasks whose claim lapsed.

@@ -72,6 +72,31 @@ pub async fn run(file: Option<&Path>, db: &DbArgs, from: &Path, force: bool) -> 
         "audit chain intact / 审计链完整: {} streams, {} records",
         restored.audit.streams, restored.audit.records
     );
+    // The attachment files, after the database: a refused restore leaves no trace, and a
+    // file damaged in the backup is named with the database already in place.
+    let data_blobs = config.data_dir.join("blobs");
+    match super::blobs::carry_in(from, &data_blobs).await? {
+        Some(c) => println!("attachments / 附件: {} restored / 已恢复", c.line()),
+        None => println!(
+            "attachments / 附件: no folder {} beside the backup / 备份旁没有附件目录",
+            super::blobs::dir_beside(from).display()
+        ),
+    }
+    let store = Store::connect(&config.database_url)
+        .await
+        .context("opening the restored database / 打开恢复后的数据库")?;
+    let named = store.blob_ids().await;
+    store.close().await;
+    let missing = super::blobs::missing(&named?, &data_blobs).await?;
+    if let Some(first) = missing.first() {
+        println!(
+            "warning / 警告: {} attachment files the records name are not in {} (first: {first}); \
+             their photos and documents will not open / 有 {} 个附件文件缺失，相应照片和文件无法打开",
+            missing.len(),
+            data_blobs.display(),
+            missing.len()
+        );
+    }
     println!(
         "restored / 已恢复 in {:.1} s: {}",
         started.elapsed().as_secs_f64(),

@@ -1,5 +1,7 @@
 //! `gridgov backup --out FILE`: one file holding the database as of one moment, written while
-//! the server may go on serving.
+//! the server may go on serving, and beside it `FILE.blobs/` with the attachment files its rows
+//! name (see `blobs.rs`). The folder is complete before the database file is renamed into
+//! place, so a finished backup file always has its attachments.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -7,10 +9,11 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use gridgov_store::backup::{Inventory, inventory_of_sqlite_file};
+use gridgov_store::backup::{Inventory, blob_ids_of_sqlite_file, inventory_of_sqlite_file};
 use gridgov_store::{Backend, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::blobs;
 use super::file::{Partial, check_new_output, human_size};
 use super::pg_tools::{PgConnection, PgTool};
 use super::report::{contents_line, print_keys_not_included};
@@ -21,7 +24,8 @@ pub async fn run(file: Option<&Path>, db: &DbArgs, out: &Path) -> Result<()> {
     let started = Instant::now();
     let config = crate::commands::load_config(file, db, None)?;
     check_new_output(out)?;
-    let (inventory, how) = match config.database_url.backend() {
+    check_new_output(&blobs::dir_beside(out))?;
+    let (inventory, how, carried) = match config.database_url.backend() {
         Backend::Sqlite => sqlite(&config, out).await?,
         Backend::Postgres => postgres(&config, out).await?,
     };
@@ -35,6 +39,11 @@ pub async fn run(file: Option<&Path>, db: &DbArgs, out: &Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     println!("contents / 内容: {}", contents_line(&inventory));
+    println!(
+        "attachments / 附件: {} in {}",
+        carried.line(),
+        blobs::dir_beside(out).display()
+    );
     print_keys_not_included(inventory.key_check.as_deref());
     Ok(())
 }
@@ -47,7 +56,7 @@ async fn connect(config: &Config) -> Result<Store> {
         .with_context(|| format!("connecting to {}", config.database_url.redacted()))
 }
 
-async fn sqlite(config: &Config, out: &Path) -> Result<(Inventory, String)> {
+async fn sqlite(config: &Config, out: &Path) -> Result<(Inventory, String, blobs::Carried)> {
     let path = config
         .database_url
         .sqlite_path()
@@ -70,11 +79,15 @@ async fn sqlite(config: &Config, out: &Path) -> Result<(Inventory, String)> {
     let inventory = inventory_of_sqlite_file(partial.path())
         .await
         .context("reading the copy back / 读取备份副本")?;
+    let ids = blob_ids_of_sqlite_file(partial.path())
+        .await
+        .context("reading the copy back / 读取备份副本")?;
+    let carried = blobs::carry_out(&ids, &config.data_dir.join("blobs"), out).await?;
     partial.finish(out, false)?;
-    Ok((inventory, "SQLite, online copy".into()))
+    Ok((inventory, "SQLite, online copy".into(), carried))
 }
 
-async fn postgres(config: &Config, out: &Path) -> Result<(Inventory, String)> {
+async fn postgres(config: &Config, out: &Path) -> Result<(Inventory, String, blobs::Carried)> {
     let store = connect(config).await?;
     let server = store.server_major_version().await?;
     let pg_dump = PgTool::find("pg_dump")?;
@@ -95,8 +108,11 @@ async fn postgres(config: &Config, out: &Path) -> Result<(Inventory, String)> {
     })
     .await
     .map_err(|e| anyhow!("pg_dump's thread: {e}"))?;
-    let inventory = match dumped {
-        Ok(()) => snapshot.inventory().await,
+    let read = match dumped {
+        Ok(()) => match snapshot.inventory().await {
+            Ok(inventory) => snapshot.blob_ids().await.map(|ids| (inventory, ids)),
+            Err(e) => Err(e),
+        },
         Err(e) => {
             let _ = snapshot.end().await;
             store.close().await;
@@ -105,11 +121,13 @@ async fn postgres(config: &Config, out: &Path) -> Result<(Inventory, String)> {
     };
     snapshot.end().await?;
     store.close().await;
-    let inventory = inventory?;
+    let (inventory, ids) = read?;
+    let carried = blobs::carry_out(&ids, &config.data_dir.join("blobs"), out).await?;
     partial.finish(out, false)?;
     Ok((
         inventory,
         format!("PostgreSQL, pg_dump custom format, {}", pg_dump.version),
+        carried,
     ))
 }
 
