@@ -15,6 +15,7 @@ pub mod ids;
 pub mod incidents;
 pub mod jobs;
 pub mod notify;
+pub mod open311;
 pub mod regions;
 pub mod scope;
 pub mod settings;

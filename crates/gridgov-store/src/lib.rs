@@ -23,6 +23,7 @@ pub mod grids;
 pub mod incidents;
 pub mod jobs;
 pub mod notices;
+pub mod open311;
 pub mod protect;
 pub mod records;
 pub mod regions;

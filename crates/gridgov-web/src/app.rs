@@ -17,7 +17,7 @@ use tower_http::timeout::TimeoutLayer;
 use crate::config::WebConfig;
 use crate::metrics::{self, Metrics};
 use crate::routes::{Route, Routes};
-use crate::{api, auth, error, pages, request_id, static_files};
+use crate::{api, auth, error, open311, pages, request_id, static_files};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -26,6 +26,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Password checks per client address on this node.
     pub login_limiter: Arc<auth::client::RateLimiter>,
+    /// The Open311 door's rates: per key and per client address, on this node.
+    pub open311: Arc<open311::Limits>,
 }
 
 impl AppState {
@@ -34,9 +36,14 @@ impl AppState {
             config.login_per_minute,
             config.login_burst,
         ));
+        let open311 = Arc::new(open311::Limits::new(
+            config.open311_per_address_per_minute,
+            config.open311_per_address_burst,
+        ));
         AppState {
             store,
             login_limiter,
+            open311,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
         }
@@ -59,6 +66,7 @@ fn routes() -> AppRoutes {
         limited: Routes::new()
             .merge(page_routes())
             .merge(api::router())
+            .merge(open311::router())
             .merge(ops_routes()),
         uploads: Routes::new()
             .merge(api::upload_router())
@@ -109,6 +117,14 @@ fn page_routes() -> Routes {
         .post("/admin/jobs/{id}/retry", jobs::retry)
         .get("/admin/notices", pages::dead_letters::list)
         .post("/admin/notices/{id}/resend", pages::dead_letters::resend)
+        .get("/admin/open311", pages::open311::show)
+        .post("/admin/open311/keys", pages::open311::issue)
+        .post("/admin/open311/keys/{id}/revoke", pages::open311::revoke)
+        .post("/admin/open311/services/{city}/seed", pages::open311::seed)
+        .post(
+            "/admin/open311/services/{city}/{code}",
+            pages::open311::update_service,
+        )
         .get("/inbox", pages::inbox::page)
         .post("/inbox/read-all", pages::inbox::read_all)
         .post("/inbox/{id}/read", pages::inbox::read)

@@ -90,6 +90,10 @@ pub struct WebConfig {
     /// this node, sustained, and at once.
     pub login_per_minute: u32,
     pub login_burst: u32,
+    /// Open311 requests allowed per client address and minute on this node, sustained, and at
+    /// once: the flood guard in front of every key's own rate.
+    pub open311_per_address_per_minute: u32,
+    pub open311_per_address_burst: u32,
     /// When set, `/metrics` on the public listener answers to `Authorization: Bearer <token>`
     /// and nothing else; unset, it is not served there at all (see [`crate::metrics_app`] for
     /// the separate listener).
@@ -110,6 +114,10 @@ impl WebConfig {
             // one attacker's address gets a check a second.
             login_per_minute: 60,
             login_burst: 30,
+            // A client application's server posts for all its users from one address: room
+            // for ten a second from it, refusing a script that loops.
+            open311_per_address_per_minute: 600,
+            open311_per_address_burst: 100,
             metrics_token: None,
         }
     }

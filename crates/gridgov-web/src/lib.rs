@@ -13,6 +13,7 @@ mod i18n;
 pub mod jobs;
 mod metrics;
 pub mod notify;
+mod open311;
 mod pages;
 mod request_id;
 mod routes;

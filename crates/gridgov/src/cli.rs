@@ -541,6 +541,29 @@ pub enum BenchCommand {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// Open311 GeoReport v2 over HTTP: the rate of POSTed requests (photos off) beside a bare
+    /// INSERT of the same rows, and GET of requests with the spec's filters over years of
+    /// incidents on the demo city beside the same SELECT alone.
+    Open311 {
+        /// Requests POSTed (0: skip the POST rate).
+        #[arg(long, default_value_t = 5_000)]
+        posts: usize,
+        /// Clients posting at once, each on its own keep-alive connection.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Incidents in the city for the GET measurement (0: skip it).
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: u64,
+        /// A kept database already holding the demo city and its incidents (made with `gridgov
+        /// bench fill --city`), read for the GET measurement instead of filling a fresh one.
+        #[arg(long, value_name = "URL")]
+        filled: Option<String>,
+        /// GET requests timed.
+        #[arg(long, default_value_t = 500)]
+        samples: usize,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
 }
 
 /// The made-up city and the PostGIS server for `bench locate`.

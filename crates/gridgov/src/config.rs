@@ -36,6 +36,8 @@ struct Layer {
     trusted_proxies: Option<Vec<String>>,
     login_per_minute: Option<u32>,
     login_burst: Option<u32>,
+    open311_per_address_per_minute: Option<u32>,
+    open311_per_address_burst: Option<u32>,
     metrics_listen: Option<String>,
     metrics_token: Option<String>,
 }
@@ -57,6 +59,12 @@ impl Layer {
             trusted_proxies: self.trusted_proxies.or(base.trusted_proxies),
             login_per_minute: self.login_per_minute.or(base.login_per_minute),
             login_burst: self.login_burst.or(base.login_burst),
+            open311_per_address_per_minute: self
+                .open311_per_address_per_minute
+                .or(base.open311_per_address_per_minute),
+            open311_per_address_burst: self
+                .open311_per_address_burst
+                .or(base.open311_per_address_burst),
             metrics_listen: self.metrics_listen.or(base.metrics_listen),
             metrics_token: self.metrics_token.or(base.metrics_token),
         }
@@ -92,6 +100,12 @@ impl Layer {
                 .transpose()?,
             login_burst: get("GRIDGOV_LOGIN_BURST")
                 .map(|v| parse_num("GRIDGOV_LOGIN_BURST", &v))
+                .transpose()?,
+            open311_per_address_per_minute: get("GRIDGOV_OPEN311_PER_ADDRESS_PER_MINUTE")
+                .map(|v| parse_num("GRIDGOV_OPEN311_PER_ADDRESS_PER_MINUTE", &v))
+                .transpose()?,
+            open311_per_address_burst: get("GRIDGOV_OPEN311_PER_ADDRESS_BURST")
+                .map(|v| parse_num("GRIDGOV_OPEN311_PER_ADDRESS_BURST", &v))
                 .transpose()?,
             metrics_listen: get("GRIDGOV_METRICS_LISTEN"),
             metrics_token: get("GRIDGOV_METRICS_TOKEN"),
@@ -144,6 +158,9 @@ pub struct Config {
     /// Password checks per client address and minute, sustained and at once.
     pub login_per_minute: u32,
     pub login_burst: u32,
+    /// Open311 requests per client address and minute, sustained and at once.
+    pub open311_per_address_per_minute: u32,
+    pub open311_per_address_burst: u32,
     /// A second address serving `/metrics` (and nothing else), for the monitoring network.
     /// Unset: no such listener.
     pub metrics_listen: Option<String>,
@@ -238,6 +255,14 @@ impl Config {
                 Some(0) => bail!("login_burst: expected at least 1"),
                 v => v.unwrap_or(defaults.login_burst),
             },
+            open311_per_address_per_minute: match l.open311_per_address_per_minute {
+                Some(0) => bail!("open311_per_address_per_minute: expected at least 1"),
+                v => v.unwrap_or(defaults.open311_per_address_per_minute),
+            },
+            open311_per_address_burst: match l.open311_per_address_burst {
+                Some(0) => bail!("open311_per_address_burst: expected at least 1"),
+                v => v.unwrap_or(defaults.open311_per_address_burst),
+            },
             metrics_listen: l.metrics_listen,
             metrics_token: l
                 .metrics_token
@@ -304,6 +329,8 @@ impl Config {
         web.trusted_proxies = self.trusted_proxies.clone();
         web.login_per_minute = self.login_per_minute;
         web.login_burst = self.login_burst;
+        web.open311_per_address_per_minute = self.open311_per_address_per_minute;
+        web.open311_per_address_burst = self.open311_per_address_burst;
         web.metrics_token = self.metrics_token.clone();
         web
     }
@@ -465,6 +492,16 @@ mod tests {
         let env = env_of(&[("GRIDGOV_LOGIN_BURST", "0")]);
         let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("login_burst"), "{err}");
+        let env = env_of(&[("GRIDGOV_OPEN311_PER_ADDRESS_BURST", "0")]);
+        let err = Config::layered(None, &env, Overrides::default()).unwrap_err();
+        assert!(
+            err.to_string().contains("open311_per_address_burst"),
+            "{err}"
+        );
+        let env = env_of(&[("GRIDGOV_OPEN311_PER_ADDRESS_PER_MINUTE", "6000")]);
+        let c = Config::layered(None, &env, Overrides::default()).unwrap();
+        let web = c.web_config_with_key(SecretKey::new([1; 32]));
+        assert_eq!(web.open311_per_address_per_minute, 6000);
     }
 
     #[test]

@@ -105,13 +105,16 @@ pub async fn run(
     }
     let logins = login_table(&store).await?;
     let waiting = crate::demo_incidents::waiting(&store).await?;
+    let open311_key = crate::demo_open311::key(&store)
+        .await
+        .context("issuing the demo's Open311 key")?;
     tracing::info!(secs = started.elapsed().as_secs_f64(), "demo ready");
     serve_until_signal(
         store,
         web,
         &config.listen,
         config.metrics_listen.as_deref(),
-        |addr| print_welcome(addr, &config.data_dir, &logins, &waiting),
+        |addr| print_welcome(addr, &config.data_dir, &logins, &waiting, &open311_key),
     )
     .await
 }
@@ -254,6 +257,7 @@ fn print_welcome(
     data_dir: &Path,
     logins: &[[String; 4]],
     waiting: &[(String, i64)],
+    open311_key: &crate::demo_open311::DemoDoor,
 ) {
     let host = if addr.ip().is_unspecified() {
         format!("127.0.0.1:{}", addr.port())
@@ -282,6 +286,10 @@ fn print_welcome(
         let list: Vec<String> = waiting.iter().map(|(u, n)| format!("{u} {n}")).collect();
         println!();
         println!("incidents waiting / 待办事件: {}", list.join(", "));
+    }
+    println!();
+    for line in crate::demo_open311::lines(&host, open311_key) {
+        println!("{line}");
     }
     println!();
     println!("Ctrl-C stops the server / 按 Ctrl-C 停止");

@@ -9,6 +9,7 @@ mod demo;
 mod demo_departments;
 mod demo_incidents;
 mod demo_network;
+mod demo_open311;
 mod demo_people;
 mod demo_settings;
 mod demo_supervision;

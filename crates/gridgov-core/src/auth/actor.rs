@@ -36,6 +36,23 @@ impl Actor {
         }
     }
 
+    /// A door through which another system reports (an Open311 client, the 12345 or 110
+    /// bridge): no person stands behind it, so it acts as a center operator over the region it
+    /// serves, under an id that names the door (`open311:<key id>`), and the audit trail says
+    /// which door it was.
+    pub fn door(
+        user_id: impl Into<String>,
+        username: impl Into<String>,
+        scope: ScopePath,
+    ) -> Actor {
+        Actor {
+            user_id: user_id.into(),
+            username: username.into(),
+            role: Role::CenterOperator,
+            scope,
+        }
+    }
+
     pub fn can(&self, p: Permission) -> bool {
         self.role.can(p)
     }

@@ -102,6 +102,27 @@ impl Store {
         input: &ReportInput,
         idempotency_key: Option<&str>,
     ) -> StoreResult<IncidentView> {
+        self.report_with(actor, input, idempotency_key, None).await
+    }
+
+    /// A report through a door (an Open311 key): the same path, with the door's own row
+    /// written in the report's transaction.
+    pub(crate) async fn report_incident_through(
+        &self,
+        actor: &Actor,
+        input: &ReportInput,
+        extra: Option<&crate::open311::Open311Extra>,
+    ) -> StoreResult<IncidentView> {
+        self.report_with(actor, input, None, extra).await
+    }
+
+    async fn report_with(
+        &self,
+        actor: &Actor,
+        input: &ReportInput,
+        idempotency_key: Option<&str>,
+        extra: Option<&crate::open311::Open311Extra>,
+    ) -> StoreResult<IncidentView> {
         need(actor, Permission::ReportIncidents)?;
         let key = match idempotency_key.map(str::trim).filter(|k| !k.is_empty()) {
             Some(k) if k.len() > KEY_MAX => {
@@ -233,6 +254,9 @@ impl Store {
                     });
             }
         }
+        if let Some(x) = extra {
+            x.write(&mut tx, &place.county_code, &id, now).await?;
+        }
         let event = IncidentEvent::Reported {
             number: number.clone(),
             source: checked.source,
@@ -240,6 +264,16 @@ impl Store {
             description: checked.description.clone(),
             attachments: input.attachments.clone(),
         };
+        let mut summary = json!({
+            "event": event,
+            "from": null,
+            "to": IncidentState::Reported.as_str(),
+            "role": actor.role.as_str(),
+            "department": facts.department_id,
+        });
+        if let (Some(x), Some(map)) = (extra, summary.as_object_mut()) {
+            map.insert("door".into(), x.summary());
+        }
         audit::append(
             &mut tx,
             now,
@@ -248,13 +282,7 @@ impl Store {
                 action: "incident.reported",
                 resource: format!("incident:{id}"),
                 scope_path: &place.path,
-                summary: json!({
-                    "event": event,
-                    "from": null,
-                    "to": IncidentState::Reported.as_str(),
-                    "role": actor.role.as_str(),
-                    "department": facts.department_id,
-                }),
+                summary,
             },
         )
         .await?;

@@ -110,10 +110,12 @@ pub enum FieldKind {
     IdCardNo,
     /// Mobile or landline phone number.
     Phone,
+    /// An e-mail address a citizen left with a report (Open311).
+    Email,
 }
 
 impl FieldKind {
-    pub const ALL: [FieldKind; 2] = [FieldKind::IdCardNo, FieldKind::Phone];
+    pub const ALL: [FieldKind; 3] = [FieldKind::IdCardNo, FieldKind::Phone, FieldKind::Email];
 
     /// The kind's stable name. Never change one: every value sealed or indexed under the old
     /// name would stop opening or matching. A new kind gets a new name.
@@ -121,6 +123,7 @@ impl FieldKind {
         match self {
             FieldKind::IdCardNo => "id_card_no",
             FieldKind::Phone => "phone",
+            FieldKind::Email => "email",
         }
     }
 }

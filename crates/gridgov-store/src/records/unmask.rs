@@ -78,6 +78,16 @@ impl Store {
                     "no phone is recorded for this person",
                 )
             })?,
+            // Persons have no e-mail field; only Open311 reporters leave one.
+            FieldKind::Email => {
+                return Err(FieldError::new(
+                    "field",
+                    "no_such_field",
+                    "人员没有电子邮箱字段",
+                    "persons have no e-mail field",
+                )
+                .into());
+            }
         };
         let value = prot.open(field, &sealed)?;
         let log_id = uuid::Uuid::now_v7().to_string();

@@ -137,6 +137,9 @@ use crate::routes::{Routes, Verb};
         jobs::list, jobs::show, jobs::retry,
         notices::list, notices::unread, notices::read, notices::read_all,
         settings::show, settings::set, settings::clear,
+        crate::open311::get_root, crate::open311::post::create,
+        crate::open311::services::definition, crate::open311::requests::one,
+        crate::open311::requests::token,
     ),
     components(schemas(
         ErrorBody,

@@ -32,6 +32,7 @@ pub mod incident_page;
 pub mod incidents;
 pub mod jobs;
 pub mod lang;
+pub mod open311;
 pub mod people;
 pub mod person_page;
 pub mod population;
@@ -96,7 +97,7 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 15] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 16] = [
             ("/", t.nav_home, "home", None),
             ("/inbox", t.nav_inbox, "log", None),
             (
@@ -160,6 +161,12 @@ impl Chrome {
                 t.nav_dead_letters,
                 "log",
                 Some(Permission::ManageJobs),
+            ),
+            (
+                "/admin/open311",
+                u.lang.pick("Open311 接口", "Open311"),
+                "key",
+                Some(Permission::ManageSettings),
             ),
             ("/account", t.nav_account, "key", None),
         ];

@@ -163,6 +163,8 @@ pub async fn unmask(
                 label: match kind {
                     FieldKind::IdCardNo => t.id_card_no,
                     FieldKind::Phone => t.phone,
+                    // Persons have no e-mail; the store refuses to unmask one.
+                    FieldKind::Email => u.lang.pick("电子邮箱", "e-mail"),
                 },
                 value,
             });

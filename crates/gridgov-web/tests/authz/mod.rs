@@ -5,6 +5,7 @@ pub mod case;
 mod cases_api;
 mod cases_departments;
 mod cases_incidents;
+mod cases_open311;
 mod cases_pages;
 mod cases_records;
 mod cases_settings;
@@ -28,5 +29,6 @@ pub fn all_cases() -> Vec<case::Case> {
     all.extend(cases_incidents::cases());
     all.extend(cases_settings::cases());
     all.extend(cases_supervision::cases());
+    all.extend(cases_open311::cases());
     all
 }

@@ -67,12 +67,28 @@ impl HttpConn {
         headers: &[(&str, &str)],
         body: &str,
     ) -> io::Result<Response> {
+        self.post(path, headers, "application/json", body).await
+    }
+
+    /// A POST of a form-encoded body, in one write.
+    pub async fn post_form(&mut self, path: &str, body: &str) -> io::Result<Response> {
+        self.post(path, &[], "application/x-www-form-urlencoded", body)
+            .await
+    }
+
+    async fn post(
+        &mut self,
+        path: &str,
+        headers: &[(&str, &str)],
+        content_type: &str,
+        body: &str,
+    ) -> io::Result<Response> {
         let mut s = format!("POST {path} HTTP/1.1\r\nHost: {}\r\n", self.host);
         for (n, v) in headers {
             s.push_str(&format!("{n}: {v}\r\n"));
         }
         s.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         ));
         self.stream.get_mut().write_all(s.as_bytes()).await?;

@@ -21,6 +21,7 @@ mod lifecycle;
 mod lifecycle_bare;
 mod locate;
 mod notify;
+mod open311;
 mod recompute;
 mod region_browser;
 mod stats;
@@ -149,6 +150,23 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             deliveries,
             backend,
         } => notify::run(&backend, deliveries).await,
+        BenchCommand::Open311 {
+            posts,
+            clients,
+            incidents,
+            filled,
+            samples,
+            backend,
+        } => {
+            let plan = open311::Plan {
+                posts,
+                clients,
+                incidents,
+                filled: filled.as_deref(),
+                samples,
+            };
+            open311::run(&backend, &plan).await
+        }
     }
 }
 
