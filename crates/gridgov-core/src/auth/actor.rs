@@ -36,6 +36,22 @@ impl Actor {
         }
     }
 
+    /// A system that reports through a door of its own (a hotline or police bridge, an Open311
+    /// endpoint): no user is behind it, so it acts as a center operator over the region it
+    /// serves, under an id that names it (`bridge:<id>`) on every record and audit entry.
+    pub fn door(
+        user_id: impl Into<String>,
+        username: impl Into<String>,
+        scope: ScopePath,
+    ) -> Actor {
+        Actor {
+            user_id: user_id.into(),
+            username: username.into(),
+            role: Role::CenterOperator,
+            scope,
+        }
+    }
+
     pub fn can(&self, p: Permission) -> bool {
         self.role.can(p)
     }

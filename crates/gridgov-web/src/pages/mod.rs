@@ -7,6 +7,8 @@ pub mod audit;
 pub mod base_drill;
 pub mod base_import;
 pub mod base_labels;
+pub mod bridge_pushes;
+pub mod bridges;
 pub mod categories;
 pub mod category_page;
 pub mod dead_letters;
@@ -96,7 +98,7 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 15] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 16] = [
             ("/", t.nav_home, "home", None),
             ("/inbox", t.nav_inbox, "log", None),
             (
@@ -158,6 +160,12 @@ impl Chrome {
             (
                 "/admin/notices",
                 t.nav_dead_letters,
+                "log",
+                Some(Permission::ManageJobs),
+            ),
+            (
+                "/admin/bridges",
+                u.lang.pick("12345/110 对接", "12345/110 bridges"),
                 "log",
                 Some(Permission::ManageJobs),
             ),

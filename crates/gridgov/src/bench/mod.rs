@@ -1,6 +1,7 @@
 //! `gridgov bench …`: each benchmark prints gridgov's figure beside a comparison.
 //! Results and the exact commands are kept in docs/benchmarks.md.
 
+mod bridges;
 mod compare;
 mod demo_startup;
 mod duplicates;
@@ -149,6 +150,11 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             deliveries,
             backend,
         } => notify::run(&backend, deliveries).await,
+        BenchCommand::Bridges {
+            orders,
+            clients,
+            backend,
+        } => bridges::run(&backend, orders, clients).await,
     }
 }
 
