@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod base_data;
+pub mod bridges;
 pub mod deadlines;
 pub mod departments;
 pub mod error;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod base;
+pub mod bridges;
 pub mod categories;
 mod clock;
 pub mod cpu;

@@ -125,6 +125,15 @@ fn page_routes() -> Routes {
             "/admin/open311/services/{city}/{code}",
             pages::open311::update_service,
         )
+        .get("/admin/bridges", pages::bridges::list)
+        .post("/admin/bridges", pages::bridges::create)
+        .get("/admin/bridges/{id}", pages::bridges::show)
+        .post("/admin/bridges/{id}", pages::bridges::update)
+        .get("/admin/bridge-pushes", pages::bridge_pushes::list)
+        .post(
+            "/admin/bridge-pushes/{id}/replay",
+            pages::bridge_pushes::replay,
+        )
         .get("/inbox", pages::inbox::page)
         .post("/inbox/read-all", pages::inbox::read_all)
         .post("/inbox/{id}/read", pages::inbox::read)

@@ -71,7 +71,7 @@ pub struct Current {
 }
 
 impl ErrorBody {
-    fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub(crate) fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
         ErrorBody {
             code,
             message_zh: zh.into(),
@@ -81,6 +81,15 @@ impl ErrorBody {
             current: None,
         }
     }
+}
+
+/// An error response with a status of the caller's choosing: the bridges answer a bad signature
+/// with 401 and an order that does not read with 400, where the store's errors would say 404
+/// and 422.
+pub(crate) fn respond(status: StatusCode, body: ErrorBody) -> Response {
+    let mut res = status.into_response();
+    res.extensions_mut().insert(Pending(body));
+    res
 }
 
 /// Marks a response whose body the renderer must still write.

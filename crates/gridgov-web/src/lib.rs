@@ -7,6 +7,7 @@
 mod api;
 mod app;
 mod auth;
+pub mod bridges;
 mod config;
 mod error;
 mod i18n;

@@ -564,6 +564,18 @@ pub enum BenchCommand {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// Inbound 12345 orders through the real HTTP stack (HMAC checked, mapped, reported), 10 %
+    /// of them repeated deliveries, beside the bare store report of the same orders.
+    Bridges {
+        /// Deliveries sent, repeats included.
+        #[arg(long, default_value_t = 10_000)]
+        orders: usize,
+        /// Clients at once, each on its own keep-alive connection.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
 }
 
 /// The made-up city and the PostGIS server for `bench locate`.

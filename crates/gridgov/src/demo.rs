@@ -103,6 +103,12 @@ pub async fn run(
             .context("seeding the demo's supervision")?;
         tracing::info!(made, "demo supervision seeded");
     }
+    let orders = crate::demo_bridges::seed(&store)
+        .await
+        .context("configuring the demo's bridges")?;
+    if orders > 0 {
+        tracing::info!(orders, "demo bridge orders received");
+    }
     let logins = login_table(&store).await?;
     let waiting = crate::demo_incidents::waiting(&store).await?;
     let open311_key = crate::demo_open311::key(&store)

@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod config;
 mod demo;
+mod demo_bridges;
 mod demo_departments;
 mod demo_incidents;
 mod demo_network;

@@ -317,6 +317,8 @@ impl Store {
         .await?;
         // Who is told, in the same transaction: the notices stand or fall with the action.
         crate::notices::for_event(tx, ctx.now, &fresh, ctx.tasks, &applied.event).await?;
+        // And the bridge the order came from, by the same mechanism.
+        crate::bridges::push_for_event(tx, ctx.now, &fresh, ctx.tasks, &applied.event).await?;
         Ok(Some(fresh))
     }
 }

@@ -14,11 +14,20 @@ use super::input::ReportInput;
 use super::numbers::next_number;
 use super::rows::{IncidentView, RETURNING_COLUMNS};
 use crate::audit::{self, Change};
+use crate::bridges::{OrderClaim, incident_of_order, take_order};
 use crate::records::{destination_grid, need};
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// Reports kept per caller under one idempotency key.
 const KEY_MAX: usize = 100;
+
+/// What makes a report happen once, claimed in its own transaction.
+enum Once<'a> {
+    /// The caller's idempotency key: a retry after a lost answer.
+    Key(&'a str),
+    /// A bridge's external order number: a repeated delivery.
+    Order(&'a OrderClaim),
+}
 
 /// Where a report lies: its grid (when known), region, scope path and the center's path.
 pub(super) struct Place {
@@ -136,8 +145,33 @@ impl Store {
             }
             other => other,
         };
-        if let Some(k) = key
-            && let Some(found) = self.incident_by_key(actor, k).await?
+        self.report_once(actor, input, key.map(Once::Key), extra)
+            .await
+    }
+
+    /// Reports a bridge's order, once per external number (see `crate::bridges`).
+    pub(crate) async fn report_order(
+        &self,
+        actor: &Actor,
+        input: &ReportInput,
+        claim: &OrderClaim,
+    ) -> StoreResult<IncidentView> {
+        self.report_once(actor, input, Some(Once::Order(claim)), None)
+            .await
+    }
+
+    /// The report, made once per `once` when given: an earlier one's incident is the answer,
+    /// and the claim is written in the report's transaction, so two at once make one. A door's
+    /// own row (`extra`, an Open311 request) is written in the same transaction.
+    async fn report_once(
+        &self,
+        actor: &Actor,
+        input: &ReportInput,
+        once: Option<Once<'_>>,
+        extra: Option<&crate::open311::Open311Extra>,
+    ) -> StoreResult<IncidentView> {
+        if let Some(o) = &once
+            && let Some(found) = self.incident_once(actor, o).await?
         {
             return Ok(found);
         }
@@ -230,28 +264,32 @@ impl Store {
         };
         self.attach_to_incident(&mut tx, actor, to, &input.attachments, now)
             .await?;
-        if let Some(k) = key {
-            let taken = sqlx::query(
-                "INSERT INTO incident_idempotency (actor_id, key, county_code, incident_id, \
-                 created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (actor_id, key) DO NOTHING",
-            )
-            .bind(&actor.user_id)
-            .bind(k)
-            .bind(&place.county_code)
-            .bind(&id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if taken == 0 {
+        if let Some(o) = &once {
+            let taken = match o {
+                Once::Key(k) => {
+                    sqlx::query(
+                        "INSERT INTO incident_idempotency (actor_id, key, county_code, \
+                         incident_id, created_at) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (actor_id, key) DO NOTHING",
+                    )
+                    .bind(&actor.user_id)
+                    .bind(*k)
+                    .bind(&place.county_code)
+                    .bind(&id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        == 1
+                }
+                Once::Order(claim) => take_order(&mut tx, claim, &view, now).await?,
+            };
+            if !taken {
                 // The same report, sent twice at once: the other one made it; give that back.
                 drop(tx);
-                return self
-                    .incident_by_key(actor, k)
-                    .await?
-                    .ok_or(StoreError::Busy {
-                        retry_after_secs: 1,
-                    });
+                return self.incident_once(actor, o).await?.ok_or(StoreError::Busy {
+                    retry_after_secs: 1,
+                });
             }
         }
         if let Some(x) = extra {
@@ -323,17 +361,26 @@ impl Store {
         Ok((checked, place, facts))
     }
 
-    /// The incident an earlier report under this key made, as the caller sees it.
-    async fn incident_by_key(&self, actor: &Actor, key: &str) -> StoreResult<Option<IncidentView>> {
+    /// The incident an earlier report under this key or order made, as the caller sees it.
+    async fn incident_once(
+        &self,
+        actor: &Actor,
+        once: &Once<'_>,
+    ) -> StoreResult<Option<IncidentView>> {
         let mut conn = self.pool.acquire().await?;
-        let found: Option<(String, String)> = sqlx::query_as(
-            "SELECT county_code, incident_id FROM incident_idempotency \
-             WHERE actor_id = $1 AND key = $2",
-        )
-        .bind(&actor.user_id)
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?;
+        let found: Option<(String, String)> = match once {
+            Once::Key(key) => {
+                sqlx::query_as(
+                    "SELECT county_code, incident_id FROM incident_idempotency \
+                     WHERE actor_id = $1 AND key = $2",
+                )
+                .bind(&actor.user_id)
+                .bind(*key)
+                .fetch_optional(&mut *conn)
+                .await?
+            }
+            Once::Order(claim) => incident_of_order(&mut conn, claim).await?,
+        };
         let Some((county, id)) = found else {
             return Ok(None);
         };

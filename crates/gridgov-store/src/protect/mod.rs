@@ -98,6 +98,8 @@ use crate::error::{StoreError, StoreResult};
 
 /// Prefix of every value sealed by this version.
 const V1: &str = "v1.";
+/// The associated data of a sealed bridge secret.
+const SECRET_LABEL: &str = "bridge_secret";
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
 /// Bytes of the HMAC kept in a blind index.
@@ -160,6 +162,21 @@ impl Protector {
     /// Two seals of the same value differ (fresh nonce each time), so sealed columns cannot be
     /// compared; compare [`blind_index`](Self::blind_index) values instead.
     pub fn seal(&self, kind: FieldKind, plaintext: &str) -> StoreResult<String> {
+        self.seal_as(kind.label(), plaintext)
+    }
+
+    /// Seals a bridge's shared secret. Not a person's field, so not a [`FieldKind`] (whose
+    /// kinds the person pages list); its own label keeps it from opening as one.
+    pub fn seal_secret(&self, plaintext: &str) -> StoreResult<String> {
+        self.seal_as(SECRET_LABEL, plaintext)
+    }
+
+    /// Opens a secret sealed by [`Protector::seal_secret`].
+    pub fn open_secret(&self, sealed: &str) -> StoreResult<String> {
+        self.open_as(SECRET_LABEL, sealed)
+    }
+
+    fn seal_as(&self, label: &str, plaintext: &str) -> StoreResult<String> {
         let mut nonce = [0u8; NONCE_LEN];
         rand::thread_rng().fill_bytes(&mut nonce);
         let mut buf = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
@@ -169,12 +186,8 @@ impl Protector {
         let tag = self
             .inner
             .cipher
-            .encrypt_in_place_detached(
-                &Nonce::from(nonce),
-                kind.label().as_bytes(),
-                &mut buf[NONCE_LEN..],
-            )
-            .map_err(|_| StoreError::Internal(format!("sealing {}: too long", kind.label())))?;
+            .encrypt_in_place_detached(&Nonce::from(nonce), label.as_bytes(), &mut buf[NONCE_LEN..])
+            .map_err(|_| StoreError::Internal(format!("sealing {label}: too long")))?;
         buf.extend_from_slice(&tag);
         let mut out = String::with_capacity(V1.len() + (buf.len() * 4).div_ceil(3));
         out.push_str(V1);
@@ -188,7 +201,11 @@ impl Protector {
     /// fails in each case), so they share one error; an unknown version or a value that is not in
     /// the sealed form at all is reported as such. Errors never quote the value.
     pub fn open(&self, kind: FieldKind, sealed: &str) -> StoreResult<String> {
-        let fail = |why: &str| StoreError::Internal(format!("opening {}: {why}", kind.label()));
+        self.open_as(kind.label(), sealed)
+    }
+
+    fn open_as(&self, label: &str, sealed: &str) -> StoreResult<String> {
+        let fail = |why: &str| StoreError::Internal(format!("opening {label}: {why}"));
         let Some(body) = sealed.strip_prefix(V1) else {
             let version = sealed.split_once('.').map(|(v, _)| v).filter(|v| {
                 v.len() <= 8
@@ -217,7 +234,7 @@ impl Protector {
             .cipher
             .decrypt_in_place_detached(
                 &Nonce::from(*nonce),
-                kind.label().as_bytes(),
+                label.as_bytes(),
                 ciphertext,
                 &Tag::from(*tag),
             )

@@ -5,6 +5,7 @@
 mod attachments;
 mod audit;
 mod auth;
+mod bridges;
 mod categories;
 mod departments;
 mod form_views;
@@ -52,6 +53,7 @@ use crate::routes::{Routes, Verb};
     ),
     paths(
         auth::token,
+        bridges::receive,
         me::me,
         regions::root,
         regions::show,
@@ -180,6 +182,7 @@ use crate::routes::{Routes, Verb};
         records_persons::UnmaskResponse,
         records_views::ExportRequest,
         jobs::JobView, jobs::JobList, jobs::JobCountsView,
+        bridges::OrderReceived,
         notices::NoticeView, notices::NoticeList, notices::UnreadCount, notices::MarkedRead,
         verify::TaskView, verify::ComparisonView, verify::DecideRequest, verify::CorrectionDoc,
         departments::DepartmentView, departments::MemberView, departments::CreateDepartment,
@@ -254,6 +257,7 @@ pub fn router() -> Routes {
         .merge(verify::router())
         .merge(jobs::router())
         .merge(notices::router())
+        .merge(bridges::router())
         .merge(departments::router())
         .merge(categories::router())
         .merge(settings::router())

@@ -20,6 +20,7 @@ pub const PERIODIC: &[(&str, Period)] = &[
     (kinds::ATTACHMENTS_SWEEP, Period::Daily),
     (kinds::ESCALATION_PASS, Period::Minutes(1)),
     (kinds::NOTIFY_DELIVER, Period::Minutes(1)),
+    (kinds::BRIDGE_PUSH, Period::Minutes(1)),
 ];
 
 /// Enqueues this period's job of every periodic kind; a key already taken is a no-op.

@@ -7,6 +7,8 @@ pub mod audit;
 pub mod base_drill;
 pub mod base_import;
 pub mod base_labels;
+pub mod bridge_pushes;
+pub mod bridges;
 pub mod categories;
 pub mod category_page;
 pub mod dead_letters;
@@ -97,7 +99,7 @@ impl Chrome {
     /// current path (where the language switch returns to).
     pub async fn build(state: &AppState, u: &PageUser, active: &str, here: &str) -> Chrome {
         let t = u.lang.texts();
-        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 16] = [
+        let items: [(&'static str, &'static str, &'static str, Option<Permission>); 17] = [
             ("/", t.nav_home, "home", None),
             ("/inbox", t.nav_inbox, "log", None),
             (
@@ -167,6 +169,12 @@ impl Chrome {
                 u.lang.pick("Open311 接口", "Open311"),
                 "key",
                 Some(Permission::ManageSettings),
+            ),
+            (
+                "/admin/bridges",
+                u.lang.pick("12345/110 对接", "12345/110 bridges"),
+                "log",
+                Some(Permission::ManageJobs),
             ),
             ("/account", t.nav_account, "key", None),
         ];

@@ -119,6 +119,10 @@ pub enum Target {
     FreshNotice,
     /// A fresh dead delivery in district A, to resend; outside, district B's.
     FreshDeadDelivery,
+    /// The district's 12345 bridge, as `{id}`.
+    Bridge,
+    /// A fresh dead status push of district A's bridge, to replay; outside, district B's.
+    FreshDeadPush,
 }
 
 /// How a request's body is sent.

@@ -22,6 +22,13 @@ pub fn cases() -> Vec<Case> {
             Side,
         )
         .send(|_| Send::json(json!({"username": "nobody", "password": "wrong"}))),
+        Case::post(
+            "/api/v1/bridges/{bridge_id}/orders",
+            Access::Public("a hotline's platform, trusted by the bridge's signature, not a user"),
+            Side,
+        )
+        .fixed(&[("bridge_id", "a-bridge")])
+        .send(|_| Send::json(json!({"no": "HS-MATRIX", "title": "未签名的工单"}))),
         Case::get("/api/v1/me", Access::Own, Side),
         Case::get("/api/v1/regions", VIEW_REGIONS, Side),
         Case::get("/api/v1/regions/{code}", VIEW_REGIONS, Region),

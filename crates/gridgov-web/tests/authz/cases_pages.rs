@@ -9,6 +9,24 @@ use super::seed::{SIZE, collection, square_feature};
 const OWN_SESSION: &str = "ends the caller's own session";
 pub const OWN_INBOX: &str = "the caller's own notices: nothing in the request names anyone else's";
 
+/// A bridge of the side's district (a new one, or a change of the standing one).
+fn bridge_form(c: &Ctx, id: &str, version: i64) -> Send {
+    Send::form(&[
+        ("id", id),
+        ("kind", "hotline_12345"),
+        ("name", &format!("热线{}", c.n)),
+        ("region_code", c.side.county),
+        ("secret", "matrix-shared-secret-2026"),
+        ("push_url", ""),
+        (
+            "mapping",
+            r#"{"external_no": "/no", "title": "/title", "default_category": "06"}"#,
+        ),
+        ("active", "1"),
+        ("version", &version.to_string()),
+    ])
+}
+
 fn grid_form(c: &Ctx) -> Send {
     Send::form(&[
         ("region", c.side.village),
@@ -122,6 +140,19 @@ pub fn cases() -> Vec<Case> {
         Case::post("/admin/jobs/{id}/retry", MANAGE_JOBS, FreshFailedJob),
         Case::get("/admin/notices", MANAGE_JOBS, Side),
         Case::post("/admin/notices/{id}/resend", MANAGE_JOBS, FreshDeadDelivery),
+        Case::get("/admin/bridges", MANAGE_JOBS, Side),
+        Case::post("/admin/bridges", MANAGE_JOBS, Side)
+            .outside(Outside::Refused)
+            .send(|c| bridge_form(c, &format!("new-{}", c.n), 0)),
+        Case::get("/admin/bridges/{id}", MANAGE_JOBS, Bridge),
+        Case::post("/admin/bridges/{id}", MANAGE_JOBS, Bridge)
+            .send(|c| bridge_form(c, c.obj.param("id").unwrap_or_default(), c.obj.version)),
+        Case::get("/admin/bridge-pushes", MANAGE_JOBS, Side),
+        Case::post(
+            "/admin/bridge-pushes/{id}/replay",
+            MANAGE_JOBS,
+            FreshDeadPush,
+        ),
         Case::get("/inbox", Access::Own, Side).outside(Outside::NotApplicable(OWN_INBOX)),
         Case::post("/inbox/read-all", Access::Own, Side).outside(Outside::NotApplicable(OWN_INBOX)),
         Case::post("/inbox/{id}/read", Access::Own, FreshNotice),

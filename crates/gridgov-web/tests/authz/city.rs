@@ -74,6 +74,9 @@ pub struct Side {
     /// A notice of `user`, and a dead delivery of it in the district.
     pub notice: String,
     pub dead_delivery: String,
+    /// The district's 12345 bridge, and a dead status push of it.
+    pub bridge: String,
+    pub dead_push: String,
     /// A desk import of the district's editor.
     pub job: String,
     /// An incident reported in the district's G1 by its editor.

@@ -168,6 +168,22 @@ fn queries(lo: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "bridges",
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) + {} * 1000 FROM bridges WHERE {}",
+                sum("version"),
+                inside("path")
+            ),
+        ),
+        (
+            "bridge pushes",
+            format!(
+                "SELECT CAST(COUNT(*) + {} * 1000 AS BIGINT) FROM bridge_pushes WHERE {}",
+                sum("CASE WHEN state = 'dead' THEN 1 ELSE 0 END"),
+                inside("path")
+            ),
+        ),
+        (
             "form values",
             format!(
                 "SELECT CAST(COUNT(*) AS BIGINT) FROM form_values WHERE {}",

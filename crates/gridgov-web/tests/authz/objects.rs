@@ -17,6 +17,7 @@ use super::seed::{
 fn versioned(t: Target) -> Option<(&'static str, &'static str, &'static str)> {
     match t {
         Target::Category => Some(("incident_categories", "code", "code")),
+        Target::Bridge => Some(("bridges", "id", "id")),
         _ => table(t).map(|t| (t, "id", "id")),
     }
 }
@@ -61,6 +62,7 @@ fn is_fresh(t: Target) -> bool {
             | FreshFailedJob
             | FreshNotice
             | FreshDeadDelivery
+            | FreshDeadPush
             | FreshToken
             | FreshDepartment
             | FreshMember
@@ -206,6 +208,14 @@ impl City {
             },
             FreshDeadDelivery => Obj {
                 params: vec![("id", side.dead_delivery.clone())],
+                ..Obj::default()
+            },
+            Bridge => Obj {
+                params: vec![("id", side.bridge.clone())],
+                ..Obj::default()
+            },
+            FreshDeadPush => Obj {
+                params: vec![("id", side.dead_push.clone())],
                 ..Obj::default()
             },
         }
@@ -354,6 +364,10 @@ impl City {
                     ..Obj::default()
                 }
             }
+            FreshDeadPush => Obj {
+                params: vec![("id", super::seed::dead_push(s, &a.bridge, &a.path, n).await)],
+                ..Obj::default()
+            },
             FreshFailedJob => {
                 // A job of district A's scope that failed its only attempt.
                 let kind = "matrix_probe";

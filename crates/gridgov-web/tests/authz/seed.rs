@@ -353,6 +353,32 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         900_000_000 + u64::from(which == SideSpec::B),
     )
     .await;
+    let bridge = format!("{}-bridge", s.prefix);
+    store
+        .save_bridge(
+            &Actor::system(),
+            &gridgov_store::bridges::BridgeInput {
+                id: bridge.clone(),
+                kind: "hotline_12345".into(),
+                name: format!("{}12345热线", s.district_name),
+                region_code: s.district.into(),
+                secret: "matrix-shared-secret-2026".into(),
+                push_url: "https://12345.example/status".into(),
+                mapping: r#"{"external_no": "/no", "title": "/title", "default_category": "06"}"#
+                    .into(),
+                active: true,
+                version: 0,
+            },
+        )
+        .await
+        .unwrap();
+    let dead_push = dead_push(
+        store,
+        &bridge,
+        s.path,
+        910_000_000 + u64::from(which == SideSpec::B),
+    )
+    .await;
     let department = store
         .create_department(
             &editor,
@@ -438,6 +464,8 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         token.id.clone(),
         notice.clone(),
         dead_delivery.clone(),
+        bridge.clone(),
+        dead_push.clone(),
         full_id.clone(),
         place_name.to_owned(),
         department.id.clone(),
@@ -494,6 +522,8 @@ pub async fn side(store: &Store, which: SideSpec, counter: &AtomicU64) -> Side {
         token: token.id,
         notice,
         dead_delivery,
+        bridge,
+        dead_push,
         job: String::new(),
         incident: incident.id.clone(),
         attachment: photo.id,
@@ -578,4 +608,20 @@ pub async fn notice_with_dead_delivery(
         .await
         .unwrap();
     (id, dead)
+}
+
+/// A status push of `bridge` in `path` that is dead (every attempt failed), as the sender would
+/// leave it; `n` keeps each one apart.
+pub async fn dead_push(store: &Store, bridge: &str, path: &str, n: u64) -> String {
+    let id = format!("push-{n}");
+    store
+        .execute_raw_for_tests(&format!(
+            "INSERT INTO bridge_pushes (id, bridge_id, external_no, county_code, incident_id, \
+             status, body, dedupe_key, path, state, next_at, attempts, max_attempts, last_error, \
+             created_at, updated_at) VALUES ('{id}', '{bridge}', 'HS-{n}', '420202', 'none', \
+             'accepted', '{{}}', 'matrix:{id}', '{path}', 'dead', 0, 6, 6, 'HTTP 502', 0, 0)"
+        ))
+        .await
+        .unwrap();
+    id
 }

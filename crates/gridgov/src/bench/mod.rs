@@ -1,6 +1,7 @@
 //! `gridgov bench …`: each benchmark prints gridgov's figure beside a comparison.
 //! Results and the exact commands are kept in docs/benchmarks.md.
 
+mod bridges;
 mod compare;
 mod demo_startup;
 mod duplicates;
@@ -167,6 +168,11 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             };
             open311::run(&backend, &plan).await
         }
+        BenchCommand::Bridges {
+            orders,
+            clients,
+            backend,
+        } => bridges::run(&backend, orders, clients).await,
     }
 }
 

@@ -2,6 +2,7 @@
 //! node runs them with. A new kind is a function here and a line in [`registry`].
 
 mod base_import;
+mod bridges;
 mod deadlines;
 mod escalation;
 mod notify;
@@ -17,6 +18,7 @@ pub const CLAIM_LAPSE: &str = "claim_lapse";
 pub const JOBS_PURGE: &str = "jobs_purge";
 pub const ESCALATION_PASS: &str = "escalation_pass";
 pub const ATTACHMENTS_SWEEP: &str = "attachments_sweep";
+pub use gridgov_store::bridges::BRIDGE_PUSH;
 pub use gridgov_store::notices::NOTIFY_DELIVER;
 
 /// Every kind with its handler.
@@ -34,4 +36,5 @@ pub fn registry() -> Registry {
             deadlines::due_recompute,
         )
         .with(NOTIFY_DELIVER, notify::run)
+        .with(BRIDGE_PUSH, bridges::run)
 }
