@@ -18,6 +18,7 @@ pub mod notify;
 pub mod regions;
 pub mod scope;
 pub mod settings;
+pub mod suggest;
 pub mod supervision;
 pub mod text;
 pub mod users;
