@@ -29,6 +29,7 @@ pub mod regions;
 mod scope;
 pub mod settings;
 pub mod sheets;
+pub mod suggestions;
 pub mod supervision;
 #[cfg(feature = "testing")]
 pub mod testing;

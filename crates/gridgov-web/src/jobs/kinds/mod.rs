@@ -5,6 +5,7 @@ mod base_import;
 mod deadlines;
 mod escalation;
 mod notify;
+mod suggest;
 mod upkeep;
 
 pub use base_import::{BASE_IMPORT, ImportPayload, ImportProgress, enqueue_import};
@@ -17,6 +18,7 @@ pub const CLAIM_LAPSE: &str = "claim_lapse";
 pub const JOBS_PURGE: &str = "jobs_purge";
 pub const ESCALATION_PASS: &str = "escalation_pass";
 pub use gridgov_store::notices::NOTIFY_DELIVER;
+pub use gridgov_store::suggestions::SUGGEST_TRAIN;
 
 /// Every kind with its handler.
 pub fn registry() -> Registry {
@@ -32,4 +34,5 @@ pub fn registry() -> Registry {
             deadlines::due_recompute,
         )
         .with(NOTIFY_DELIVER, notify::run)
+        .with(SUGGEST_TRAIN, suggest::train)
 }
