@@ -20,6 +20,7 @@ pub mod open311;
 pub mod regions;
 pub mod scope;
 pub mod settings;
+pub mod suggest;
 pub mod supervision;
 pub mod text;
 pub mod users;

@@ -31,6 +31,7 @@ pub mod regions;
 mod scope;
 pub mod settings;
 pub mod sheets;
+pub mod suggestions;
 pub mod supervision;
 #[cfg(feature = "testing")]
 pub mod testing;

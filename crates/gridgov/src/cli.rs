@@ -526,6 +526,20 @@ pub enum BenchCommand {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// Category suggestion on the public labelled government messages: 5-fold cross-validated
+    /// top-1/top-3 of two baselines and the suggester, classification throughput on one thread,
+    /// and training time on many incidents.
+    Suggest {
+        /// The directory of the labelled messages (default: the shared reference data).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// The seed of the folds.
+        #[arg(long, default_value_t = 2020)]
+        seed: u64,
+        /// Incidents the training is timed on.
+        #[arg(long, default_value_t = 100_000)]
+        incidents: usize,
+    },
     Workdays {
         /// Additions timed in each loop.
         #[arg(long, default_value_t = 50_000_000)]

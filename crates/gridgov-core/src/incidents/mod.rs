@@ -28,7 +28,7 @@ mod standing;
 mod state;
 mod tasks;
 mod transitions;
-mod words;
+pub(crate) mod words;
 
 #[cfg(test)]
 mod event_tests;

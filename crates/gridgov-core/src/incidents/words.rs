@@ -9,7 +9,7 @@ use jieba_rs::Jieba;
 
 /// The segmenter, built once on first use and shared by every thread: building it parses the
 /// 350,000-word dictionary (tenths of a second), which no single request should pay for twice.
-static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+pub(crate) static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
 /// Words that say nothing about which matter a report is about: function words, pronouns, and
 /// the formulas every complaint is written in (反映, 希望尽快处理). Sharing them makes no two
@@ -87,7 +87,7 @@ impl Words {
 
 /// A word worth comparing: it holds a letter (Chinese characters are letters to Rust; numbers,
 /// punctuation and spaces are not) and is no stop word.
-fn is_content(word: &str) -> bool {
+pub(crate) fn is_content(word: &str) -> bool {
     word.chars().any(char::is_alphabetic) && !STOP_WORDS.contains(&word)
 }
 

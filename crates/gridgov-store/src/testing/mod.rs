@@ -241,4 +241,5 @@ impl Store {
         Ok(sqlx::query_scalar(sql).fetch_all(&self.pool).await?)
     }
 }
+pub mod suggest_history;
 pub mod town;

@@ -25,6 +25,7 @@ mod records_places;
 mod records_views;
 mod regions;
 mod settings;
+mod suggestions;
 mod supervision;
 mod users;
 mod verify;
@@ -127,6 +128,7 @@ use crate::routes::{Routes, Verb};
         verify::list, verify::show, verify::claim, verify::release, verify::decide, verify::comparisons,
         incidents::report, incidents::list, incidents::show, incidents::act, incidents::export,
         incident_duplicates::suggest,
+        suggestions::show, suggestions::acceptance,
         supervision::remind, supervision::issue, supervision::listed, supervision::desk,
         supervision::show_card, supervision::act_on_card, supervision::request_extension,
         supervision::decide_extension,
@@ -275,6 +277,11 @@ fn records_router() -> Routes {
         .get("/api/v1/incidents/export", incidents::export)
         .post("/api/v1/incidents/duplicates", incident_duplicates::suggest)
         .get("/api/v1/incidents/{county}/{id}", incidents::show)
+        .get(
+            "/api/v1/incidents/{county}/{id}/suggestion",
+            suggestions::show,
+        )
+        .get("/api/v1/suggestions/acceptance", suggestions::acceptance)
         .post("/api/v1/incidents/{county}/{id}/actions", incidents::act)
         .post(
             "/api/v1/incidents/{county}/{id}/reminders",

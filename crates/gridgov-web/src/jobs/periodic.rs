@@ -11,7 +11,8 @@ use super::kinds;
 /// (kind, how often). The audit digest is hourly (the store skips one when a digest was
 /// written less than 50 minutes before, e.g. by `gridgov audit digest`); sweeps of sessions
 /// and login counts every ten minutes; lapsed verification claims hourly; old jobs daily; the
-/// escalation pass every minute (a due time is missed by a minute at most).
+/// escalation pass every minute (a due time is missed by a minute at most); the suggestion
+/// models hourly (retrained only when enough new incidents closed).
 pub const PERIODIC: &[(&str, Period)] = &[
     (kinds::AUDIT_DIGEST, Period::Hourly),
     (kinds::SESSION_SWEEP, Period::Minutes(10)),
@@ -21,6 +22,7 @@ pub const PERIODIC: &[(&str, Period)] = &[
     (kinds::ESCALATION_PASS, Period::Minutes(1)),
     (kinds::NOTIFY_DELIVER, Period::Minutes(1)),
     (kinds::BRIDGE_PUSH, Period::Minutes(1)),
+    (kinds::SUGGEST_TRAIN, Period::Hourly),
 ];
 
 /// Enqueues this period's job of every periodic kind; a key already taken is a no-op.

@@ -132,6 +132,9 @@ pub fn read_form(pairs: Vec<(String, String)>) -> (CategoryInput, Option<i64>) {
 #[derive(Template)]
 #[template(path = "categories.html")]
 pub struct TreePage {
+    /// How often operators took the suggested category and lead department, in the caller's
+    /// scope (for those who see incidents).
+    pub acceptance: Vec<String>,
     pub c: Chrome,
     pub rows: Vec<TreeRow>,
     pub can_manage: bool,
@@ -204,7 +207,26 @@ async fn build(
             in_use: c.in_use,
         })
         .collect();
+    let acceptance = match state.store.suggestion_acceptance(&u.actor).await {
+        Ok(rates) => rates
+            .iter()
+            .map(|r| {
+                let what = match r.kind.as_str() {
+                    "category" => u.lang.pick("建议分类采纳率", "suggested category taken"),
+                    _ => u
+                        .lang
+                        .pick("建议主办部门采纳率", "suggested lead department taken"),
+                };
+                let rate = r
+                    .rate
+                    .map_or_else(|| "—".to_owned(), |x| format!("{:.0}%", x * 100.0));
+                format!("{what}：{rate}（{}/{}）", r.taken, r.decisions)
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     Ok(TreePage {
+        acceptance,
         c: Chrome::build(state, u, "/categories", "/categories").await,
         rows,
         can_manage,

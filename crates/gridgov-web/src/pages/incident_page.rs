@@ -100,6 +100,8 @@ pub struct Notice {
 #[derive(Template)]
 #[template(path = "incident.html")]
 pub struct Page {
+    /// What the text suggests, where the operator accepts or dispatches.
+    pub suggestion: Vec<String>,
     pub c: Chrome,
     pub it: &'static IncidentTexts,
     pub i: IncidentView,
@@ -450,8 +452,26 @@ async fn build(
             selected: false,
         })
         .collect();
+    let suggestion = if needs(|f| f.dispatch) || p.allowed.iter().any(|a| a == "accept") {
+        state
+            .store
+            .incident_suggestion(&u.actor, county, id)
+            .await
+            .ok()
+    } else {
+        None
+    };
+    let suggested_lead = suggestion
+        .as_ref()
+        .and_then(|s| s.departments.first())
+        .map(|d| d.code.clone())
+        .unwrap_or_default();
+    let suggestion = suggestion
+        .map(|s| super::incident_suggestion::lines(lang, &s))
+        .unwrap_or_default();
     let sup = super::supervision_incident::section(lang, &i, &p.supervision, &p.tasks);
     Ok(Page {
+        suggestion,
         sup,
         st: lang.supervision_texts(),
         c: Chrome::build(state, u, "/incidents", &format!("/incidents/{county}/{id}")).await,
@@ -474,7 +494,7 @@ async fn build(
         notice,
         grades: grade_choices(lang, "", Some(it.none)),
         evaluations: evaluation_choices(lang, "", None),
-        departments: choices(&departments, "", it.none),
+        departments: choices(&departments, &suggested_lead, it.none),
         grids: choices(&grids, "", it.none),
         task_choices: choices(&live, "", it.any_task),
         handled_choices,
@@ -529,7 +549,7 @@ pub async fn act(
         Err(e) => return e.into_response(),
     };
     // Nothing is uploaded for an incident the caller cannot see.
-    state.store.incident(&u.actor, &county, &id).await?;
+    let seen = state.store.incident(&u.actor, &county, &id).await?;
     let action = p.get("action");
     let (carried, refused) = pending_uploads(&state, &u, &mut p).await?;
     if !refused.is_empty() {
@@ -545,12 +565,36 @@ pub async fn act(
         .await;
     }
     let input = action_input(&p, carried.into_iter().map(|c| c.id).collect());
+    // What the operator was shown, to record whether they took it.
+    let shown = if matches!(input.action.as_str(), "accept" | "dispatch") {
+        state
+            .store
+            .incident_suggestion(&u.actor, &county, &id)
+            .await
+            .ok()
+    } else {
+        None
+    };
     match state
         .store
         .act_on_incident(&u.actor, &county, &id, &input)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/incidents/{county}/{id}?done=action")).into_response()),
+        Ok(_) => {
+            if let Some(shown) = &shown {
+                super::incident_suggestion::record(
+                    &state,
+                    &u,
+                    &county,
+                    &id,
+                    &seen.category_code,
+                    shown,
+                    &input,
+                )
+                .await;
+            }
+            Ok(Redirect::to(&format!("/incidents/{county}/{id}?done=action")).into_response())
+        }
         Err(StoreError::Refused(r)) => {
             let status = if r.is_conflict() {
                 StatusCode::CONFLICT

@@ -31,6 +31,7 @@ pub mod incident_form;
 pub mod incident_labels;
 pub mod incident_new;
 pub mod incident_page;
+mod incident_suggestion;
 pub mod incidents;
 pub mod jobs;
 pub mod lang;

@@ -171,6 +171,16 @@ pub fn cases() -> Vec<Case> {
             .outside(Outside::Filtered)
             .send(|c| Send::query(&[("region", c.side.village)])),
         Case::get("/api/v1/incidents/{county}/{id}", VIEW_INCIDENTS, Incident),
+        Case::get(
+            "/api/v1/incidents/{county}/{id}/suggestion",
+            VIEW_INCIDENTS,
+            Incident,
+        ),
+        Case::get("/api/v1/suggestions/acceptance", VIEW_INCIDENTS, Side).outside(
+            Outside::NotApplicable(
+                "the rate of the caller's own scope; the request names no place",
+            ),
+        ),
         Case::post(
             "/api/v1/incidents/{county}/{id}/actions",
             VIEW_INCIDENTS,

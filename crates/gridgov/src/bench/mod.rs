@@ -26,6 +26,7 @@ mod open311;
 mod recompute;
 mod region_browser;
 mod stats;
+mod suggest;
 mod survey_variant;
 mod synthetic_county;
 mod temp_db;
@@ -143,6 +144,11 @@ pub async fn run(which: BenchCommand) -> Result<()> {
             backend,
         } => compare::run(&backend, persons, seed).await,
         BenchCommand::Workdays { additions, seed } => workdays::run(additions, seed),
+        BenchCommand::Suggest {
+            data,
+            seed,
+            incidents,
+        } => suggest::run(data, seed, incidents),
         BenchCommand::Recompute { incidents, backend } => recompute::run(&backend, incidents).await,
         BenchCommand::Escalation { incidents, backend } => {
             escalation::run(&backend, incidents).await

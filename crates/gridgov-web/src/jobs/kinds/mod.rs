@@ -6,6 +6,7 @@ mod bridges;
 mod deadlines;
 mod escalation;
 mod notify;
+mod suggest;
 mod upkeep;
 
 pub use base_import::{BASE_IMPORT, ImportPayload, ImportProgress, enqueue_import};
@@ -20,6 +21,7 @@ pub const ESCALATION_PASS: &str = "escalation_pass";
 pub const ATTACHMENTS_SWEEP: &str = "attachments_sweep";
 pub use gridgov_store::bridges::BRIDGE_PUSH;
 pub use gridgov_store::notices::NOTIFY_DELIVER;
+pub use gridgov_store::suggestions::SUGGEST_TRAIN;
 
 /// Every kind with its handler.
 pub fn registry() -> Registry {
@@ -37,4 +39,5 @@ pub fn registry() -> Registry {
         )
         .with(NOTIFY_DELIVER, notify::run)
         .with(BRIDGE_PUSH, bridges::run)
+        .with(SUGGEST_TRAIN, suggest::train)
 }
