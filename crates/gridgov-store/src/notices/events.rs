@@ -15,7 +15,10 @@ use crate::StoreResult;
 use crate::incidents::{IncidentView, TaskView};
 
 /// Who works on an assignee, and its name for the sentence.
-async fn people_of(conn: &mut AnyConnection, a: &Assignee) -> StoreResult<(String, Vec<String>)> {
+pub(super) async fn people_of(
+    conn: &mut AnyConnection,
+    a: &Assignee,
+) -> StoreResult<(String, Vec<String>)> {
     let (name_sql, people_sql, id) = match a {
         Assignee::Department(id) => (
             "SELECT name FROM departments WHERE id = $1",
@@ -60,7 +63,10 @@ fn assignee_of(t: &TaskView) -> Option<Assignee> {
 }
 
 /// The center operators of the center holding the incident.
-async fn center_operators(conn: &mut AnyConnection, center_path: &str) -> StoreResult<Vec<String>> {
+pub(super) async fn center_operators(
+    conn: &mut AnyConnection,
+    center_path: &str,
+) -> StoreResult<Vec<String>> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT id FROM users WHERE role = 'center_operator' AND scope_path = $1")
             .bind(center_path)

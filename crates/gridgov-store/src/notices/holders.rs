@@ -184,25 +184,17 @@ impl Holders {
 }
 
 /// The people a supervision card is addressed to: a department's handlers, or the operators
-/// of a center (by its path).
+/// of a center (by its path), as the incident actions' notices find them.
 pub(crate) async fn addressed(
     conn: &mut AnyConnection,
     kind: &str,
     id: &str,
     path: &str,
 ) -> StoreResult<Vec<String>> {
-    let (sql, key) = if kind == "department" {
-        (
-            "SELECT m.user_id FROM department_members m JOIN users u ON u.id = m.user_id \
-             WHERE u.role = 'department_handler' AND m.department_id = $1",
-            id,
-        )
+    if kind == "department" {
+        let department = gridgov_core::incidents::Assignee::Department(id.to_owned());
+        Ok(super::events::people_of(conn, &department).await?.1)
     } else {
-        (
-            "SELECT id FROM users WHERE role = 'center_operator' AND scope_path = $1",
-            path,
-        )
-    };
-    let rows: Vec<(String,)> = sqlx::query_as(sql).bind(key).fetch_all(&mut *conn).await?;
-    Ok(rows.into_iter().map(|(u,)| u).collect())
+        super::events::center_operators(conn, path).await
+    }
 }

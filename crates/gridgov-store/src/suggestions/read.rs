@@ -43,14 +43,22 @@ impl Store {
             category_trained_at: None,
             department_trained_at: None,
         };
-        if let Some((model, at)) = models::current(&mut conn, CATEGORY).await? {
+        let category = models::current(&mut conn, CATEGORY).await?;
+        let department = models::current(&mut conn, DEPARTMENT).await?;
+        // Segmenting and scoring the text is CPU work: one bounded slot for both models, off
+        // the async threads.
+        let models = [&category, &department].map(|m| m.as_ref().map(|(m, _)| m.clone()));
+        let [by_category, by_department] = crate::cpu::run(move |_| {
+            models.map(|m| m.map(|m| m.rank(&text, m.labels.len())).unwrap_or_default())
+        })
+        .await?;
+        if let Some((_, at)) = category {
             let names: Vec<(String, String)> =
                 sqlx::query_as("SELECT code, name FROM incident_categories WHERE active = 1")
                     .fetch_all(&mut *conn)
                     .await?;
             // A category deactivated since the training is not offered.
-            out.categories = model
-                .rank(&text, model.labels.len())
+            out.categories = by_category
                 .into_iter()
                 .filter_map(|r| {
                     let (_, name) = names.iter().find(|(c, _)| *c == r.label)?;
@@ -64,13 +72,12 @@ impl Store {
                 .collect();
             out.category_trained_at = Some(at);
         }
-        if let Some((model, at)) = models::current(&mut conn, DEPARTMENT).await? {
+        if let Some((_, at)) = department {
             let departments: Vec<(String, String, String)> =
                 sqlx::query_as("SELECT id, name, path FROM departments WHERE active = 1")
                     .fetch_all(&mut *conn)
                     .await?;
-            out.departments = model
-                .rank(&text, model.labels.len())
+            out.departments = by_department
                 .into_iter()
                 .filter_map(|r| {
                     let (_, name, path) = departments.iter().find(|(d, _, _)| *d == r.label)?;
